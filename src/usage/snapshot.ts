@@ -1,0 +1,26 @@
+import type { EndpointId, Project, UsageBucket } from '../api/endpoints';
+
+export const SNAPSHOT_VERSION = 1;
+
+/**
+ * The last good data, as kept on disk and handed to every view. All buckets are UTC days.
+ * - `costs`: grouped by project_id and line_item, from `costsStart` (the earlier of the range
+ *   start and the first of the month) to the end of today.
+ * - `usage`: each usage endpoint grouped by project_id and (where the endpoint allows) model,
+ *   over the range.
+ */
+export interface UsageSnapshot {
+  readonly version: typeof SNAPSHOT_VERSION;
+  readonly source: 'api' | 'sample';
+  /** When the data was fetched (ms since epoch). */
+  readonly fetchedAt: number;
+  /** Range start (Unix s, a UTC midnight) and end (exclusive, the UTC midnight after today). */
+  readonly rangeStart: number;
+  readonly rangeEnd: number;
+  readonly costsStart: number;
+  /** Lowercase ISO-4217, as the API reports it ("usd"). */
+  readonly currency: string;
+  readonly projects: readonly Project[];
+  readonly costs: readonly UsageBucket[];
+  readonly usage: Readonly<Partial<Record<Exclude<EndpointId, 'costs'>, readonly UsageBucket[]>>>;
+}
