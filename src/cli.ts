@@ -1,0 +1,1 @@
+console.log('openai-usage-insight: not yet');

@@ -1,0 +1,30 @@
+import type { UsageSnapshot } from './usage/snapshot';
+import type { UsageSource } from './usage/source';
+
+/** What the extension is showing: nothing yet, the live API, or the synthetic sample organisation. */
+export type Mode = 'none' | 'api' | 'sample';
+
+export interface UsageState {
+  readonly mode: Mode;
+  /** The last good data (from disk at start-up, then from each successful refresh). */
+  readonly snapshot: UsageSnapshot | undefined;
+  readonly loading: boolean;
+  /** The last refresh's failure, for the user: what failed and what to do. */
+  readonly error: { readonly message: string; readonly kind: string } | undefined;
+  /** When set, the snapshot is kept from before a failed refresh that happened at this time (ms). */
+  readonly staleSince: number | undefined;
+}
+
+export interface Unsubscribe {
+  dispose(): void;
+}
+
+/** The one model every view renders from. Views subscribe; they never fetch. */
+export interface UsageModel {
+  readonly state: UsageState;
+  onDidChange(listener: (state: UsageState) => void): Unsubscribe;
+  /** A source for ad-hoc queries (the dashboard's endpoint tabs); undefined in mode 'none'. */
+  currentSource(): Promise<UsageSource | undefined>;
+  /** Refreshes; a call while one runs joins it. Never rejects: failures land in `state.error`. */
+  refresh(options?: { readonly userInitiated?: boolean }): Promise<void>;
+}
