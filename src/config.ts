@@ -1,0 +1,52 @@
+import * as vscode from 'vscode';
+
+export type StatusBarShow = 'today' | 'month' | 'todayAndMonth';
+
+/** The extension's settings (SPEC §2), read fresh each time so a change applies live. */
+export interface Settings {
+  readonly apiBaseUrl: string;
+  readonly refreshIntervalMinutes: number;
+  readonly monthlyBudget: number;
+  readonly budgetWarningPercent: number;
+  readonly statusBarEnabled: boolean;
+  readonly statusBarShow: StatusBarShow;
+  readonly defaultRangeDays: number;
+}
+
+export const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
+
+function finiteAtLeast(value: unknown, min: number, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= min ? value : fallback;
+}
+
+export function readSettings(): Settings {
+  const c = vscode.workspace.getConfiguration('openaiUsage');
+  const show = c.get<string>('statusBar.show');
+  const days = c.get<number>('defaultRangeDays');
+  return {
+    apiBaseUrl: (c.get<string>('apiBaseUrl') ?? '').trim() || DEFAULT_BASE_URL,
+    refreshIntervalMinutes: finiteAtLeast(c.get('refreshIntervalMinutes'), 0, 15),
+    monthlyBudget: finiteAtLeast(c.get('monthlyBudget'), 0, 0),
+    budgetWarningPercent: Math.min(100, finiteAtLeast(c.get('budgetWarningPercent'), 1, 80)),
+    statusBarEnabled: c.get<boolean>('statusBar.enabled') ?? true,
+    statusBarShow: show === 'month' || show === 'todayAndMonth' ? show : 'today',
+    defaultRangeDays: typeof days === 'number' && Number.isInteger(days) && days >= 1 && days <= 180 ? days : 30,
+  };
+}
+
+/** VS Code's proxy settings, handed to `src/api/proxy.ts` (which never imports vscode). */
+export interface ProxySettings {
+  readonly proxy: string | undefined;
+  readonly noProxy: string[];
+  readonly strictSSL: boolean;
+}
+
+export function readProxySettings(): ProxySettings {
+  const http = vscode.workspace.getConfiguration('http');
+  const proxy = (http.get<string>('proxy') ?? '').trim();
+  return {
+    proxy: proxy || undefined,
+    noProxy: http.get<string[]>('noProxy') ?? [],
+    strictSSL: http.get<boolean>('proxyStrictSSL') ?? true,
+  };
+}
