@@ -1,0 +1,184 @@
+// zod schemas of every response, tolerant exactly as SPEC §1 says: `result` or `results`, numbers
+// as numeric strings, `batch` as bool/null/string, unknown fields and unknown result kinds
+// ignored, non-finite numbers rejected. Everything is normalised to the shapes of endpoints.ts.
+
+import { z } from 'zod';
+import { ENDPOINTS, ENDPOINT_IDS, endpointForResultObject } from './endpoints';
+import type { Dimension, EndpointId, EndpointSpec, Project, UsageBucket, UsageRow } from './endpoints';
+import { ResponseShapeError } from './errors';
+
+const NUMERIC_STRING = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** A finite number, sent as a JSON number or a numeric string ("12.5"). NaN, ±Infinity, "abc" fail. */
+export const finiteNumber = z
+  .union([z.number(), z.string()])
+  .transform((v, ctx): number => {
+    const n = typeof v === 'number' ? v : NUMERIC_STRING.test(v.trim()) ? Number(v.trim()) : Number.NaN;
+    if (!Number.isFinite(n)) {
+      ctx.addIssue({ code: 'custom', message: `not a finite number: ${JSON.stringify(v).slice(0, 40)}` });
+      return z.NEVER;
+    }
+    return n;
+  });
+
+/** A metric that may be missing or null: both count as 0. */
+const metric = finiteNumber.nullish().transform((v): number => v ?? 0);
+
+/** Unix seconds, as a number or a numeric string; must be an integer. */
+const unixSeconds = finiteNumber.refine((n) => Number.isInteger(n), 'not an integer time');
+
+/** A grouping dimension: a string (numbers tolerated), null/missing = not grouped by it. */
+const dimension = z
+  .union([z.string(), z.number()])
+  .nullish()
+  .transform((v): string | undefined => (v === null || v === undefined ? undefined : String(v)));
+
+/** `batch` arrives as a boolean, null, or the strings "true"/"false". */
+const batchDimension = z
+  .union([z.boolean(), z.string()])
+  .nullish()
+  .transform((v, ctx): string | undefined => {
+    if (v === null || v === undefined) return undefined;
+    if (typeof v === 'boolean') return v ? 'true' : 'false';
+    const s = v.trim().toLowerCase();
+    if (s === 'true' || s === 'false') return s;
+    ctx.addIssue({ code: 'custom', message: `batch is not a boolean: ${JSON.stringify(v).slice(0, 40)}` });
+    return z.NEVER;
+  });
+
+function dimensionSchema(dim: Dimension): typeof dimension | typeof batchDimension {
+  return dim === 'batch' ? batchDimension : dimension;
+}
+
+function collectDims(raw: Record<string, string | undefined>, dims: readonly Dimension[]): Partial<Record<Dimension, string>> {
+  const out: Partial<Record<Dimension, string>> = {};
+  for (const d of dims) {
+    const v = raw[d];
+    if (v !== undefined) out[d] = v;
+  }
+  return out;
+}
+
+/** The result schema of one usage endpoint, built from its row of the endpoint table. */
+function usageResultSchema(spec: EndpointSpec): z.ZodType<UsageRow> {
+  const shape: Record<string, z.ZodType> = {};
+  for (const m of spec.metrics) shape[m] = metric;
+  for (const d of spec.groupBy) shape[d] = dimensionSchema(d);
+  return z.looseObject(shape).transform((r): UsageRow => {
+    const values: Record<string, number> = {};
+    for (const m of spec.metrics) values[m] = r[m] as number;
+    return { values, dims: collectDims(r as Record<string, string | undefined>, spec.groupBy) };
+  });
+}
+
+const costsResultSchema: z.ZodType<UsageRow> = z
+  .looseObject({
+    amount: z
+      .looseObject({ value: finiteNumber.nullish(), currency: z.string().nullish() })
+      .nullish(),
+    quantity: finiteNumber.nullish(),
+    project_id: dimension,
+    line_item: dimension,
+    api_key_id: dimension,
+  })
+  .transform((r): UsageRow => {
+    const values: Record<string, number> = { amount: r.amount?.value ?? 0 };
+    if (r.quantity !== null && r.quantity !== undefined) values.quantity = r.quantity;
+    const dims = collectDims({ project_id: r.project_id, line_item: r.line_item, api_key_id: r.api_key_id }, ENDPOINTS.costs.groupBy);
+    const currency = r.amount?.currency ?? undefined;
+    return currency === undefined ? { values, dims } : { values, dims, currency: currency.toLowerCase() };
+  });
+
+/** One schema per result kind (the 9 endpoints), keyed by endpoint. */
+export const RESULT_SCHEMAS: Readonly<Record<EndpointId, z.ZodType<UsageRow>>> = Object.fromEntries(
+  ENDPOINT_IDS.map((id) => [id, id === 'costs' ? costsResultSchema : usageResultSchema(ENDPOINTS[id])]),
+) as Record<EndpointId, z.ZodType<UsageRow>>;
+
+const rawResult = z.looseObject({ object: z.string().nullish() });
+
+const bucketSchema = z.looseObject({
+  start_time: unixSeconds,
+  end_time: unixSeconds,
+  // The reference calls it `result`; real responses carry `results`.
+  results: z.array(rawResult).nullish(),
+  result: z.array(rawResult).nullish(),
+});
+
+export const pageSchema = z.looseObject({
+  object: z.string().nullish(),
+  data: z.array(bucketSchema),
+  has_more: z.union([z.boolean(), z.string()]).nullish(),
+  next_page: z.string().nullish(),
+});
+
+export interface UsagePage {
+  readonly buckets: UsageBucket[];
+  readonly hasMore: boolean;
+  readonly nextPage?: string;
+}
+
+/**
+ * Validates one page of an endpoint and normalises it. Results of an unknown kind (or another
+ * endpoint's kind) are skipped; a result without `object` is taken as this endpoint's kind.
+ * Throws ResponseShapeError.
+ */
+export function parseUsagePage(endpoint: EndpointId, body: unknown, what: string): UsagePage {
+  const page = parseWith(pageSchema, body, what);
+  const spec = ENDPOINTS[endpoint];
+  const rowSchema = RESULT_SCHEMAS[endpoint];
+  const buckets = page.data.map((b, i): UsageBucket => {
+    const rows: UsageRow[] = [];
+    const results = b.results ?? b.result ?? [];
+    results.forEach((r, j) => {
+      const kind = r.object ? endpointForResultObject(r.object) : spec;
+      if (kind !== spec) return; // unknown or foreign kind: the API grows, we never fail on it
+      rows.push(parseWith(rowSchema, r, what, ['data', i, 'results', j]));
+    });
+    return { startTime: b.start_time, endTime: b.end_time, rows };
+  });
+  const hasMore = page.has_more === true || page.has_more === 'true';
+  const nextPage = page.next_page ?? undefined;
+  return nextPage === undefined ? { buckets, hasMore } : { buckets, hasMore, nextPage };
+}
+
+const projectSchema = z.looseObject({
+  id: z.string().min(1),
+  name: z.string().nullish(),
+  status: z.string().nullish(),
+  created_at: finiteNumber.nullish(),
+});
+
+export const projectsPageSchema = z.looseObject({
+  object: z.string().nullish(),
+  data: z.array(projectSchema),
+  has_more: z.union([z.boolean(), z.string()]).nullish(),
+  first_id: z.string().nullish(),
+  last_id: z.string().nullish(),
+});
+
+export interface ProjectsPage {
+  readonly projects: Project[];
+  readonly hasMore: boolean;
+  readonly lastId?: string;
+}
+
+/** Validates one page of GET /organization/projects. Throws ResponseShapeError. */
+export function parseProjectsPage(body: unknown, what: string): ProjectsPage {
+  const page = parseWith(projectsPageSchema, body, what);
+  const projects = page.data.map((p): Project => {
+    const base = { id: p.id, name: p.name || p.id, status: p.status ?? 'active' };
+    return p.created_at === null || p.created_at === undefined ? base : { ...base, createdAt: p.created_at };
+  });
+  const lastId = page.last_id ?? page.data.at(-1)?.id;
+  const hasMore = page.has_more === true || page.has_more === 'true';
+  return lastId === undefined ? { projects, hasMore } : { projects, hasMore, lastId };
+}
+
+/** safeParse that turns the first issue into a one-line ResponseShapeError. */
+export function parseWith<T>(schema: z.ZodType<T>, body: unknown, what: string, prefix: readonly PropertyKey[] = []): T {
+  const r = schema.safeParse(body);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  const path = [...prefix, ...(issue?.path ?? [])].map(String).join('.');
+  throw new ResponseShapeError(what, `${path || 'body'}: ${issue?.message ?? 'invalid'}`, { cause: r.error });
+}
