@@ -4,8 +4,8 @@ export const SNAPSHOT_VERSION = 1;
 
 /**
  * The last good data, as kept on disk and handed to every view. All buckets are UTC days.
- * - `costs`: grouped by project_id and line_item, from `costsStart` (the earlier of the range
- *   start and the first of the month) to the end of today.
+ * - `costs`: grouped by project_id and line_item, from `costsStart` (the earliest of the range
+ *   start, the first of the month and the 7 complete days the forecast averages) to the end of today.
  * - `usage`: each usage endpoint grouped by project_id and (where the endpoint allows) model,
  *   over the range.
  */

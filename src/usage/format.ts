@@ -1,0 +1,107 @@
+// Display formatting. Numbers are rounded here and only here; every sum upstream keeps full
+// precision. Output is locale-independent (en-US digits) so status bar text and tests are stable.
+
+const fractionDigitsCache = new Map<string, number>();
+
+/** Minor-unit digits of an ISO-4217 code (2 for USD/EUR, 0 for JPY); 2 when Intl does not know it. */
+function fractionDigits(code: string): number {
+  let digits = fractionDigitsCache.get(code);
+  if (digits === undefined) {
+    try {
+      digits = new Intl.NumberFormat('en-US', { style: 'currency', currency: code }).resolvedOptions().maximumFractionDigits ?? 2;
+    } catch {
+      digits = 2;
+    }
+    fractionDigitsCache.set(code, digits);
+  }
+  return digits;
+}
+
+function grouped(value: number, digits: number): string {
+  return new Intl.NumberFormat('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(value);
+}
+
+/**
+ * Money in the currency the API reports: "usd" → "$1,234.56"; any other code → "1,234.56 EUR"
+ * with that currency's minor units; an unknown or malformed code is shown as given, uppercased.
+ */
+export function formatMoney(amount: number, currency: string): string {
+  const code = currency.trim().toUpperCase();
+  const value = Object.is(amount, -0) ? 0 : amount;
+  if (code === 'USD' || code === '') {
+    const text = grouped(Math.abs(value), 2);
+    // Negative zero after rounding ("-$0.00") is noise; show "$0.00".
+    return value < 0 && text !== '0.00' ? `-$${text}` : `$${text}`;
+  }
+  const text = grouped(value, /^[A-Z]{3}$/.test(code) ? fractionDigits(code) : 2);
+  return `${text === '-0.00' || text === '-0' ? text.slice(1) : text} ${code}`;
+}
+
+const UNITS: readonly [number, string][] = [
+  [1e12, 'T'],
+  [1e9, 'B'],
+  [1e6, 'M'],
+  [1e3, 'K'],
+];
+
+/** Compact count: 950 → "950", 1 234 → "1.2K", 1 234 567 → "1.2M", 123 456 789 → "123M". */
+export function formatCount(n: number): string {
+  if (!Number.isFinite(n)) return String(n);
+  const sign = n < 0 ? '-' : '';
+  const abs = Math.abs(n);
+  if (abs < 1000) return sign + String(Math.round(abs));
+  for (let i = 0; i < UNITS.length; i++) {
+    const [size, unit] = UNITS[i] as [number, string];
+    if (abs < size) continue;
+    const scaled = abs / size;
+    const text = scaled < 100 ? scaled.toFixed(1).replace(/\.0$/, '') : scaled.toFixed(0);
+    // 999 950 rounds to "1000K": say "1M" instead.
+    if (text === '1000' && i > 0) {
+      const [, bigger] = UNITS[i - 1] as [number, string];
+      return `${sign}1${bigger}`;
+    }
+    return `${sign}${text}${unit}`;
+  }
+  return sign + String(Math.round(abs));
+}
+
+/** A whole number with thousands separators: 1234567 → "1,234,567". */
+export function formatInteger(n: number): string {
+  return new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 }).format(n);
+}
+
+/** Bytes in decimal units, as the API bills storage: 2 100 000 000 → "2.1 GB". */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
+  let value = bytes;
+  let i = 0;
+  while (Math.abs(value) >= 1000 && i < units.length - 1) {
+    value /= 1000;
+    i++;
+  }
+  return `${i === 0 ? Math.round(value) : value.toFixed(value < 10 ? 1 : 0)} ${units[i] ?? 'B'}`;
+}
+
+/** A percentage: 83.4 → "83%", 7.25 → "7.3%" (one decimal under 10). */
+export function formatPercent(percent: number): string {
+  const abs = Math.abs(percent);
+  return `${abs < 10 && abs !== 0 ? percent.toFixed(1).replace(/\.0$/, '') : Math.round(percent)}%`;
+}
+
+/** "2026-11-23 14:37 UTC" for a time in ms. */
+export function formatUtcTime(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/** How long ago `ms` was, from `nowMs`: "just now", "5 min ago", "3 h ago", "2 days ago". */
+export function formatRelativeTime(ms: number, nowMs: number): string {
+  const seconds = Math.round((nowMs - ms) / 1000);
+  if (seconds < 0) return 'in the future';
+  if (seconds < 60) return 'just now';
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return `${hours} h ago`;
+  const days = Math.floor(hours / 24);
+  return days === 1 ? '1 day ago' : `${days} days ago`;
+}

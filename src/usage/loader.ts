@@ -1,0 +1,169 @@
+// Builds a UsageSnapshot from a UsageSource: the project names, the costs and the eight usage
+// endpoints, fetched in parallel with bounded concurrency. With a previous snapshot only the days
+// that can still change are fetched again: cost data arrives late, so the last two UTC days are
+// always refetched.
+
+import { ENDPOINTS, USAGE_ENDPOINT_IDS } from '../api/endpoints';
+import type { Dimension, EndpointId, Project, UsageBucket, UsageQuery } from '../api/endpoints';
+import { createLimiter } from '../api/limit';
+import { SNAPSHOT_VERSION } from './snapshot';
+import type { UsageSnapshot } from './snapshot';
+import type { UsageSource } from './source';
+import { FORECAST_WINDOW_DAYS } from './forecast';
+import { addDays, dayStartOfMs, monthStart, rangeForDays } from './time';
+
+type UsageEndpointId = Exclude<EndpointId, 'costs'>;
+
+export const DEFAULT_CONCURRENCY = 4;
+/** Days at the end (yesterday and today) whose data is provisional and always refetched. */
+export const PROVISIONAL_DAYS = 2;
+export const DEFAULT_CURRENCY = 'usd';
+
+export interface LoadOptions {
+  readonly nowMs: number;
+  readonly rangeDays: number;
+  /** The last good snapshot; its settled days are reused instead of fetched again. */
+  readonly previous?: UsageSnapshot | undefined;
+  readonly signal?: AbortSignal;
+  /** Requests in flight at once (default 4). */
+  readonly concurrency?: number;
+}
+
+export interface SnapshotWindow {
+  readonly rangeStart: number;
+  readonly rangeEnd: number;
+  /** The earliest of the range start, the first of the month and the forecast's first day. */
+  readonly costsStart: number;
+  /** Start of the provisional days (yesterday), Unix s. */
+  readonly provisionalFrom: number;
+}
+
+/**
+ * The days a snapshot taken at `nowMs` covers. Costs reach back far enough for month to date and
+ * for the forecast's 7 complete days even when the range is shorter.
+ */
+export function snapshotWindow(nowMs: number, rangeDays: number): SnapshotWindow {
+  const { start, end } = rangeForDays(nowMs, rangeDays);
+  const today = dayStartOfMs(nowMs);
+  return {
+    rangeStart: start,
+    rangeEnd: end,
+    costsStart: Math.min(start, monthStart(today), addDays(today, -FORECAST_WINDOW_DAYS)),
+    provisionalFrom: addDays(today, -(PROVISIONAL_DAYS - 1)),
+  };
+}
+
+/** The group_by a snapshot keeps for a usage endpoint: project, and model where allowed. */
+export function snapshotGroupBy(endpoint: UsageEndpointId): Dimension[] {
+  return ENDPOINTS[endpoint].groupBy.filter((d) => d === 'project_id' || d === 'model');
+}
+
+export const SNAPSHOT_COSTS_GROUP_BY: readonly Dimension[] = ['project_id', 'line_item'];
+
+/**
+ * The first day to fetch again when `previous` is reused (undefined when it is from another source
+ * or version): yesterday, or earlier when `previous` was fetched on an earlier day, since the days
+ * that were still provisional then, and any day after its range, must be fetched again.
+ */
+function reuseBoundary(previous: UsageSnapshot | undefined, source: UsageSource, window: SnapshotWindow): number | undefined {
+  if (!previous || previous.source !== source.kind || previous.version !== SNAPSHOT_VERSION) return undefined;
+  const previousProvisional = addDays(dayStartOfMs(previous.fetchedAt), -(PROVISIONAL_DAYS - 1));
+  return Math.min(window.provisionalFrom, previousProvisional, previous.rangeEnd);
+}
+
+function keepDays(buckets: readonly UsageBucket[], start: number, end: number): UsageBucket[] {
+  return buckets.filter((b) => b.startTime >= start && b.startTime < end);
+}
+
+function merge(older: readonly UsageBucket[], fresh: readonly UsageBucket[]): UsageBucket[] {
+  // A fresh bucket wins over a kept one of the same start (there should be none, but be safe).
+  const freshStarts = new Set(fresh.map((b) => b.startTime));
+  return [...older.filter((b) => !freshStarts.has(b.startTime)), ...fresh].sort((a, b) => a.startTime - b.startTime);
+}
+
+/**
+ * Loads a snapshot. Every request runs through one limiter; the first failure aborts the rest and
+ * rejects the whole load, so the caller keeps its previous snapshot untouched.
+ */
+export async function loadSnapshot(source: UsageSource, options: LoadOptions): Promise<UsageSnapshot> {
+  const { nowMs, rangeDays, previous } = options;
+  const window = snapshotWindow(nowMs, rangeDays);
+  const limit = createLimiter(options.concurrency ?? DEFAULT_CONCURRENCY);
+  const failFast = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, failFast.signal]) : failFast.signal;
+  signal.throwIfAborted();
+
+  const boundary = reuseBoundary(previous, source, window);
+  const run = <T>(task: () => Promise<T>): Promise<T> =>
+    limit(() => {
+      signal.throwIfAborted();
+      return task();
+    }).catch((error: unknown) => {
+      failFast.abort(error);
+      throw error;
+    });
+
+  // Reuse needs `previous` to hold every settled day of the part: from its start to the boundary.
+  const usageFrom = (id: UsageEndpointId): number | undefined =>
+    boundary !== undefined && boundary > window.rangeStart && previous?.usage[id] !== undefined && previous.rangeStart <= window.rangeStart
+      ? boundary
+      : undefined;
+  const costsFrom =
+    boundary !== undefined && boundary > window.costsStart && previous !== undefined && previous.costsStart <= window.costsStart
+      ? boundary
+      : undefined;
+
+  const query = (q: UsageQuery): Promise<UsageBucket[]> => run(() => source.query(q, signal));
+  const projectsTask = run(() => source.projects(signal));
+  const costsTask = query({
+    endpoint: 'costs',
+    startTime: costsFrom ?? window.costsStart,
+    endTime: window.rangeEnd,
+    bucketWidth: '1d',
+    groupBy: SNAPSHOT_COSTS_GROUP_BY,
+  });
+  const usageTasks = USAGE_ENDPOINT_IDS.map(async (id): Promise<[UsageEndpointId, UsageBucket[]]> => {
+    const from = usageFrom(id);
+    const fresh = await query({
+      endpoint: id,
+      startTime: from ?? window.rangeStart,
+      endTime: window.rangeEnd,
+      bucketWidth: '1d',
+      groupBy: snapshotGroupBy(id),
+    });
+    const kept = from !== undefined && previous ? keepDays(previous.usage[id] ?? [], window.rangeStart, from) : [];
+    return [id, merge(kept, fresh)];
+  });
+
+  const [projects, freshCosts, usageEntries] = await Promise.all([projectsTask, costsTask, Promise.all(usageTasks)]);
+  const keptCosts = costsFrom !== undefined && previous ? keepDays(previous.costs, window.costsStart, costsFrom) : [];
+  const costs = merge(keptCosts, freshCosts);
+
+  const usage: Partial<Record<UsageEndpointId, readonly UsageBucket[]>> = {};
+  for (const [id, buckets] of usageEntries) usage[id] = buckets;
+
+  return {
+    version: SNAPSHOT_VERSION,
+    source: source.kind,
+    fetchedAt: nowMs,
+    rangeStart: window.rangeStart,
+    rangeEnd: window.rangeEnd,
+    costsStart: window.costsStart,
+    currency: currencyOf(costs),
+    projects: sortProjects(projects),
+    costs,
+    usage,
+  };
+}
+
+/** The currency of the first cost row that names one, lowercased; 'usd' when none does. */
+export function currencyOf(costs: readonly UsageBucket[]): string {
+  for (const b of costs) {
+    for (const row of b.rows) if (row.currency) return row.currency.toLowerCase();
+  }
+  return DEFAULT_CURRENCY;
+}
+
+function sortProjects(projects: readonly Project[]): Project[] {
+  return [...projects].sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+}
