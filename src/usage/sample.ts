@@ -79,7 +79,7 @@ const PROJECTS: readonly ProjectDef[] = [
   { id: 'proj_sample_support', name: 'Support Assistant', from: -HISTORY_DAYS },
   { id: 'proj_sample_search', name: 'Search & Retrieval', from: -380 },
   { id: 'proj_sample_data', name: 'Data Pipeline', from: -300 },
-  { id: 'proj_sample_studio', name: 'Marketing Studio', from: -150 },
+  { id: 'proj_sample_studio', name: 'Marketing Studio', from: -240 },
   { id: 'proj_sample_legacy', name: 'Legacy Chatbot', from: -HISTORY_DAYS, archivedAt: -45 },
 ];
 
