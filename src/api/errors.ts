@@ -4,8 +4,9 @@
 
 export const ADMIN_KEYS_URL = 'https://platform.openai.com/settings/organization/admin-keys';
 
-// Anything shaped like an OpenAI key (sk-…, sk-proj-…, sk-admin-…) and bearer credentials.
-const KEY_PATTERN = /\bsk-[A-Za-z0-9_-]{3,}/g;
+// Anything shaped like an OpenAI key (sk-…, sk-proj-…, sk-admin-…; real ones are long, so the
+// "sk-admin-…" of our own guidance survives) and bearer credentials.
+const KEY_PATTERN = /\bsk-[A-Za-z0-9_-]{8,}/g;
 const BEARER_PATTERN = /\b(Bearer)\s+[^\s"',;]+/gi;
 
 /** Replaces anything shaped like a key (`sk-…`) or a bearer credential with a placeholder. */

@@ -6,6 +6,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ENDPOINTS, ENDPOINT_IDS, FILTER_PARAMS, WIDTH_SECONDS } from '../../src/api/endpoints';
+import { createSampleOrg } from '../../src/usage/sample';
 import type {
   BucketWidth,
   Dimension,
@@ -50,6 +51,8 @@ export interface FakeFaults {
   badNumber: string | undefined;
   /** `has_more` forever, `next_page` = the request's own cursor. */
   repeatCursor: boolean;
+  /** Serve at most this many buckets per page, below `limit` (forces `next_page` walking). */
+  pageSize: number | undefined;
   /** Status of a project key (`sk-proj-…`): the API has answered both 401 and 403. */
   projectKeyStatus: 401 | 403;
 }
@@ -81,7 +84,8 @@ export interface FakeServer {
 }
 
 export interface FakeServerOptions {
-  readonly data: FakeDataProvider;
+  /** Default: the sample organisation (`createSampleOrg({ now })`). */
+  readonly data?: FakeDataProvider;
   readonly adminKeys?: readonly string[];
   /** Clock for a missing `end_time` (ms). Default Date.now. */
   readonly now?: () => number;
@@ -104,6 +108,7 @@ const DEFAULT_FAULTS: FakeFaults = {
   unknownFields: false,
   badNumber: undefined,
   repeatCursor: false,
+  pageSize: undefined,
   projectKeyStatus: 403,
 };
 
@@ -119,13 +124,14 @@ class HttpError extends Error {
   }
 }
 
-export async function startFakeServer(options: FakeServerOptions): Promise<FakeServer> {
+export async function startFakeServer(options: FakeServerOptions = {}): Promise<FakeServer> {
   const faults: FakeFaults = { ...DEFAULT_FAULTS };
   const requests: RequestRecord[] = [];
   let adminKeys = new Set(options.adminKeys ?? [FAKE_ADMIN_KEY]);
   let inFlight = 0;
   let maxConcurrent = 0;
   const now = options.now ?? Date.now;
+  const data: FakeDataProvider = options.data ?? createSampleOrg({ now });
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://fake');
@@ -169,8 +175,8 @@ export async function startFakeServer(options: FakeServerOptions): Promise<FakeS
       if (record.method !== 'GET') throw new HttpError(405, `Method ${record.method} not allowed.`);
       const body =
         record.path === '/organization/projects'
-          ? projectsPage(options.data.projectList, record.query)
-          : usagePage(endpointForPath(record.path), record.query, options.data, faults, now);
+          ? projectsPage(data.projectList, record.query)
+          : usagePage(endpointForPath(record.path), record.query, data, faults, now);
       if (faults.malformedJson) return { status: 200, body: body.slice(0, Math.max(1, Math.floor(body.length / 2))) };
       return { status: 200, body };
     } catch (e) {
@@ -282,8 +288,16 @@ function usagePage(
   const end = q.endTime as number;
   const limit = q.limit as number;
   const pageStart = cursor === undefined ? q.startTime : decodeCursor(cursor);
-  const pageEnd = Math.min(end, pageStart + limit * w);
-  const buckets = pageStart < end ? data.querySync({ ...q, startTime: pageStart, endTime: pageEnd }) : [];
+  const perPage = Math.min(limit, faults.pageSize ?? limit);
+  const pageEnd = Math.min(end, pageStart + perPage * w);
+  let buckets: UsageBucket[] = [];
+  try {
+    if (pageStart < end) buckets = data.querySync({ ...q, startTime: pageStart, endTime: pageEnd });
+  } catch (e) {
+    // The provider refuses what the API would refuse (SampleQueryError carries status 400).
+    if (e instanceof Error && (e as { status?: unknown }).status === 400) throw new HttpError(400, e.message);
+    throw e;
+  }
   const hasMore = pageEnd < end;
   const next = hasMore ? encodeCursor(pageEnd) : null;
 

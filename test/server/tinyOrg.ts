@@ -63,7 +63,7 @@ export function createTinyOrg(): FakeDataProvider {
       const buckets: UsageBucket[] = [];
       for (let s = q.startTime; s < end; s += w) {
         const groups = new Map<string, { dims: Partial<Record<Dimension, string>>; values: Record<string, number> }>();
-        if (groupBy.length === 0) groups.set('', { dims: {}, values: zeroValues(spec.id === 'costs' ? ['amount', 'quantity'] : spec.metrics) });
+        if (groupBy.length === 0) groups.set('{}', { dims: {}, values: zeroValues(spec.id === 'costs' ? ['amount', 'quantity'] : spec.metrics) });
         for (const a of atoms) {
           const dims: Partial<Record<Dimension, string>> = {};
           for (const d of groupBy) dims[d] = a.dims[d];
