@@ -95,7 +95,8 @@ export async function loadSnapshot(source: UsageSource, options: LoadOptions): P
 
   const boundary = reuseBoundary(previous, source, window);
   const run = <T>(task: () => Promise<T>): Promise<T> =>
-    limit(() => {
+    // async: a task must never throw synchronously inside the limiter, or the rejection escapes it.
+    limit(async () => {
       signal.throwIfAborted();
       return task();
     }).catch((error: unknown) => {
