@@ -48,8 +48,9 @@ const UNITS: readonly [number, string][] = [
 export function formatCount(n: number): string {
   if (!Number.isFinite(n)) return String(n);
   const sign = n < 0 ? '-' : '';
-  const abs = Math.abs(n);
-  if (abs < 1000) return sign + String(Math.round(abs));
+  // Counts are whole: round first so 999.6 reads "1K", not "1000".
+  const abs = Math.round(Math.abs(n));
+  if (abs < 1000) return sign + String(abs);
   for (let i = 0; i < UNITS.length; i++) {
     const [size, unit] = UNITS[i] as [number, string];
     if (abs < size) continue;
@@ -62,7 +63,7 @@ export function formatCount(n: number): string {
     }
     return `${sign}${text}${unit}`;
   }
-  return sign + String(Math.round(abs));
+  return sign + String(abs);
 }
 
 /** A whole number with thousands separators: 1234567 → "1,234,567". */
