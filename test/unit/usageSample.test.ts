@@ -154,7 +154,22 @@ describe('sample organisation', () => {
       const [oneHour] = org.querySync({ endpoint, startTime: hour, endTime: hour + 3600, bucketWidth: '1h' });
       const minutes = org.querySync({ endpoint, startTime: hour, endTime: hour + 3600, bucketWidth: '1m' });
       assert.equal(minutes.length, 60);
-      for (const metric of ENDPOINTS[endpoint].metrics) assert.equal(total(minutes, metric), oneHour?.rows[0]?.values[metric]);
+      for (const metric of ENDPOINTS[endpoint].metrics) {
+        assert.equal(total(minutes, metric), oneHour?.rows[0]?.values[metric]);
+      }
+      // Each stream's minutes are an even split of its hour: no two differ by more than one.
+      const fine = org.querySync({ endpoint, startTime: hour, endTime: hour + 3600, bucketWidth: '1m', groupBy: ENDPOINTS[endpoint].groupBy });
+      const series = new Map<string, number[]>();
+      fine.forEach((b, i) => {
+        for (const r of b.rows) {
+          const key = JSON.stringify(r.dims);
+          const values = series.get(key) ?? new Array<number>(60).fill(0);
+          values[i] = r.values.num_model_requests ?? r.values.num_sessions ?? 0;
+          series.set(key, values);
+        }
+      });
+      assert.ok(series.size > 0);
+      for (const [key, values] of series) assert.ok(Math.max(...values) - Math.min(...values) <= 1, `${endpoint} ${key}: ${values.join(',')}`);
     }
     // Afternoon hours are busier than the small hours for the interactive apps.
     const support = { endpoint: 'completions' as const, startTime: day, endTime: day + DAY_SECONDS, bucketWidth: '1h' as const, projectIds: ['proj_sample_support'] };
