@@ -41,7 +41,18 @@ const configs = [
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    external: ['vscode'],
+    // `./network.js` stays a require of dist/network.js, made below, so undici loads only when used.
+    external: ['vscode', './network.js'],
+    // import() becomes require(), so the external above resolves as a CommonJS file.
+    supported: { 'dynamic-import': false },
+  },
+  {
+    ...common,
+    entryPoints: { network: 'src/network.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
   },
   {
     ...common,
@@ -54,11 +65,14 @@ const configs = [
   },
   {
     ...common,
-    entryPoints: { main: 'webview/main.ts' },
+    // codicon.css (+ its font) sits beside main.js so the webview loads both from one resource root.
+    entryPoints: { main: 'webview/main.ts', codicon: 'webview/codicon.css' },
     outdir: 'dist/webview',
     platform: 'browser',
     format: 'iife',
     target: 'es2022',
+    loader: { '.ttf': 'file' },
+    assetNames: '[name]',
   },
 ];
 

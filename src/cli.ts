@@ -1,1 +1,301 @@
-console.log('openai-usage-insight: not yet');
+// The headless CLI: the same client and domain core as the extension, for scripts and terminals.
+//   openai-usage-insight summary [--days N] [--json|--csv] [--sample] [--base-url URL]
+//   openai-usage-insight costs [--days N] [--group-by d,d] [--project ID]… [--json|--csv]
+//   openai-usage-insight usage <endpoint> [--days N] [--bucket 1d|1h|1m] [--group-by d,d] [--project ID]… [--model M]…
+// The key comes from OPENAI_ADMIN_KEY. Any failure: exit 1 and one line on stderr, never the key.
+import { parseArgs } from 'node:util';
+import { BUCKET_WIDTHS, DIMENSIONS, ENDPOINT_IDS, ENDPOINTS, WIDTH_SECONDS } from './api/endpoints';
+import type { BucketWidth, Dimension, EndpointId, UsageBucket, UsageQuery } from './api/endpoints';
+import { ApiError, redact } from './api/errors';
+import { summarize } from './usage/aggregate';
+import { formatCount, formatMoney } from './usage/format';
+import { loadSnapshot } from './usage/loader';
+import type { UsageSource } from './usage/source';
+import { alignDown, isoDate, isoMinute, rangeForDays } from './usage/time';
+
+export const DEFAULT_API_BASE_URL = 'https://api.openai.com/v1';
+
+const HELP = `Usage: openai-usage-insight <command> [options]
+
+Commands:
+  summary                 today, yesterday, month to date, the range and the forecast, by project
+  costs                   spend per UTC day (Costs API)
+  usage <endpoint>        usage per bucket; endpoints: ${ENDPOINT_IDS.filter((e) => e !== 'costs').join(', ')}
+
+Options:
+  --days N                the last N UTC days, today included (default 30; 1..400)
+  --bucket 1d|1h|1m       bucket width for usage (default 1d; costs are 1d only)
+  --group-by a,b          group results, e.g. project_id,model (what each endpoint allows)
+  --project ID            only this project (repeatable)
+  --model NAME            only this model (repeatable; usage endpoints that take models)
+  --json | --csv          machine-readable output (default: a table)
+  --base-url URL          API base URL (default: $OPENAI_BASE_URL, else ${DEFAULT_API_BASE_URL})
+  --sample                use the built-in sample organisation; no key needed
+  -h, --help              this help
+
+The admin key is read from OPENAI_ADMIN_KEY (an sk-admin-… key made by an organization Owner).`;
+
+/** A failure the user can fix; printed as one line. */
+export class CliError extends Error {}
+
+interface Options {
+  command: string;
+  endpoint: EndpointId | undefined;
+  days: number;
+  bucket: BucketWidth;
+  groupBy: Dimension[];
+  projects: string[];
+  models: string[];
+  format: 'table' | 'json' | 'csv';
+  baseUrl: string;
+  sample: boolean;
+}
+
+export interface CliIo {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly out: (text: string) => void;
+  readonly now: () => number;
+}
+
+function parse(argv: readonly string[], env: CliIo['env']): Options | 'help' {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        days: { type: 'string' },
+        bucket: { type: 'string' },
+        'group-by': { type: 'string' },
+        project: { type: 'string', multiple: true },
+        model: { type: 'string', multiple: true },
+        json: { type: 'boolean' },
+        csv: { type: 'boolean' },
+        'base-url': { type: 'string' },
+        sample: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (e) {
+    throw new CliError(`${e instanceof Error ? e.message.split('\n')[0] : String(e)}; see --help.`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help || positionals.length === 0) return 'help';
+  const [command = '', endpointArg, ...extra] = positionals;
+  if (!['summary', 'costs', 'usage'].includes(command)) throw new CliError(`Unknown command "${command}": use summary, costs or usage; see --help.`);
+  if (command === 'usage' && !endpointArg) throw new CliError(`usage needs an endpoint: ${ENDPOINT_IDS.join(', ')}.`);
+  if ((command !== 'usage' && endpointArg !== undefined) || extra.length) throw new CliError(`Unexpected argument "${command === 'usage' ? extra[0] : endpointArg}"; see --help.`);
+  let endpoint: EndpointId | undefined;
+  if (command === 'usage') {
+    endpoint = ENDPOINT_IDS.find((e) => e === endpointArg);
+    if (!endpoint) throw new CliError(`Unknown endpoint "${endpointArg}": use one of ${ENDPOINT_IDS.join(', ')}.`);
+  }
+  if (command === 'costs') endpoint = 'costs';
+
+  const days = values.days === undefined ? 30 : Number(values.days);
+  if (!Number.isInteger(days) || days < 1 || days > 400) throw new CliError(`--days must be a whole number from 1 to 400, not "${values.days}".`);
+  const bucket = (values.bucket ?? '1d') as BucketWidth;
+  if (!BUCKET_WIDTHS.includes(bucket)) throw new CliError(`--bucket must be one of ${BUCKET_WIDTHS.join(', ')}, not "${values.bucket}".`);
+  const groupBy = (values['group-by'] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  for (const g of groupBy) if (!DIMENSIONS.includes(g as Dimension)) throw new CliError(`Unknown --group-by value "${g}": use ${DIMENSIONS.join(', ')}.`);
+  if (values.json && values.csv) throw new CliError('Choose one of --json and --csv.');
+  const baseUrl = values['base-url'] ?? (env.OPENAI_BASE_URL?.trim() || DEFAULT_API_BASE_URL);
+  return {
+    command,
+    endpoint,
+    days,
+    bucket,
+    groupBy: groupBy as Dimension[],
+    projects: values.project ?? [],
+    models: values.model ?? [],
+    format: values.json ? 'json' : values.csv ? 'csv' : 'table',
+    baseUrl,
+    sample: values.sample ?? false,
+  };
+}
+
+async function createCliSource(o: Options, io: CliIo): Promise<UsageSource> {
+  if (o.sample) {
+    const { createSampleOrg } = await import('./usage/sample');
+    return createSampleOrg({ now: io.now });
+  }
+  const apiKey = io.env.OPENAI_ADMIN_KEY?.trim();
+  if (!apiKey) throw new CliError('Set OPENAI_ADMIN_KEY to an admin key (sk-admin-…), or pass --sample to see sample data.');
+  const [{ UsageClient, validateBaseUrl }, { createProxyDispatcher }] = await Promise.all([import('./api/client'), import('./api/proxy')]);
+  const proxy = io.env.HTTPS_PROXY ?? io.env.https_proxy ?? io.env.HTTP_PROXY ?? io.env.http_proxy;
+  const noProxy = (io.env.NO_PROXY ?? io.env.no_proxy ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  return new UsageClient({ baseUrl: validateBaseUrl(o.baseUrl), apiKey, dispatcher: createProxyDispatcher({ proxy, noProxy }), now: io.now });
+}
+
+// --- output ------------------------------------------------------------------------------------
+
+function csvCell(value: string | number): string {
+  const text = String(value);
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+function table(headers: readonly string[], rows: readonly (readonly (string | number)[])[], rightAligned: ReadonlySet<number>): string {
+  const cells = [headers, ...rows.map((r) => r.map(String))];
+  const widths = headers.map((_, i) => Math.max(...cells.map((r) => String(r[i] ?? '').length)));
+  const line = (r: readonly (string | number)[]): string =>
+    r
+      .map((c, i) => (rightAligned.has(i) ? String(c).padStart(widths[i] ?? 0) : String(c).padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
+  return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+function emit(o: Options, io: CliIo, headers: readonly string[], rows: readonly (readonly (string | number)[])[], numeric: ReadonlySet<number>, display?: (row: readonly (string | number)[]) => (string | number)[]): void {
+  if (o.format === 'csv') {
+    io.out([headers, ...rows].map((r) => r.map(csvCell).join(',')).join('\n'));
+  } else {
+    io.out(table(headers, display ? rows.map(display) : rows, numeric));
+  }
+}
+
+// --- commands ----------------------------------------------------------------------------------
+
+async function runSummary(o: Options, io: CliIo, source: UsageSource): Promise<void> {
+  const nowMs = io.now();
+  const snapshot = await loadSnapshot(source, { nowMs, rangeDays: o.days });
+  const s = summarize(snapshot, { nowMs, rangeDays: o.days });
+  // Sums keep full precision; JSON drops only float noise (1e-6 of the currency unit).
+  const m = (v: number): number => Math.round(v * 1e6) / 1e6;
+  const result = {
+    currency: s.currency,
+    today: m(s.today),
+    yesterday: m(s.yesterday),
+    monthToDate: m(s.monthToDate),
+    rangeDays: s.rangeDays,
+    rangeStart: isoDate(s.rangeStart),
+    rangeEnd: isoDate(s.rangeEnd - 1),
+    rangeTotal: m(s.rangeTotal),
+    forecastMonthEnd: m(s.forecastMonthEnd),
+    tokens: s.tokens,
+    requests: s.requests,
+    sample: source.kind === 'sample',
+    projects: s.projects.filter((p) => p.spend !== 0).map((p) => ({ id: p.id, name: p.name, archived: p.archived, spend: m(p.spend) })),
+  };
+  if (o.format === 'json') {
+    io.out(JSON.stringify(result, null, 2));
+    return;
+  }
+  const rows = result.projects.map((p) => [p.name + (p.archived ? ' (archived)' : ''), p.id, p.spend]);
+  if (o.format === 'csv') {
+    emit(o, io, ['project', 'id', `spend_${s.currency}`], rows, new Set([2]));
+    return;
+  }
+  const money = (v: number): string => formatMoney(v, s.currency);
+  io.out(
+    [
+      `OpenAI usage${result.sample ? ' — SAMPLE DATA' : ''} (UTC days; the last two are provisional)`,
+      '',
+      table(
+        ['', ''],
+        [
+          ['Today (UTC)', money(s.today)],
+          ['Yesterday', money(s.yesterday)],
+          ['Month to date', money(s.monthToDate)],
+          [`Last ${s.rangeDays} days (${result.rangeStart} – ${result.rangeEnd})`, money(s.rangeTotal)],
+          ['Month-end forecast (estimate)', money(s.forecastMonthEnd)],
+          ['Tokens in / out / cached', `${formatCount(s.tokens.input)} / ${formatCount(s.tokens.output)} / ${formatCount(s.tokens.cached)}`],
+          ['Requests', formatCount(s.requests)],
+        ],
+        new Set([1]),
+      )
+        .split('\n')
+        .slice(2)
+        .join('\n'),
+      '',
+      rows.length ? table(['Project', 'ID', 'Spend'], rows.map((r) => [r[0] ?? '', r[1] ?? '', money(Number(r[2]))]), new Set([2])) : 'No spend in this range.',
+    ].join('\n'),
+  );
+}
+
+function bucketLabel(start: number, width: BucketWidth): string {
+  return width === '1d' ? isoDate(start) : isoMinute(start);
+}
+
+async function runQuery(o: Options, io: CliIo, source: UsageSource, endpoint: EndpointId): Promise<void> {
+  const spec = ENDPOINTS[endpoint];
+  const width = endpoint === 'costs' ? '1d' : o.bucket;
+  if (o.bucket !== '1d' && endpoint === 'costs') throw new CliError('Costs come in 1d buckets only: drop --bucket.');
+  const { start } = rangeForDays(io.now(), o.days);
+  const end = alignDown(Math.floor(io.now() / 1000), WIDTH_SECONDS[width]) + WIDTH_SECONDS[width];
+  const query: UsageQuery = {
+    endpoint,
+    startTime: start,
+    endTime: end,
+    bucketWidth: width,
+    ...(o.groupBy.length ? { groupBy: o.groupBy } : {}),
+    ...(o.projects.length ? { projectIds: o.projects } : {}),
+    ...(o.models.length ? { models: o.models } : {}),
+  };
+  // Refused here exactly as the API would, in sample mode too.
+  const { validateQuery } = await import('./api/client');
+  validateQuery(query);
+  const buckets: UsageBucket[] = await source.query(query);
+  const dims = o.groupBy;
+  const metrics = spec.metrics;
+  const rows: (string | number)[][] = [];
+  let currency = 'usd';
+  for (const b of buckets) {
+    for (const r of b.rows) {
+      if (r.currency) currency = r.currency;
+      rows.push([bucketLabel(b.startTime, width), ...dims.map((d) => r.dims[d] ?? ''), ...metrics.map((m) => r.values[m] ?? 0)]);
+    }
+  }
+  const headers = ['start', ...dims, ...metrics.map((m) => (m === 'amount' ? `amount_${currency}` : m))];
+  if (o.format === 'json') {
+    io.out(
+      JSON.stringify(
+        {
+          endpoint,
+          bucketWidth: width,
+          groupBy: dims,
+          ...(endpoint === 'costs' ? { currency } : {}),
+          buckets: buckets.map((b) => ({ startTime: b.startTime, endTime: b.endTime, start: bucketLabel(b.startTime, width), results: b.rows.map((r) => ({ ...r.dims, ...r.values })) })),
+        },
+        null,
+        2,
+      ),
+    );
+    return;
+  }
+  const numeric = new Set(metrics.map((_, i) => 1 + dims.length + i));
+  if (!rows.length && o.format === 'table') {
+    io.out(`No ${spec.title.toLowerCase()} data in the last ${o.days} days.`);
+    return;
+  }
+  emit(o, io, headers, rows, numeric, (row) =>
+    row.map((c, i) => (numeric.has(i) ? (headers[i]?.startsWith('amount') ? formatMoney(Number(c), currency) : formatCount(Number(c))) : c)),
+  );
+}
+
+/** Runs the CLI; returns the exit code. Errors become one line on `err`. */
+export async function runCli(argv: readonly string[], io: CliIo, err: (line: string) => void): Promise<number> {
+  try {
+    const o = parse(argv, io.env);
+    if (o === 'help') {
+      io.out(HELP);
+      return 0;
+    }
+    const source = await createCliSource(o, io);
+    if (o.command === 'summary') await runSummary(o, io, source);
+    else await runQuery(o, io, source, o.endpoint ?? 'costs');
+    return 0;
+  } catch (e) {
+    const message = e instanceof CliError || e instanceof ApiError ? e.message : `Unexpected error: ${e instanceof Error ? e.message : String(e)}`;
+    err(`openai-usage-insight: ${redact(message)}`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  void runCli(process.argv.slice(2), { env: process.env, out: (t) => process.stdout.write(`${t}\n`), now: () => Date.now() }, (line) =>
+    process.stderr.write(`${line}\n`),
+  ).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,14 +1,5 @@
 import * as vscode from 'vscode';
-
-// Anything shaped like an OpenAI key (sk-…, sk-admin-…, sk-proj-…) and bearer tokens.
-const KEY_SHAPED = /\b(sk-[A-Za-z0-9_-]{3,})|(Bearer\s+)\S+/g;
-
-/** Replaces anything shaped like a key, so no log line or message can carry one. */
-export function redactKeys(text: string): string {
-  return text.replace(KEY_SHAPED, (_m, key: string | undefined, bearer: string | undefined) =>
-    key ? 'sk-…[redacted]' : `${bearer ?? ''}[redacted]`,
-  );
-}
+import { redact } from './api/errors';
 
 /** The "OpenAI Usage" log channel, with every line redacted. */
 export class Log implements vscode.Disposable {
@@ -18,16 +9,19 @@ export class Log implements vscode.Disposable {
     return this.channel;
   }
   info(message: string): void {
-    this.channel.info(redactKeys(message));
+    this.channel.info(redact(message));
   }
   warn(message: string): void {
-    this.channel.warn(redactKeys(message));
+    this.channel.warn(redact(message));
   }
   error(message: string): void {
-    this.channel.error(redactKeys(message));
+    this.channel.error(redact(message));
   }
   debug(message: string): void {
-    this.channel.debug(redactKeys(message));
+    this.channel.debug(redact(message));
+  }
+  show(): void {
+    this.channel.show(true);
   }
   dispose(): void {
     this.channel.dispose();

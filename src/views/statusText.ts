@@ -2,6 +2,7 @@
 // so every state of SPEC §2 is unit-tested.
 import type { StatusBarShow } from '../config';
 import type { UsageState } from '../state';
+import { budgetLevel } from '../usage/forecast';
 
 export interface StatusFigures {
   readonly currency: string;
@@ -33,14 +34,6 @@ export interface StatusView {
 /** Escapes text for a MarkdownString (project names are user data). */
 export function escapeMarkdown(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, (c) => `\\${c}`);
-}
-
-export function budgetLevel(monthToDate: number, budget: number, warningPercent: number): 'ok' | 'warning' | 'over' {
-  if (!(budget > 0)) return 'ok';
-  const used = (monthToDate / budget) * 100;
-  if (used > 100) return 'over';
-  if (used >= warningPercent) return 'warning';
-  return 'ok';
 }
 
 export function renderStatus(state: UsageState, figures: StatusFigures | undefined, o: StatusOptions): StatusView {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { UsageState } from '../../src/state';
-import { budgetLevel, renderStatus, type StatusFigures, type StatusOptions } from '../../src/views/statusText';
+import { budgetLevel } from '../../src/usage/forecast';
+import { renderStatus, type StatusFigures, type StatusOptions } from '../../src/views/statusText';
 
 const figures: StatusFigures = {
   currency: 'usd',

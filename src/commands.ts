@@ -1,0 +1,174 @@
+import * as vscode from 'vscode';
+import { readSettings } from './config';
+import { ADMIN_KEYS_URL, AuthError, PermissionError } from './api/errors';
+import { describeError } from './errorText';
+import type { Log } from './log';
+import type { UsageController } from './model';
+import type { Dashboard } from './panel/dashboard';
+import { checkKeyShape, type AdminKeyStore } from './secrets';
+import { createApiClient } from './sources';
+import type { Mode } from './state';
+import { dayStart, DAY_SECONDS } from './usage/time';
+import { nodeId, type ProjectsNode, type ProjectsTreeProvider } from './views/projectsTree';
+
+export interface CommandDeps {
+  readonly model: UsageController;
+  readonly keys: AdminKeyStore;
+  readonly log: Log;
+  readonly dashboard: Dashboard;
+  readonly tree: ProjectsTreeProvider;
+  readonly sampleFlag: string;
+  /** Re-reads the key and the sample flag and switches the model's mode. */
+  applyMode(): Promise<Mode>;
+}
+
+const CREATE_KEY = 'Create an Admin Key';
+
+export function registerCommands(context: vscode.ExtensionContext, deps: CommandDeps): void {
+  const { model, keys, log, dashboard } = deps;
+  const register = (id: string, run: (...args: never[]) => unknown): void => {
+    context.subscriptions.push(vscode.commands.registerCommand(id, run));
+  };
+
+  register('openaiUsage.show', () => dashboard.show());
+  register('openaiUsage.export', () => dashboard.exportView());
+  register('openaiUsage.refresh', () => refreshWithProgress(model, log));
+
+  register('openaiUsage.setAdminKey', async () => {
+    const value = await vscode.window.showInputBox({
+      title: 'OpenAI Admin Key',
+      prompt: 'Paste an admin key (sk-admin-…). It is checked with one request, then kept in VS Code’s secret storage.',
+      placeHolder: 'sk-admin-…',
+      password: true,
+      ignoreFocusOut: true,
+      validateInput: (v) => checkKeyShape(v),
+    });
+    if (value === undefined) return;
+    const key = value.trim();
+    if (checkKeyShape(key)) return;
+    const ok = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'Checking the admin key…', cancellable: true },
+      async (_progress, token) => {
+        const abort = new AbortController();
+        token.onCancellationRequested(() => abort.abort());
+        try {
+          const client = await createApiClient(key, log);
+          const today = dayStart(Math.floor(Date.now() / 1000));
+          await client.query({ endpoint: 'costs', startTime: today, endTime: today + DAY_SECONDS, limit: 1 }, abort.signal);
+          return true;
+        } catch (e) {
+          if (abort.signal.aborted) return false;
+          const { message } = describeError(e);
+          log.warn(`The admin key check failed: ${message}`);
+          if (e instanceof PermissionError || e instanceof AuthError) {
+            const choice = await vscode.window.showErrorMessage(
+              e instanceof PermissionError
+                ? `This key cannot read usage: an Admin key (sk-admin-…, made by an organization Owner) is needed. Nothing was stored.`
+                : `OpenAI rejected this key. Nothing was stored. An Admin key (sk-admin-…) is needed.`,
+              CREATE_KEY,
+            );
+            if (choice === CREATE_KEY) void vscode.env.openExternal(vscode.Uri.parse(ADMIN_KEYS_URL));
+          } else {
+            void vscode.window.showErrorMessage(`Could not check the key: ${message} Nothing was stored.`);
+          }
+          return false;
+        }
+      },
+    );
+    if (!ok) return;
+    await keys.set(key);
+    await context.globalState.update(deps.sampleFlag, undefined);
+    await deps.applyMode();
+    void vscode.window.showInformationMessage('Admin key saved. Fetching your usage…');
+    await refreshWithProgress(model, log);
+  });
+
+  register('openaiUsage.clearAdminKey', async () => {
+    if (!(await keys.get())) {
+      void vscode.window.showInformationMessage('No admin key is set.');
+      return;
+    }
+    const choice = await vscode.window.showWarningMessage(
+      'Remove the OpenAI admin key from this machine? Usage stops updating until you set one again.',
+      { modal: true },
+      'Clear Key',
+    );
+    if (choice !== 'Clear Key') return;
+    await keys.clear();
+    await model.forgetStored();
+    await deps.applyMode();
+    void vscode.window.showInformationMessage('Admin key cleared.');
+  });
+
+  register('openaiUsage.useSampleData', async () => {
+    if (await keys.get()) {
+      void vscode.window.showInformationMessage('An admin key is set, so your real usage is shown. Clear the key to try sample data.');
+      return;
+    }
+    await context.globalState.update(deps.sampleFlag, true);
+    await deps.applyMode();
+    await model.refresh({ userInitiated: true });
+    dashboard.show();
+  });
+
+  register('openaiUsage.setBudget', async () => {
+    const current = readSettings().monthlyBudget;
+    const value = await vscode.window.showInputBox({
+      title: 'Monthly Budget',
+      prompt: 'Monthly budget in your billing currency (0 = no budget). The status bar warns as spend nears it.',
+      value: current ? String(current) : '',
+      placeHolder: 'e.g. 500',
+      ignoreFocusOut: true,
+      validateInput: (v) => parseBudget(v) === undefined ? 'Enter a number of 0 or more, like 500 or 1250.50.' : undefined,
+    });
+    if (value === undefined) return;
+    const budget = parseBudget(value);
+    if (budget === undefined) return;
+    await vscode.workspace.getConfiguration('openaiUsage').update('monthlyBudget', budget, vscode.ConfigurationTarget.Global);
+    void vscode.window.showInformationMessage(budget ? `Monthly budget set to ${budget}.` : 'Monthly budget removed.');
+  });
+
+  register('openaiUsage.copyId', async (node?: ProjectsNode) => {
+    if (!node) return;
+    const id = nodeId(node);
+    await vscode.env.clipboard.writeText(id);
+    vscode.window.setStatusBarMessage(`Copied ${id}`, 3000);
+  });
+
+  register('openaiUsage.showProject', (node?: ProjectsNode) => {
+    dashboard.show(node ? { projectId: node.project.id } : undefined);
+  });
+}
+
+/** "1,250.50" → 1250.5; anything negative, non-numeric or non-finite → undefined. */
+export function parseBudget(text: string): number | undefined {
+  const cleaned = text.trim().replace(/[,\s]/g, '').replace(/^\$/, '');
+  if (cleaned === '') return 0;
+  if (!/^\d+(\.\d+)?$/.test(cleaned)) return undefined;
+  const n = Number(cleaned);
+  return Number.isFinite(n) && n >= 0 ? n : undefined;
+}
+
+async function refreshWithProgress(model: UsageController, log: Log): Promise<void> {
+  if (model.state.mode === 'none') {
+    const choice = await vscode.window.showInformationMessage('Set an admin key first, or try sample data.', 'Set Admin Key', 'Try with Sample Data');
+    if (choice === 'Set Admin Key') void vscode.commands.executeCommand('openaiUsage.setAdminKey');
+    if (choice === 'Try with Sample Data') void vscode.commands.executeCommand('openaiUsage.useSampleData');
+    return;
+  }
+  await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: 'Refreshing OpenAI usage…', cancellable: true },
+    async (_progress, token) => {
+      const abort = new AbortController();
+      token.onCancellationRequested(() => abort.abort());
+      await model.refresh({ userInitiated: true, signal: abort.signal });
+    },
+  );
+  const error = model.state.error;
+  if (error && error.kind !== 'cancelled') {
+    const actions = error.kind === 'AuthError' || error.kind === 'PermissionError' ? ['Set Admin Key'] : ['Show Log'];
+    const choice = await vscode.window.showErrorMessage(`OpenAI Usage: ${error.message}`, ...actions);
+    if (choice === 'Set Admin Key') void vscode.commands.executeCommand('openaiUsage.setAdminKey');
+    if (choice === 'Show Log') log.show();
+  }
+}

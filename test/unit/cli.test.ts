@@ -1,0 +1,144 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { runCli } from '../../src/cli';
+import { createSampleOrg } from '../../src/usage/sample';
+import { addDays, dayStartOfMs, monthStart } from '../../src/usage/time';
+import { FAKE_ADMIN_KEY, FAKE_PROJECT_KEY, startFakeServer, type FakeServer } from '../server/fakeServer';
+
+const NOW = Date.UTC(2026, 10, 18, 15, 30); // a Wednesday afternoon, mid-month
+
+interface Run {
+  code: number;
+  out: string;
+  err: string[];
+}
+
+async function cli(args: string[], env: Record<string, string | undefined>): Promise<Run> {
+  let out = '';
+  const err: string[] = [];
+  const code = await runCli(args, { env, out: (t) => (out += `${t}\n`), now: () => NOW }, (l) => err.push(l));
+  return { code, out, err };
+}
+
+/** Spend per UTC day straight from the sample organisation, summed here independently. */
+function independentDailySpend(): Map<number, number> {
+  const org = createSampleOrg({ now: NOW });
+  const byDay = new Map<number, number>();
+  const buckets = org.querySync({ endpoint: 'costs', startTime: addDays(dayStartOfMs(NOW), -60), endTime: addDays(dayStartOfMs(NOW), 1) });
+  for (const b of buckets) byDay.set(b.startTime, b.rows.reduce((s, r) => s + (r.values.amount ?? 0), 0));
+  return byDay;
+}
+
+describe('CLI', () => {
+  let server: FakeServer;
+  let env: Record<string, string>;
+  before(async () => {
+    server = await startFakeServer({ now: () => NOW });
+    env = { OPENAI_ADMIN_KEY: FAKE_ADMIN_KEY, OPENAI_BASE_URL: server.url };
+  });
+  after(() => server.close());
+
+  it('summary --json reports the figures of the API, over real sockets', async () => {
+    const run = await cli(['summary', '--json', '--days', '7'], env);
+    assert.equal(run.code, 0, run.err.join('\n'));
+    const s = JSON.parse(run.out) as Record<string, unknown> & { projects: { id: string; name: string; spend: number }[] };
+    const daily = independentDailySpend();
+    const today = dayStartOfMs(NOW);
+    const near = (a: unknown, b: number): void => assert.ok(typeof a === 'number' && Math.abs(a - b) < 1e-5, `${String(a)} ≈ ${b}`);
+    near(s.today, daily.get(today) ?? NaN);
+    near(s.yesterday, daily.get(addDays(today, -1)) ?? NaN);
+    let mtd = 0;
+    for (let d = monthStart(today); d <= today; d = addDays(d, 1)) mtd += daily.get(d) ?? 0;
+    near(s.monthToDate, mtd);
+    let range = 0;
+    for (let i = 0; i < 7; i++) range += daily.get(addDays(today, -i)) ?? 0;
+    near(s.rangeTotal, range);
+    assert.equal(s.currency, 'usd');
+    assert.equal(s.rangeDays, 7);
+    assert.ok(typeof s.forecastMonthEnd === 'number' && s.forecastMonthEnd >= mtd);
+    // every project with spend in the range, named from /organization/projects
+    const org = createSampleOrg({ now: NOW });
+    const projectSum = s.projects.reduce((a, p) => a + p.spend, 0);
+    near(projectSum, range);
+    for (const p of s.projects) {
+      assert.ok(p.spend > 0);
+      assert.equal(p.name, org.projectList.find((x) => x.id === p.id)?.name ?? p.id);
+    }
+    assert.ok(server.requests.some((r) => r.path.endsWith('/organization/projects')));
+  });
+
+  it('summary prints a readable table', async () => {
+    const run = await cli(['summary', '--days', '30'], env);
+    assert.equal(run.code, 0);
+    assert.match(run.out, /Today \(UTC\)\s+\$[\d,]+\.\d\d/);
+    assert.match(run.out, /Month-end forecast \(estimate\)/);
+    assert.match(run.out, /Support Assistant/);
+  });
+
+  it('costs --csv has a row per day and a header', async () => {
+    const run = await cli(['costs', '--days', '3', '--csv'], env);
+    assert.equal(run.code, 0, run.err.join('\n'));
+    const lines = run.out.trim().split('\n');
+    assert.equal(lines[0], 'start,amount_usd,quantity');
+    assert.equal(lines.length, 4);
+  });
+
+  it('usage <endpoint> honours --group-by, --model and --bucket', async () => {
+    const run = await cli(['usage', 'completions', '--days', '1', '--bucket', '1h', '--group-by', 'model', '--model', 'gpt-4o', '--json'], env);
+    assert.equal(run.code, 0, run.err.join('\n'));
+    const body = JSON.parse(run.out) as { bucketWidth: string; buckets: { results: { model?: string }[] }[] };
+    assert.equal(body.bucketWidth, '1h');
+    assert.equal(body.buckets.length, 16, 'hours 00..15 of today');
+    const models = new Set(body.buckets.flatMap((b) => b.results.map((r) => r.model)));
+    assert.deepEqual([...models], ['gpt-4o']);
+    const q = server.requests.filter((r) => r.path.endsWith('/usage/completions')).at(-1);
+    assert.deepEqual(q?.query.models, ['gpt-4o']);
+    assert.deepEqual(q?.query.bucket_width, ['1h']);
+  });
+
+  it('--sample needs no key', async () => {
+    const run = await cli(['summary', '--sample', '--json'], {});
+    assert.equal(run.code, 0);
+    assert.equal((JSON.parse(run.out) as { sample: boolean }).sample, true);
+  });
+
+  const failures: [string, string[], Record<string, string | undefined> | 'env', RegExp][] = [
+    ['no key', ['summary'], {}, /OPENAI_ADMIN_KEY/],
+    ['a wrong key', ['summary'], 'env', /rejected the key/],
+    ['a project key', ['summary'], 'env', /Admin key/],
+    ['an http base URL', ['summary', '--base-url', 'http://example.com/v1'], 'env', /https/],
+    ['an unknown command', ['spend'], {}, /Unknown command/],
+    ['an unknown endpoint', ['usage', 'chat'], {}, /Unknown endpoint/],
+    ['a group_by the endpoint lacks', ['usage', 'vector_stores', '--group-by', 'model', '--sample'], {}, /cannot group_by=model/],
+    ['costs with a 1h bucket', ['costs', '--bucket', '1h', '--sample'], {}, /1d buckets only/],
+    ['bad --days', ['summary', '--days', 'many'], {}, /--days/],
+  ];
+  for (const [what, args, e, message] of failures) {
+    it(`fails with one clear line for ${what}`, async () => {
+      let runEnv = e === 'env' ? env : e;
+      if (what === 'a wrong key') runEnv = { ...env, OPENAI_ADMIN_KEY: 'sk-admin-test-wrong-key-0000' };
+      if (what === 'a project key') runEnv = { ...env, OPENAI_ADMIN_KEY: FAKE_PROJECT_KEY };
+      const run = await cli(args, runEnv);
+      assert.equal(run.code, 1);
+      assert.equal(run.err.length, 1);
+      assert.match(run.err[0] ?? '', message);
+      assert.doesNotMatch(run.err[0] ?? '', /\n|at .*\(.*:\d+:\d+\)/, 'no stack trace');
+      assert.ok(!run.err[0]?.includes('test-wrong-key') && !run.err[0]?.includes(FAKE_PROJECT_KEY), 'never the key');
+    });
+  }
+
+  it('the built bin exits 1 with one line on stderr, and prints the sample summary', async () => {
+    assert.ok(existsSync('dist/cli.js'), 'dist/cli.js is built (npm run build)');
+    const exec = promisify(execFile);
+    const ok = await exec(process.execPath, ['dist/cli.js', 'summary', '--sample']);
+    assert.match(ok.stdout, /SAMPLE DATA/);
+    await assert.rejects(exec(process.execPath, ['dist/cli.js', 'summary'], { env: { PATH: process.env.PATH ?? '' } }), (e: { code: number; stderr: string }) => {
+      assert.equal(e.code, 1);
+      assert.equal(e.stderr.trim().split('\n').length, 1);
+      return true;
+    });
+  });
+});
