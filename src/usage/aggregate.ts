@@ -230,7 +230,7 @@ interface ModelAccumulator {
  * Tokens and requests per project and model over the range. Tokens come from the token endpoints
  * (completions, embeddings, moderations); requests from every usage endpoint with a model.
  */
-export function modelUsageByProject(snapshot: UsageSnapshot, range?: TimeRange): Map<string, Map<string, ModelAccumulator>> {
+export function modelUsageByProject(snapshot: UsageSnapshot, range?: TimeRange): Map<string, Map<string, Omit<ModelUsage, 'model'>>> {
   const tokenEndpoints: readonly string[] = TOKEN_ENDPOINT_IDS;
   const out = new Map<string, Map<string, ModelAccumulator>>();
   for (const id of USAGE_ENDPOINT_IDS) {
@@ -320,7 +320,7 @@ export function summarize(snapshot: UsageSnapshot, options: SummaryOptions): Sum
   const projects: ProjectSummary[] = [...projectIds]
     .map((id) => ({
       ...describe(id, projectSpend.get(id) ?? 0),
-      models: [...(modelUsage.get(id) ?? new Map<string, ModelAccumulator>())]
+      models: [...(modelUsage.get(id) ?? new Map<string, Omit<ModelUsage, 'model'>>())]
         .map(([model, acc]) => ({ model, ...acc }))
         .sort((a, b) => b.requests - a.requests || a.model.localeCompare(b.model)),
       lineItems: [...(lineItemsByProject.get(id) ?? new Map<string, number>())].map(([name, spend]) => ({ name, spend })).sort(byAmountDesc),
