@@ -1,0 +1,41 @@
+// CSV and JSON of a data table (Export Usage…). Pure, so the escaping is unit-tested.
+import type { CellValue, DataTable } from './table';
+import { exportCell } from './table';
+
+/**
+ * One CSV field (RFC 4180): quoted when it holds a comma, quote, CR or LF, quotes doubled. Text that
+ * a spreadsheet would run as a formula (=, +, -, @, tab, CR first) gets a leading apostrophe, since
+ * project names come from the organisation and an export should never execute anything.
+ */
+export function csvField(value: CellValue): string {
+  let s = typeof value === 'number' ? (Number.isFinite(value) ? String(value) : '') : value;
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** The table as CSV: a header of column labels, then one line per row, CRLF line ends. */
+export function toCsv(table: DataTable, rows: readonly (readonly CellValue[])[] = table.rows): string {
+  const lines = [table.columns.map((c) => csvField(c.label)).join(',')];
+  for (const row of rows) lines.push(table.columns.map((c, i) => csvField(exportCell(c, row[i] ?? ''))).join(','));
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+export interface ExportMeta {
+  /** Which view: 'overview' or an endpoint id. */
+  readonly view: string;
+  readonly source: 'api' | 'sample';
+  /** ISO 8601 (UTC). */
+  readonly start: string;
+  readonly end: string;
+  readonly bucketWidth: string;
+  readonly groupBy?: string;
+  readonly filters?: Readonly<Record<string, unknown>>;
+  readonly currency: string;
+  readonly exportedAt: string;
+}
+
+/** The table as JSON: the context of the export, then one object per row keyed by column id. */
+export function toJson(meta: ExportMeta, table: DataTable, rows: readonly (readonly CellValue[])[] = table.rows): string {
+  const objects = rows.map((row) => Object.fromEntries(table.columns.map((c, i) => [c.id, exportCell(c, row[i] ?? '')])));
+  return `${JSON.stringify({ ...meta, columns: table.columns.map((c) => ({ id: c.id, label: c.label })), rows: objects }, null, 2)}\n`;
+}

@@ -1,0 +1,135 @@
+// What the host fetches for the view the webview asked for. No vscode: tested with the sample org.
+import { ENDPOINTS, USAGE_ENDPOINT_IDS } from '../api/endpoints';
+import type { EndpointId, UsageBucket, UsageQuery } from '../api/endpoints';
+import { createLimiter } from '../api/limit';
+import type { GroupChoice, OverviewData, UiState, Window } from '../protocol';
+import type { UsageSnapshot } from '../usage/snapshot';
+import type { UsageSource } from '../usage/source';
+import { buildOverview } from './overview';
+import { resolveRange, tabQuery } from './window';
+
+type UsageEndpointId = Exclude<EndpointId, 'costs'>;
+
+/** Thrown when there is nothing to show yet (no snapshot, no source). */
+export class NoDataError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NoDataError';
+  }
+}
+
+export interface OverviewRequest {
+  readonly ui: UiState;
+  readonly snapshot: UsageSnapshot;
+  /** Needed only when the range reaches outside the snapshot. */
+  readonly source: UsageSource | undefined;
+  readonly nowMs: number;
+  readonly budget: number;
+  readonly signal?: AbortSignal;
+}
+
+/** Whether the snapshot holds the whole range (then no request is made at all). */
+export function snapshotCovers(snapshot: UsageSnapshot, start: number, end: number): boolean {
+  return snapshot.costsStart <= start && snapshot.rangeStart <= start && end <= snapshot.rangeEnd;
+}
+
+/**
+ * The overview: from the snapshot when it covers the range, otherwise from fresh daily queries
+ * (costs by project and line item, each usage endpoint by project and model) run four at a time.
+ * Today, month to date and the forecast always come from the snapshot, like the status bar's.
+ */
+export async function fetchOverview(req: OverviewRequest): Promise<OverviewData> {
+  const { ui, snapshot } = req;
+  const range = resolveRange(ui.range, req.nowMs);
+  let rangeCosts: readonly UsageBucket[] = snapshot.costs;
+  let usage: Partial<Record<UsageEndpointId, readonly UsageBucket[]>> = snapshot.usage;
+  if (!snapshotCovers(snapshot, range.start, range.end)) {
+    const source = req.source;
+    if (!source) throw new NoDataError('This range is outside the stored data and there is no data source: set an Admin key or try sample data.');
+    const limit = createLimiter(4);
+    const base = { startTime: range.start, endTime: range.end, bucketWidth: '1d' as const, projectIds: ui.projectIds.length ? ui.projectIds : undefined };
+    const ask = (q: UsageQuery): Promise<UsageBucket[]> => limit(() => source.query(q, req.signal));
+    const [costs, ...perEndpoint] = await Promise.all([
+      ask({ ...base, endpoint: 'costs', groupBy: ['project_id', 'line_item'] }),
+      ...USAGE_ENDPOINT_IDS.map((endpoint) =>
+        ask({ ...base, endpoint, groupBy: ENDPOINTS[endpoint].groupBy.includes('model') ? ['project_id', 'model'] : ['project_id'] }),
+      ),
+    ]);
+    rangeCosts = costs;
+    usage = Object.fromEntries(USAGE_ENDPOINT_IDS.map((id, i) => [id, perEndpoint[i] ?? []]));
+  }
+  return buildOverview({
+    nowMs: req.nowMs,
+    range,
+    currency: snapshot.currency,
+    budget: req.budget,
+    projectIds: ui.projectIds,
+    projects: snapshot.projects,
+    rangeCosts,
+    monthCosts: snapshot.costs,
+    usage,
+  });
+}
+
+export interface TabResult {
+  readonly endpoint: EndpointId;
+  readonly window: Window;
+  readonly groupBy: GroupChoice;
+  readonly buckets: UsageBucket[];
+  readonly currency: string;
+}
+
+/** An endpoint tab's data: always a fresh query of the source, never the snapshot. */
+export async function fetchTab(ui: UiState, endpoint: EndpointId, source: UsageSource, nowMs: number, fallbackCurrency: string, signal?: AbortSignal): Promise<TabResult> {
+  const { query, window } = tabQuery(ui, endpoint, nowMs);
+  const buckets = await source.query(query, signal);
+  const currency = buckets.flatMap((b) => b.rows).find((r) => r.currency)?.currency ?? fallbackCurrency;
+  const groupBy: GroupChoice = query.groupBy?.[0] ?? 'none';
+  return { endpoint, window, groupBy, buckets, currency };
+}
+
+/** Known values per filter, gathered from the data seen (there is no list endpoint for them). */
+export class FilterOptionSets {
+  private readonly sets = {
+    models: new Set<string>(),
+    apiKeyIds: new Set<string>(),
+    userIds: new Set<string>(),
+    // The API's documented values, so the filters are usable before any grouped query ran.
+    sources: new Set<string>(['image.generation', 'image.edit', 'image.variation']),
+    sizes: new Set<string>(['256x256', '512x512', '1024x1024', '1024x1536', '1536x1024', '1024x1792', '1792x1024']),
+  };
+  private static readonly MAX = 500;
+
+  add(buckets: readonly UsageBucket[]): void {
+    for (const b of buckets) {
+      for (const r of b.rows) {
+        this.put('models', r.dims.model);
+        this.put('apiKeyIds', r.dims.api_key_id);
+        this.put('userIds', r.dims.user_id);
+        this.put('sources', r.dims.source);
+        this.put('sizes', r.dims.size);
+      }
+    }
+  }
+
+  addSnapshot(snapshot: UsageSnapshot | undefined): void {
+    if (!snapshot) return;
+    for (const buckets of Object.values(snapshot.usage)) if (buckets) this.add(buckets);
+  }
+
+  toJSON(): { models: string[]; apiKeyIds: string[]; userIds: string[]; sources: string[]; sizes: string[] } {
+    const list = (s: Set<string>): string[] => [...s].sort((a, b) => a.localeCompare(b));
+    return {
+      models: list(this.sets.models),
+      apiKeyIds: list(this.sets.apiKeyIds),
+      userIds: list(this.sets.userIds),
+      sources: list(this.sets.sources),
+      sizes: list(this.sets.sizes),
+    };
+  }
+
+  private put(name: keyof FilterOptionSets['sets'], value: string | undefined): void {
+    const set = this.sets[name];
+    if (value && set.size < FilterOptionSets.MAX) set.add(value);
+  }
+}

@@ -1,0 +1,60 @@
+// Time windows of the dashboard's queries. Pure: "now" is always passed in.
+import { ENDPOINTS, WIDTH_SECONDS } from '../api/endpoints';
+import type { BucketWidth, EndpointId, UsageQuery } from '../api/endpoints';
+import type { Range, UiState, Window } from '../protocol';
+import { addDays, alignDown, nextDayStart, parseIsoDate, toSeconds } from '../usage/time';
+import type { TimeRange } from '../usage/time';
+import { queryFilters, tabSettings } from './uiState';
+
+/** The UTC-day range the user picked: presets end with today (UTC), custom ranges include both dates. */
+export function resolveRange(range: Range, nowMs: number): TimeRange {
+  if (range.kind === 'preset') {
+    const end = nextDayStart(toSeconds(nowMs));
+    return { start: addDays(end, -range.days), end };
+  }
+  const start = parseIsoDate(range.start);
+  const last = parseIsoDate(range.end);
+  // The schema has checked both dates; fall back to today only for defence in depth.
+  if (start === undefined || last === undefined) return resolveRange({ kind: 'preset', days: 7 }, nowMs);
+  return { start, end: addDays(last, 1) };
+}
+
+/**
+ * Buckets per query for each width. The API pages at 1440 minutes / 168 hours / 31 days; minute
+ * and hour buckets are kept to one page each (24 hours, 7 days) because a 90-day range of minutes
+ * would be 130 000 buckets, useless in a chart and slow to fetch.
+ */
+export const MAX_BUCKETS: Readonly<Record<BucketWidth, number | undefined>> = { '1m': 1440, '1h': 168, '1d': undefined };
+
+/** Human words for the clamp, for the note under the controls. */
+export const CLAMP_NOTE: Readonly<Record<BucketWidth, string>> = {
+  '1m': 'Minute buckets show at most the last 24 hours of the range.',
+  '1h': 'Hour buckets show at most the last 7 days of the range.',
+  '1d': '',
+};
+
+/**
+ * The window a tab's query covers: the whole range for day buckets; for minute and hour buckets
+ * the last MAX_BUCKETS of the range, ending no later than the current bucket.
+ */
+export function queryWindow(range: Range, width: BucketWidth, nowMs: number): Window {
+  const r = resolveRange(range, nowMs);
+  const max = MAX_BUCKETS[width];
+  if (max === undefined) return { startTime: r.start, endTime: r.end, width, clamped: false };
+  const w = WIDTH_SECONDS[width];
+  const nowEnd = alignDown(toSeconds(nowMs), w) + w;
+  const end = Math.min(r.end, nowEnd);
+  const start = Math.max(r.start, end - max * w);
+  return { startTime: start, endTime: end, width, clamped: start > r.start };
+}
+
+/** The complete query of an endpoint tab and the window it covers. */
+export function tabQuery(ui: UiState, endpoint: EndpointId, nowMs: number): { query: UsageQuery; window: Window } {
+  const s = tabSettings(ui, endpoint);
+  const width = ENDPOINTS[endpoint].widths.includes(s.width) ? s.width : '1d';
+  const window = queryWindow(ui.range, width, nowMs);
+  return {
+    query: { ...queryFilters(ui, endpoint), startTime: window.startTime, endTime: window.endTime, bucketWidth: width },
+    window,
+  };
+}

@@ -1,0 +1,266 @@
+// The one message protocol between the dashboard host (src/panel/dashboard.ts) and the webview
+// (webview/main.ts). Every message is a zod schema; the TypeScript types come from z.infer, so the
+// two sides cannot drift. The host validates everything the webview sends; the webview validates
+// what the host sends. No message carries the admin key: nothing here has a field for it.
+//
+// The webview bundle imports this file too, so the schemas must be built after
+// `z.config({ jitless: true })` has run (webview/zodConfig.ts): zod decides at construction time
+// whether to compile parsers with `new Function`, which the webview's CSP forbids.
+import { z } from 'zod';
+import { BUCKET_WIDTHS, DIMENSIONS, ENDPOINT_IDS } from './api/endpoints';
+
+// ---- shared pieces ------------------------------------------------------------------------------
+
+const MAX_ID = 200;
+const MAX_LIST = 100;
+
+/** A UTC calendar day, 'YYYY-MM-DD', that really exists. */
+export const IsoDaySchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .refine((s) => {
+    const ms = Date.parse(`${s}T00:00:00Z`);
+    return Number.isFinite(ms) && new Date(ms).toISOString().slice(0, 10) === s;
+  }, 'not a calendar date');
+
+export const TAB_IDS = ['overview', ...ENDPOINT_IDS] as const;
+export const TabIdSchema = z.enum(TAB_IDS);
+export type TabId = z.infer<typeof TabIdSchema>;
+
+export const EndpointIdSchema = z.enum(ENDPOINT_IDS);
+export const BucketWidthSchema = z.enum(BUCKET_WIDTHS);
+export const DimensionSchema = z.enum(DIMENSIONS);
+
+export const PRESET_DAYS = [7, 30, 90] as const;
+/** Longest custom range: a year (plus a leap day) keeps the overview and cost pages bounded. */
+export const MAX_CUSTOM_DAYS = 366;
+
+export const RangeSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('preset'), days: z.union([z.literal(7), z.literal(30), z.literal(90)]) }),
+  z
+    .object({ kind: z.literal('custom'), start: IsoDaySchema, end: IsoDaySchema })
+    .refine((r) => r.start <= r.end, 'start after end')
+    .refine(
+      (r) => (Date.parse(`${r.end}T00:00:00Z`) - Date.parse(`${r.start}T00:00:00Z`)) / 86_400_000 < MAX_CUSTOM_DAYS,
+      'range too long',
+    ),
+]);
+export type Range = z.infer<typeof RangeSchema>;
+
+const IdSchema = z.string().min(1).max(MAX_ID);
+const IdListSchema = z.array(IdSchema).max(MAX_LIST);
+
+export const BatchFilterSchema = z.enum(['any', 'true', 'false']);
+
+/** Per-tab filters. Projects are global (UiState.projectIds) because every endpoint takes them. */
+export const FiltersSchema = z.object({
+  userIds: IdListSchema,
+  apiKeyIds: IdListSchema,
+  models: IdListSchema,
+  sources: IdListSchema,
+  sizes: IdListSchema,
+  batch: BatchFilterSchema,
+});
+export type Filters = z.infer<typeof FiltersSchema>;
+
+export const SortSchema = z.object({
+  column: z.string().min(1).max(64),
+  direction: z.enum(['ascending', 'descending']),
+});
+export type Sort = z.infer<typeof SortSchema>;
+
+/** 'none' = not grouped: one total per bucket. */
+export const GroupChoiceSchema = z.union([DimensionSchema, z.literal('none')]);
+export type GroupChoice = z.infer<typeof GroupChoiceSchema>;
+
+export const TabSettingsSchema = z.object({
+  width: BucketWidthSchema,
+  groupBy: GroupChoiceSchema,
+  /** The metric the chart shows (the table shows all of them). */
+  metric: z.string().min(1).max(64),
+  filters: FiltersSchema,
+  sort: SortSchema.optional(),
+});
+export type TabSettings = z.infer<typeof TabSettingsSchema>;
+
+export const StackBySchema = z.enum(['project', 'line_item']);
+export type StackBy = z.infer<typeof StackBySchema>;
+
+/**
+ * Everything the user chose in the panel. It is what the webview keeps with setState (UI state
+ * only, never data) and what it sends the host so the host knows what to fetch and export.
+ */
+export const UiStateSchema = z.object({
+  version: z.literal(1),
+  tab: TabIdSchema,
+  range: RangeSchema,
+  projectIds: IdListSchema,
+  overview: z.object({ stackBy: StackBySchema, sort: SortSchema.optional() }),
+  tabs: z.partialRecord(EndpointIdSchema, TabSettingsSchema),
+});
+export type UiState = z.infer<typeof UiStateSchema>;
+
+/** Commands the webview may ask the host to run; anything else is refused. */
+export const ALLOWED_COMMANDS = [
+  'openaiUsage.setAdminKey',
+  'openaiUsage.useSampleData',
+  'openaiUsage.refresh',
+  'openaiUsage.export',
+  'openaiUsage.setBudget',
+] as const;
+export const AllowedCommandSchema = z.enum(ALLOWED_COMMANDS);
+export type AllowedCommand = z.infer<typeof AllowedCommandSchema>;
+
+// ---- webview → host -----------------------------------------------------------------------------
+
+export const WebviewMessageSchema = z.discriminatedUnion('type', [
+  /** The webview has loaded and listens; the host posts nothing before this. */
+  z.object({ type: z.literal('ready') }),
+  /** The user's choices changed (or were restored); the host fetches what they need. */
+  z.object({ type: z.literal('view'), ui: UiStateSchema }),
+  /** Run the current query again (after an error). */
+  z.object({ type: z.literal('retry') }),
+  z.object({ type: z.literal('command'), command: AllowedCommandSchema }),
+  /** A script error or CSP violation in the webview, for the log. */
+  z.object({ type: z.literal('clientError'), message: z.string().max(2000) }),
+]);
+export type WebviewMessage = z.infer<typeof WebviewMessageSchema>;
+
+// ---- host → webview -----------------------------------------------------------------------------
+
+const FiniteSchema = z.number().refine(Number.isFinite, 'not finite');
+const UnixSecondsSchema = z.number().int().nonnegative();
+
+/** UsageRow of src/api/endpoints.ts, on the wire. */
+export const RowSchema = z
+  .object({
+    values: z.record(z.string(), FiniteSchema).readonly(),
+    dims: z.partialRecord(DimensionSchema, z.string()).readonly(),
+    currency: z.string().optional(),
+  })
+  .readonly();
+/** UsageBucket of src/api/endpoints.ts, on the wire. */
+export const BucketSchema = z
+  .object({
+    startTime: UnixSecondsSchema,
+    endTime: UnixSecondsSchema,
+    rows: z.array(RowSchema).readonly(),
+  })
+  .readonly();
+
+export const ProjectInfoSchema = z.object({ id: z.string(), name: z.string(), archived: z.boolean() });
+export type ProjectInfo = z.infer<typeof ProjectInfoSchema>;
+
+/** Values seen so far for the filters that have no list endpoint (models, keys, users…). */
+export const FilterOptionsSchema = z.object({
+  models: z.array(z.string()),
+  apiKeyIds: z.array(z.string()),
+  userIds: z.array(z.string()),
+  sources: z.array(z.string()),
+  sizes: z.array(z.string()),
+});
+export type FilterOptions = z.infer<typeof FilterOptionsSchema>;
+
+export const StatusSchema = z.object({
+  mode: z.enum(['none', 'api', 'sample']),
+  loading: z.boolean(),
+  error: z.object({ message: z.string(), kind: z.string() }).optional(),
+  staleSince: z.number().optional(),
+  fetchedAt: z.number().optional(),
+  currency: z.string(),
+  /** openaiUsage.monthlyBudget; 0 = none. */
+  budget: FiniteSchema,
+  projects: z.array(ProjectInfoSchema),
+  options: FilterOptionsSchema,
+});
+export type Status = z.infer<typeof StatusSchema>;
+
+/** One day's cost of one project and line item; `d` indexes OverviewData.days. */
+export const CostCellSchema = z.object({ d: z.number().int().nonnegative(), p: z.string(), l: z.string(), a: FiniteSchema });
+export type CostCell = z.infer<typeof CostCellSchema>;
+
+export const ModelTokensSchema = z.object({
+  model: z.string(),
+  input: FiniteSchema,
+  output: FiniteSchema,
+  cached: FiniteSchema,
+  requests: FiniteSchema,
+});
+export type ModelTokens = z.infer<typeof ModelTokensSchema>;
+
+export const OverviewCardsSchema = z.object({
+  rangeSpend: FiniteSchema,
+  today: FiniteSchema,
+  monthToDate: FiniteSchema,
+  /** Month-end estimate; absent when there is no month data yet. */
+  forecast: FiniteSchema.optional(),
+  budget: FiniteSchema,
+  inputTokens: FiniteSchema,
+  outputTokens: FiniteSchema,
+  cachedTokens: FiniteSchema,
+  requests: FiniteSchema,
+});
+export type OverviewCards = z.infer<typeof OverviewCardsSchema>;
+
+export const OverviewDataSchema = z.object({
+  startTime: UnixSecondsSchema,
+  endTime: UnixSecondsSchema,
+  currency: z.string(),
+  /** 'YYYY-MM-DD' of every UTC day in the range. */
+  days: z.array(IsoDaySchema),
+  /** Index into `days` of the first provisional day (cost data still arriving); days.length = none. */
+  provisionalFrom: z.number().int().nonnegative(),
+  cards: OverviewCardsSchema,
+  costs: z.array(CostCellSchema),
+  projectNames: z.record(z.string(), z.string()),
+  tokensByModel: z.array(ModelTokensSchema),
+});
+export type OverviewData = z.infer<typeof OverviewDataSchema>;
+
+/** The window a tab's query really covered (1m/1h are clamped to one page of buckets). */
+export const WindowSchema = z.object({
+  startTime: UnixSecondsSchema,
+  endTime: UnixSecondsSchema,
+  width: BucketWidthSchema,
+  clamped: z.boolean(),
+});
+export type Window = z.infer<typeof WindowSchema>;
+
+export const HostMessageSchema = z.discriminatedUnion('type', [
+  /** The answer to `ready`: defaults for a fresh panel and a filter asked for by show({projectId}). */
+  z.object({
+    type: z.literal('init'),
+    defaultRangeDays: z.number().int().positive(),
+    projectId: z.string().optional(),
+  }),
+  z.object({ type: z.literal('status'), status: StatusSchema }),
+  /** show({projectId}) on an open panel: filter the panel to this project. */
+  z.object({ type: z.literal('filter'), projectId: z.string() }),
+  /** `key` is dataKey(ui) of the request, so the webview drops answers to older requests. */
+  z.object({ type: z.literal('loading'), key: z.string() }),
+  z.object({ type: z.literal('overview'), key: z.string(), data: OverviewDataSchema }),
+  z.object({
+    type: z.literal('tabData'),
+    key: z.string(),
+    endpoint: EndpointIdSchema,
+    window: WindowSchema,
+    /** The grouping the query used (the table's columns follow it, not a newer choice). */
+    groupBy: GroupChoiceSchema,
+    currency: z.string(),
+    buckets: z.array(BucketSchema),
+  }),
+  z.object({ type: z.literal('queryError'), key: z.string(), message: z.string(), kind: z.string() }),
+]);
+export type HostMessage = z.infer<typeof HostMessageSchema>;
+
+/** Parses a message from the webview; undefined (never a throw) for anything malformed. */
+export function parseWebviewMessage(value: unknown): WebviewMessage | undefined {
+  const res = WebviewMessageSchema.safeParse(value);
+  return res.success ? res.data : undefined;
+}
+
+/** Parses a message from the host; undefined for anything malformed. */
+export function parseHostMessage(value: unknown): HostMessage | undefined {
+  const res = HostMessageSchema.safeParse(value);
+  return res.success ? res.data : undefined;
+}

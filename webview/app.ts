@@ -1,0 +1,392 @@
+// The dashboard app: the page around the tabs (header, banners, empty and error states, range and
+// project filter), the message loop with the host, and the UI state kept with setState.
+import { ENDPOINTS } from '../src/api/endpoints';
+import type { EndpointId } from '../src/api/endpoints';
+import { parseHostMessage, PRESET_DAYS, UiStateSchema } from '../src/protocol';
+import type { HostMessage, Range, Status, TabId, UiState } from '../src/protocol';
+import { dataKey, defaultUiState } from '../src/panel/uiState';
+import { resolveRange } from '../src/panel/window';
+import { isoDate } from '../src/usage/time';
+import type { TabView, ViewContext } from './context';
+import { multiSelect, singleSelect, syncMulti, syncSingle } from './controls';
+import type { Choice } from './controls';
+import { h, replaceChildren, uid } from './dom';
+import { EndpointView } from './endpointView';
+import { OverviewView } from './overviewView';
+import { onThemeChange, readTheme } from './theme';
+import { getSavedState, post, saveState } from './vscodeApi';
+
+/** Tab order: the overview, then costs (where the money is), then the usage endpoints. */
+export const TAB_ORDER: readonly TabId[] = [
+  'overview',
+  'costs',
+  'completions',
+  'embeddings',
+  'moderations',
+  'images',
+  'audio_speeches',
+  'audio_transcriptions',
+  'vector_stores',
+  'code_interpreter_sessions',
+];
+
+const ADMIN_KEYS_URL = 'https://platform.openai.com/settings/organization/admin-keys';
+
+const RANGE_CHOICES: readonly Choice[] = [
+  ...PRESET_DAYS.map((d) => ({ value: String(d), label: `Last ${d} days` })),
+  { value: 'custom', label: 'Custom dates…' },
+];
+
+type AnyView = TabView & { setData(data: never): void };
+
+export class App {
+  private ui: UiState | undefined;
+  private status: Status | undefined;
+  private theme = readTheme();
+  private loadingKey: string | undefined;
+  private error: { key: string; message: string; kind: string } | undefined;
+  private readonly overview = new OverviewView();
+  private readonly endpointViews = new Map<EndpointId, EndpointView>();
+
+  // The page skeleton, built once.
+  private readonly meta = h('p', { class: 'meta' });
+  private readonly progress = h('vscode-progress-bar', { class: 'progress hidden', indeterminate: true, 'aria-label': 'Loading usage' });
+  private readonly banners = h('div', { class: 'banners', role: 'region', 'aria-label': 'Notices' });
+  private readonly empty = h('section', { class: 'empty hidden', 'aria-labelledby': 'empty-title' });
+  private readonly fatal = h('section', { class: 'fatal hidden', role: 'alert' });
+  private readonly dashboard = h('div', { class: 'dashboard hidden' });
+  private readonly tabs = h('vscode-tabs', { class: 'tabs' });
+  private readonly panels = new Map<TabId, HTMLElement>();
+  private readonly range: ReturnType<typeof singleSelect>;
+  private readonly startField: HTMLElement & { value: string; invalid: boolean };
+  private readonly endField: HTMLElement & { value: string; invalid: boolean };
+  private readonly customBox: HTMLElement;
+  private readonly rangeNote = h('span', { class: 'range-note', role: 'status' });
+  private readonly projects: ReturnType<typeof multiSelect>;
+
+  constructor(private readonly root: HTMLElement) {
+    this.range = singleSelect('Range', RANGE_CHOICES, '30', (value) => this.onRangeChoice(value));
+    const startId = uid('date');
+    const endId = uid('date');
+    this.startField = h('vscode-textfield', { id: startId, type: 'date', 'aria-label': 'First day (UTC)' });
+    this.endField = h('vscode-textfield', { id: endId, type: 'date', 'aria-label': 'Last day (UTC)' });
+    this.startField.addEventListener('change', () => this.onCustomDates());
+    this.endField.addEventListener('change', () => this.onCustomDates());
+    this.customBox = h(
+      'div',
+      { class: 'custom-dates hidden' },
+      h('div', { class: 'field' }, h('vscode-label', { for: startId }, 'From (UTC)'), this.startField),
+      h('div', { class: 'field' }, h('vscode-label', { for: endId }, 'To (UTC)'), this.endField),
+    );
+    this.projects = multiSelect('Projects', [], [], (values) => this.update((ui) => ({ ...ui, projectIds: values })));
+  }
+
+  /** Builds the page, restores the UI state the webview kept, and tells the host it is ready. */
+  start(): void {
+    const saved = UiStateSchema.safeParse(getSavedState());
+    if (saved.success) this.ui = saved.data;
+    this.buildSkeleton();
+    window.addEventListener('message', (ev: MessageEvent<unknown>) => this.onMessage(ev.data));
+    onThemeChange(() => {
+      this.theme = readTheme();
+      const ctx = this.context();
+      if (!ctx) return;
+      this.overview.applyTheme(ctx);
+      for (const v of this.endpointViews.values()) v.applyTheme(ctx);
+    });
+    post({ type: 'ready' });
+  }
+
+  private buildSkeleton(): void {
+    const headers = TAB_ORDER.map((id) => h('vscode-tab-header', { slot: 'header', 'data-tab': id }, id === 'overview' ? 'Overview' : ENDPOINTS[id].title));
+    const panels = TAB_ORDER.map((id) => {
+      const panel = h('vscode-tab-panel', { 'data-tab': id });
+      this.panels.set(id, panel);
+      return panel;
+    });
+    this.tabs.append(...headers, ...panels);
+    this.tabs.addEventListener('vsc-tabs-select', (ev) => {
+      const tab = TAB_ORDER[ev.detail.selectedIndex];
+      if (tab && tab !== this.ui?.tab) this.update((ui) => ({ ...ui, tab }));
+    });
+
+    replaceChildren(
+      this.dashboard,
+      h(
+        'div',
+        { class: 'toolbar range-bar', role: 'group', 'aria-label': 'Range and projects' },
+        this.range.wrapper,
+        this.customBox,
+        this.projects.wrapper,
+        this.rangeNote,
+      ),
+      this.tabs,
+    );
+
+    replaceChildren(
+      this.root,
+      h(
+        'header',
+        { class: 'top' },
+        h('div', { class: 'title-block' }, h('h1', {}, 'OpenAI Usage'), this.meta),
+        h(
+          'div',
+          { class: 'actions' },
+          h('vscode-button', { secondary: true, onclick: () => post({ type: 'command', command: 'openaiUsage.refresh' }) }, 'Refresh'),
+          h('vscode-button', { secondary: true, onclick: () => post({ type: 'command', command: 'openaiUsage.export' }) }, 'Export…'),
+        ),
+      ),
+      this.progress,
+      this.banners,
+      this.empty,
+      this.fatal,
+      this.dashboard,
+    );
+    this.root.removeAttribute('aria-busy');
+  }
+
+  private onMessage(raw: unknown): void {
+    const msg = parseHostMessage(raw);
+    if (!msg) {
+      post({ type: 'clientError', message: 'ignored a malformed message from the host' });
+      return;
+    }
+    this.handle(msg);
+  }
+
+  private handle(msg: HostMessage): void {
+    switch (msg.type) {
+      case 'init': {
+        let ui = this.ui ?? defaultUiState(msg.defaultRangeDays);
+        if (msg.projectId) ui = { ...ui, projectIds: [msg.projectId] };
+        this.ui = ui;
+        this.commit();
+        break;
+      }
+      case 'status':
+        this.status = msg.status;
+        break;
+      case 'filter':
+        this.update((ui) => ({ ...ui, projectIds: [msg.projectId] }));
+        return;
+      case 'loading':
+        if (this.ui && msg.key === dataKey(this.ui)) this.loadingKey = msg.key;
+        break;
+      case 'overview':
+        if (!this.ui || msg.key !== dataKey(this.ui)) return;
+        this.overview.setData(msg.data);
+        this.settle(msg.key);
+        break;
+      case 'tabData': {
+        if (!this.ui || msg.key !== dataKey(this.ui)) return;
+        this.endpointView(msg.endpoint).setData({ endpoint: msg.endpoint, window: msg.window, groupBy: msg.groupBy, currency: msg.currency, buckets: msg.buckets });
+        this.settle(msg.key);
+        break;
+      }
+      case 'queryError':
+        if (!this.ui || msg.key !== dataKey(this.ui)) return;
+        this.settle(msg.key);
+        this.error = { key: msg.key, message: msg.message, kind: msg.kind };
+        break;
+    }
+    this.render();
+  }
+
+  private settle(key: string): void {
+    if (this.loadingKey === key) this.loadingKey = undefined;
+    if (this.error?.key === key) this.error = undefined;
+  }
+
+  /** Changes the UI state: kept with setState (UI only, never data) and sent to the host. */
+  private update(change: (ui: UiState) => UiState): void {
+    if (!this.ui) return;
+    const before = dataKey(this.ui);
+    this.ui = change(this.ui);
+    const after = dataKey(this.ui);
+    if (after !== before) {
+      // Show "Loading…" at once; the host answers with data (or confirms loading).
+      this.loadingKey = this.status?.mode === 'none' ? undefined : after;
+      if (this.error?.key !== after) this.error = undefined;
+    }
+    this.commit();
+    this.render();
+  }
+
+  private commit(): void {
+    if (!this.ui) return;
+    saveState(this.ui);
+    post({ type: 'view', ui: this.ui });
+  }
+
+  private endpointView(id: EndpointId): EndpointView {
+    let v = this.endpointViews.get(id);
+    if (!v) {
+      v = new EndpointView(id);
+      this.endpointViews.set(id, v);
+    }
+    return v;
+  }
+
+  private view(tab: TabId): AnyView {
+    return tab === 'overview' ? this.overview : this.endpointView(tab);
+  }
+
+  private context(): ViewContext | undefined {
+    const ui = this.ui;
+    if (!ui) return undefined;
+    const key = dataKey(ui);
+    const projectNames = Object.fromEntries((this.status?.projects ?? []).map((p) => [p.id, p.name]));
+    return {
+      ui,
+      status: this.status,
+      theme: this.theme,
+      query: { loading: this.loadingKey === key, error: this.error?.key === key ? this.error : undefined },
+      projectNames,
+      update: (fn) => this.update(fn),
+      retry: () => {
+        this.loadingKey = key;
+        this.error = undefined;
+        post({ type: 'retry' });
+        this.render();
+      },
+    };
+  }
+
+  private render(): void {
+    const ctx = this.context();
+    const status = this.status;
+    this.renderChrome(status);
+    if (!ctx) return;
+    const noKey = status?.mode === 'none';
+    const fatal = !noKey && status !== undefined && status.fetchedAt === undefined && status.error !== undefined && !status.loading;
+    this.dashboard.classList.toggle('hidden', noKey || fatal || status === undefined);
+    if (noKey || fatal || status === undefined) return;
+
+    this.renderRangeBar(ctx);
+    const index = TAB_ORDER.indexOf(ctx.ui.tab);
+    if (this.tabs.selectedIndex !== index) this.tabs.selectedIndex = index;
+    const panel = this.panels.get(ctx.ui.tab);
+    const view = this.view(ctx.ui.tab);
+    if (panel && view.element.parentElement !== panel) panel.append(view.element);
+    view.render(ctx);
+    this.progress.classList.toggle('hidden', !(status.loading || ctx.query.loading));
+  }
+
+  private renderChrome(status: Status | undefined): void {
+    const parts: string[] = [];
+    if (status?.mode === 'sample') parts.push('Sample data');
+    if (status?.fetchedAt) parts.push(`Updated ${new Date(status.fetchedAt).toLocaleString()}`);
+    parts.push('Days are UTC days; “today” is the current UTC day');
+    this.meta.textContent = parts.join(' · ');
+    this.progress.classList.toggle('hidden', !status?.loading);
+
+    const banners: HTMLElement[] = [];
+    if (status?.mode === 'sample') {
+      banners.push(
+        h(
+          'div',
+          { class: 'banner sample', role: 'note' },
+          h('strong', {}, 'Sample data. '),
+          'This is a synthetic organization, not your usage. ',
+          h('vscode-button', { secondary: true, onclick: () => post({ type: 'command', command: 'openaiUsage.setAdminKey' }) }, 'Set Admin Key'),
+        ),
+      );
+    }
+    if (status?.staleSince !== undefined) {
+      banners.push(
+        h(
+          'div',
+          { class: 'banner stale', role: 'status' },
+          h('strong', {}, `Stale since ${new Date(status.staleSince).toLocaleString()}. `),
+          `${status.error?.message ?? 'The last refresh failed.'} Showing the last good data${status.fetchedAt ? ` from ${new Date(status.fetchedAt).toLocaleString()}` : ''}. `,
+          h('vscode-button', { secondary: true, onclick: () => post({ type: 'command', command: 'openaiUsage.refresh' }) }, 'Refresh'),
+        ),
+      );
+    }
+    replaceChildren(this.banners, ...banners);
+
+    const noKey = status?.mode === 'none';
+    this.empty.classList.toggle('hidden', !noKey);
+    if (noKey && this.empty.childElementCount === 0) {
+      replaceChildren(
+        this.empty,
+        h('h2', { id: 'empty-title' }, 'No Admin key set'),
+        h(
+          'p',
+          {},
+          'The dashboard reads your organization’s usage and costs with an OpenAI ',
+          h('strong', {}, 'Admin key'),
+          ' (sk-admin-…), which an organization Owner can create at ',
+          h('a', { href: ADMIN_KEYS_URL }, 'platform.openai.com → Settings → Admin keys'),
+          '. Project keys cannot read usage. The key is kept in VS Code’s secret storage and never shown here.',
+        ),
+        h(
+          'div',
+          { class: 'actions' },
+          h('vscode-button', { onclick: () => post({ type: 'command', command: 'openaiUsage.setAdminKey' }) }, 'Set Admin Key'),
+          h('vscode-button', { secondary: true, onclick: () => post({ type: 'command', command: 'openaiUsage.useSampleData' }) }, 'Try with Sample Data'),
+        ),
+      );
+    }
+
+    const fatal = !noKey && status !== undefined && status.fetchedAt === undefined && status.error !== undefined && !status.loading;
+    this.fatal.classList.toggle('hidden', !fatal);
+    if (fatal && status?.error) {
+      const keyProblem = status.error.kind === 'AuthError' || status.error.kind === 'PermissionError';
+      replaceChildren(
+        this.fatal,
+        h('h2', {}, 'Could not load usage'),
+        h('p', { class: 'error-text' }, status.error.message),
+        keyProblem ? h('p', {}, 'An Admin key is created by an organization Owner at ', h('a', { href: ADMIN_KEYS_URL }, 'platform.openai.com → Settings → Admin keys'), '.') : null,
+        h(
+          'div',
+          { class: 'actions' },
+          h('vscode-button', { onclick: () => post({ type: 'command', command: 'openaiUsage.refresh' }) }, 'Try again'),
+          h('vscode-button', { secondary: !keyProblem, onclick: () => post({ type: 'command', command: 'openaiUsage.setAdminKey' }) }, 'Set Admin Key'),
+          h('vscode-button', { secondary: true, onclick: () => post({ type: 'command', command: 'openaiUsage.useSampleData' }) }, 'Try with Sample Data'),
+        ),
+      );
+    }
+  }
+
+  private renderRangeBar(ctx: ViewContext): void {
+    const r = ctx.ui.range;
+    syncSingle(this.range.control, RANGE_CHOICES, r.kind === 'preset' ? String(r.days) : 'custom');
+    this.customBox.classList.toggle('hidden', r.kind !== 'custom');
+    if (r.kind === 'custom') {
+      if (this.startField.value !== r.start) this.startField.value = r.start;
+      if (this.endField.value !== r.end) this.endField.value = r.end;
+    }
+    const resolved = resolveRange(r, Date.now());
+    this.rangeNote.textContent = `${isoDate(resolved.start)} – ${isoDate(resolved.end - 1)} (UTC)`;
+    const projects = (ctx.status?.projects ?? []).map((p) => ({ value: p.id, label: p.archived ? `${p.name} (archived)` : p.name }));
+    syncMulti(this.projects.control, projects, ctx.ui.projectIds);
+  }
+
+  private onRangeChoice(value: string): void {
+    const days = PRESET_DAYS.find((d) => String(d) === value);
+    if (days !== undefined) {
+      this.update((ui) => ({ ...ui, range: { kind: 'preset', days } }));
+      return;
+    }
+    if (value !== 'custom') return;
+    // Start the custom range from what is shown now, so nothing jumps.
+    this.update((ui) => {
+      if (ui.range.kind === 'custom') return ui;
+      const r = resolveRange(ui.range, Date.now());
+      return { ...ui, range: { kind: 'custom', start: isoDate(r.start), end: isoDate(r.end - 1) } };
+    });
+  }
+
+  private onCustomDates(): void {
+    const candidate: Range = { kind: 'custom', start: this.startField.value, end: this.endField.value };
+    const parsed = UiStateSchema.shape.range.safeParse(candidate);
+    this.startField.invalid = !parsed.success;
+    this.endField.invalid = !parsed.success;
+    if (!parsed.success) {
+      this.rangeNote.textContent = 'Pick a first day on or before the last day, at most 366 days apart.';
+      return;
+    }
+    this.update((ui) => ({ ...ui, range: parsed.data }));
+  }
+}

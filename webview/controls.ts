@@ -1,0 +1,64 @@
+// Form controls from @vscode-elements, with a visible label wired to each for screen readers.
+import type { VscodeMultiSelect } from '@vscode-elements/elements/dist/vscode-multi-select/vscode-multi-select.js';
+import type { VscodeSingleSelect } from '@vscode-elements/elements/dist/vscode-single-select/vscode-single-select.js';
+import { h, uid } from './dom';
+
+export interface Choice {
+  readonly value: string;
+  readonly label: string;
+}
+
+export interface Field<E extends HTMLElement> {
+  /** The label and the control, to put in a toolbar. */
+  readonly wrapper: HTMLElement;
+  readonly control: E;
+}
+
+function options(choices: readonly Choice[], selected: (value: string) => boolean): HTMLElement[] {
+  return choices.map((c) => h('vscode-option', { value: c.value, selected: selected(c.value) }, c.label));
+}
+
+function sameChoices(select: HTMLElement, choices: readonly Choice[]): boolean {
+  const current = [...select.querySelectorAll('vscode-option')].map((o) => `${o.getAttribute('value') ?? ''}\u0000${o.textContent ?? ''}`);
+  return current.length === choices.length && choices.every((c, i) => current[i] === `${c.value}\u0000${c.label}`);
+}
+
+export function singleSelect(label: string, choices: readonly Choice[], value: string, onChange: (value: string) => void): Field<VscodeSingleSelect> {
+  const id = uid('sel');
+  const control = h('vscode-single-select', { id, 'data-label': label }, ...options(choices, (v) => v === value));
+  control.label = label;
+  control.addEventListener('change', () => onChange(control.value));
+  return { wrapper: h('div', { class: 'field' }, h('vscode-label', { for: id }, label), control), control };
+}
+
+/** Puts the select on `value` and, when they changed, on a new list of choices. */
+export function syncSingle(control: VscodeSingleSelect, choices: readonly Choice[], value: string): void {
+  if (!sameChoices(control, choices)) control.replaceChildren(...options(choices, (v) => v === value));
+  if (control.value !== value) control.value = value;
+}
+
+export function multiSelect(label: string, choices: readonly Choice[], values: readonly string[], onChange: (values: string[]) => void): Field<VscodeMultiSelect> {
+  const id = uid('multi');
+  const set = new Set(values);
+  const control = h('vscode-multi-select', { id, combobox: true, 'data-label': label }, ...options(withSelected(choices, values), (v) => set.has(v)));
+  control.label = label;
+  control.addEventListener('change', () => onChange([...control.value]));
+  return { wrapper: h('div', { class: 'field' }, h('vscode-label', { for: id }, label), control), control };
+}
+
+/** Selected values always stay choosable, even when the data no longer shows them. */
+function withSelected(choices: readonly Choice[], values: readonly string[]): Choice[] {
+  const known = new Set(choices.map((c) => c.value));
+  return [...choices, ...values.filter((v) => !known.has(v)).map((v) => ({ value: v, label: v }))];
+}
+
+export function syncMulti(control: VscodeMultiSelect, choices: readonly Choice[], values: readonly string[]): void {
+  // Never rebuild under the user's hands: an open dropdown keeps its list until it closes.
+  if (control.open) return;
+  const all = withSelected(choices, values);
+  const set = new Set(values);
+  if (!sameChoices(control, all)) control.replaceChildren(...options(all, (v) => set.has(v)));
+  const current = [...control.value].sort().join('\u0000');
+  const wanted = [...values].sort().join('\u0000');
+  if (current !== wanted) control.value = [...values];
+}

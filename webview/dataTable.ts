@@ -1,0 +1,89 @@
+// The accessible data table under each chart: a real <table> with a caption, column headers with
+// scope and aria-sort, and a sort button in each header (keyboard: Tab to it, Enter/Space sorts).
+import type { Sort } from '../src/protocol';
+import { displayCell, sortRows } from '../src/panel/table';
+import type { DataTable } from '../src/panel/table';
+import { h, replaceChildren } from './dom';
+
+/** Rows rendered at most; the rest is in the export (a DOM of 100 000 rows helps nobody). */
+export const MAX_RENDERED_ROWS = 500;
+
+export interface TableViewOptions {
+  readonly caption: string;
+  readonly table: DataTable;
+  readonly sort: Sort | undefined;
+  readonly onSort: (column: string) => void;
+}
+
+export function renderDataTable(container: HTMLElement, o: TableViewOptions): void {
+  // Keep keyboard focus on the same sort button across the re-render a sort causes.
+  const active = document.activeElement;
+  const focusedColumn = active instanceof HTMLElement && container.contains(active) ? active.dataset.column : undefined;
+
+  const rows = sortRows(o.table, o.sort);
+  const shown = rows.slice(0, MAX_RENDERED_ROWS);
+  const numeric = (kind: string): boolean => kind === 'number' || kind === 'money' || kind === 'bytes';
+
+  const head = h(
+    'tr',
+    {},
+    ...o.table.columns.map((c) => {
+      const sorted = o.sort?.column === c.id ? o.sort.direction : undefined;
+      return h(
+        'th',
+        { scope: 'col', 'aria-sort': sorted ?? 'none', class: numeric(c.kind) ? 'num' : undefined },
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'sort',
+            'data-column': c.id,
+            title: `Sort by ${c.label}`,
+            onclick: () => o.onSort(c.id),
+          },
+          c.label,
+          h('span', { class: 'sort-indicator', 'aria-hidden': 'true' }, sorted === 'ascending' ? '▲' : sorted === 'descending' ? '▼' : '↕'),
+        ),
+      );
+    }),
+  );
+
+  const body = h(
+    'tbody',
+    {},
+    ...shown.map((row) =>
+      h(
+        'tr',
+        {},
+        ...o.table.columns.map((c, i) => {
+          const text = displayCell(o.table, c, row[i] ?? '');
+          // The first column (the time) names the row for screen readers.
+          return i === 0 ? h('th', { scope: 'row' }, text) : h('td', { class: numeric(c.kind) ? 'num' : undefined }, text);
+        }),
+      ),
+    ),
+  );
+
+  const sortNote = o.sort ? `, sorted by ${o.table.columns.find((c) => c.id === o.sort?.column)?.label ?? o.sort.column} ${o.sort.direction}` : '';
+  const table = h(
+    'table',
+    { class: 'data' },
+    h('caption', {}, `${o.caption} (${rows.length} ${rows.length === 1 ? 'row' : 'rows'}${sortNote})`),
+    h('thead', {}, head),
+    body,
+  );
+
+  replaceChildren(
+    container,
+    rows.length === 0 ? h('p', { class: 'empty-note' }, 'No data in this range for these filters.') : null,
+    rows.length > 0 ? h('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': o.caption }, table) : null,
+    rows.length > shown.length
+      ? h('p', { class: 'note' }, `Showing the first ${shown.length} of ${rows.length} rows in this order; Export Usage… writes all of them.`)
+      : null,
+  );
+
+  if (focusedColumn) {
+    const again = container.querySelector<HTMLButtonElement>(`button.sort[data-column="${CSS.escape(focusedColumn)}"]`);
+    again?.focus();
+  }
+}

@@ -1,0 +1,249 @@
+// One endpoint's tab: its own metrics over time, its group-by choices, filters and bucket widths,
+// and the sortable table of every bucket and group.
+import { ENDPOINTS } from '../src/api/endpoints';
+import type { BucketWidth, EndpointId, EndpointSpec, FilterName, UsageBucket } from '../src/api/endpoints';
+import type { FilterOptions, GroupChoice, Window } from '../src/protocol';
+import { bucketLabel, dimensionLabel, formatMetric, isLevelMetric, metricLabel, WIDTH_LABELS } from '../src/panel/labels';
+import { formatCount as formatCompact } from '../src/usage/format';
+import { bucketSeries, slotTotals } from '../src/panel/series';
+import { nextSort, usageTable } from '../src/panel/table';
+import { tabSettings } from '../src/panel/uiState';
+import { CLAMP_NOTE } from '../src/panel/window';
+import { StackedBarChart } from './charts';
+import type { TabView, ViewContext } from './context';
+import { multiSelect, singleSelect, syncMulti, syncSingle } from './controls';
+import type { Choice } from './controls';
+import { renderDataTable } from './dataTable';
+import { h, replaceChildren, uid } from './dom';
+import { renderQueryState } from './stateBox';
+
+export interface TabData {
+  readonly endpoint: EndpointId;
+  readonly window: Window;
+  readonly groupBy: GroupChoice;
+  readonly currency: string;
+  readonly buckets: readonly UsageBucket[];
+}
+
+type ListFilter = Exclude<FilterName, 'projectIds' | 'batch'>;
+const LIST_FILTERS: readonly { name: ListFilter; label: string }[] = [
+  { name: 'models', label: 'Models' },
+  { name: 'apiKeyIds', label: 'API keys' },
+  { name: 'userIds', label: 'Users' },
+  { name: 'sources', label: 'Sources' },
+  { name: 'sizes', label: 'Sizes' },
+];
+
+const BATCH_CHOICES: readonly Choice[] = [
+  { value: 'any', label: 'Batch and non-batch' },
+  { value: 'true', label: 'Batch only' },
+  { value: 'false', label: 'Non-batch only' },
+];
+
+export class EndpointView implements TabView {
+  readonly element: HTMLElement;
+  private data: TabData | undefined;
+  private ctx: ViewContext | undefined;
+  private readonly spec: EndpointSpec;
+  private readonly stateBox = h('div', { class: 'query-state hidden', role: 'status', 'aria-live': 'polite' });
+  private readonly note = h('p', { class: 'note hidden' });
+  private readonly totals = h('div', { class: 'cards small' });
+  private readonly canvas: HTMLCanvasElement;
+  private readonly summary: HTMLElement;
+  private readonly chartTitle = h('h2', {});
+  private readonly tableBox = h('div', { class: 'table-box' });
+  private readonly chart: StackedBarChart;
+  private readonly content: HTMLElement;
+  private readonly width: ReturnType<typeof singleSelect>;
+  private readonly group: ReturnType<typeof singleSelect>;
+  private readonly metric: ReturnType<typeof singleSelect>;
+  private readonly batch: ReturnType<typeof singleSelect> | undefined;
+  private readonly lists = new Map<ListFilter, ReturnType<typeof multiSelect>>();
+
+  constructor(private readonly endpoint: EndpointId) {
+    this.spec = ENDPOINTS[endpoint];
+    const spec = this.spec;
+    const summaryId = uid('summary');
+    this.canvas = h('canvas', { role: 'img', 'aria-describedby': summaryId });
+    this.summary = h('p', { id: summaryId, class: 'chart-summary' });
+    this.chart = new StackedBarChart(this.canvas);
+
+    const settings = (fn: (s: ReturnType<typeof tabSettings>) => ReturnType<typeof tabSettings>): void =>
+      this.ctx?.update((ui) => ({ ...ui, tabs: { ...ui.tabs, [endpoint]: fn(tabSettings(ui, endpoint)) } }));
+
+    this.width = singleSelect('Bucket', this.widthChoices(), '1d', (value) =>
+      settings((s) => ({ ...s, width: spec.widths.find((w) => w === value) ?? '1d' })),
+    );
+    this.group = singleSelect('Group by', this.groupChoices(), 'none', (value) =>
+      settings((s) => ({ ...s, groupBy: spec.groupBy.find((g) => g === value) ?? 'none', sort: undefined })),
+    );
+    this.metric = singleSelect(
+      'Chart metric',
+      spec.metrics.map((m) => ({ value: m, label: metricLabel(m) })),
+      spec.metrics[0] ?? '',
+      (value) => settings((s) => ({ ...s, metric: value })),
+    );
+    for (const f of LIST_FILTERS) {
+      if (!spec.filters.includes(f.name)) continue;
+      this.lists.set(
+        f.name,
+        multiSelect(f.label, [], [], (values) => settings((s) => ({ ...s, filters: { ...s.filters, [f.name]: values } }))),
+      );
+    }
+    if (spec.filters.includes('batch')) {
+      this.batch = singleSelect('Batch', BATCH_CHOICES, 'any', (value) =>
+        settings((s) => ({ ...s, filters: { ...s.filters, batch: value === 'true' || value === 'false' ? value : 'any' } })),
+      );
+    }
+
+    const controls = h(
+      'div',
+      { class: 'toolbar controls', role: 'group', 'aria-label': `${spec.title} options` },
+      this.width.wrapper,
+      this.group.wrapper,
+      spec.metrics.length > 1 ? this.metric.wrapper : null,
+      ...[...this.lists.values()].map((l) => l.wrapper),
+      this.batch?.wrapper ?? null,
+    );
+    this.content = h(
+      'div',
+      { class: 'tab-content' },
+      this.totals,
+      h(
+        'section',
+        { class: 'chart-section' },
+        h('div', { class: 'section-head' }, this.chartTitle),
+        h('figure', { class: 'chart-box tall' }, this.canvas),
+        this.summary,
+      ),
+      h('section', { class: 'table-section' }, h('h2', {}, `${spec.title} table`), this.tableBox),
+    );
+    this.element = h('div', { class: `view endpoint ${endpoint}` }, controls, this.note, this.stateBox, this.content);
+  }
+
+  setData(data: TabData | undefined): void {
+    this.data = data;
+  }
+
+  render(ctx: ViewContext): void {
+    this.ctx = ctx;
+    const spec = this.spec;
+    const s = tabSettings(ctx.ui, this.endpoint);
+    syncSingle(this.width.control, this.widthChoices(), s.width);
+    syncSingle(this.group.control, this.groupChoices(), s.groupBy);
+    syncSingle(
+      this.metric.control,
+      spec.metrics.map((m) => ({ value: m, label: metricLabel(m) })),
+      s.metric,
+    );
+    if (this.batch) syncSingle(this.batch.control, BATCH_CHOICES, s.filters.batch);
+    const options: FilterOptions = ctx.status?.options ?? { models: [], apiKeyIds: [], userIds: [], sources: [], sizes: [] };
+    for (const [name, field] of this.lists) {
+      syncMulti(
+        field.control,
+        options[name].map((v) => ({ value: v, label: v })),
+        s.filters[name],
+      );
+    }
+
+    const data = this.data;
+    renderQueryState(this.stateBox, ctx, data !== undefined);
+    this.element.setAttribute('aria-busy', String(ctx.query.loading));
+    this.content.classList.toggle('stale', ctx.query.loading);
+    this.content.classList.toggle('hidden', !data);
+    const clampNote = data?.window.clamped ? CLAMP_NOTE[data.window.width] : '';
+    this.note.textContent = clampNote;
+    this.note.classList.toggle('hidden', !clampNote);
+    if (!data) return;
+
+    const metric = spec.metrics.includes(s.metric) ? s.metric : spec.metrics[0] ?? '';
+    const fmt = (v: number): string => formatMetric(metric, v, data.currency);
+    const set = bucketSeries({ buckets: data.buckets, window: data.window, groupBy: data.groupBy, metric, projectNames: ctx.projectNames });
+    this.chart.update({
+      set,
+      format: fmt,
+      axisFormat: (v) => (metric === 'amount' ? fmt(v) : metric === 'usage_bytes' ? fmt(v) : formatCompact(v)),
+      theme: ctx.theme,
+    });
+    const by = data.groupBy === 'none' ? '' : ` by ${dimensionLabel(data.groupBy).toLowerCase()}`;
+    const range = `${bucketLabel(data.window.startTime, data.window.width)} to ${bucketLabel(data.window.endTime - 1, data.window.width)} UTC`;
+    this.chartTitle.textContent = `${metricLabel(metric)} per ${WIDTH_LABELS[data.window.width].toLowerCase()}${by}`;
+    this.canvas.setAttribute('aria-label', `Chart: ${this.chartTitle.textContent}, ${range}`);
+    this.summary.textContent = this.describe(set.labels, slotTotals(set), set.series.map((x) => x.label), metric, fmt, range);
+
+    this.renderTotals(data);
+    renderDataTable(this.tableBox, {
+      caption: `${spec.title}${by}, ${range}`,
+      table: usageTable({
+        endpoint: this.endpoint,
+        buckets: data.buckets,
+        groupBy: data.groupBy,
+        width: data.window.width,
+        currency: data.currency,
+        projectNames: ctx.projectNames,
+      }),
+      sort: s.sort,
+      onSort: (column) =>
+        ctx.update((ui) => {
+          const t = tabSettings(ui, this.endpoint);
+          return { ...ui, tabs: { ...ui.tabs, [this.endpoint]: { ...t, sort: nextSort(t.sort, column) } } };
+        }),
+    });
+  }
+
+  applyTheme(ctx: ViewContext): void {
+    this.chart.applyTheme(ctx.theme);
+  }
+
+  private widthChoices(): Choice[] {
+    return this.spec.widths.map((w: BucketWidth) => ({ value: w, label: WIDTH_LABELS[w] })).reverse();
+  }
+
+  private groupChoices(): Choice[] {
+    return [{ value: 'none', label: 'Nothing (total)' }, ...this.spec.groupBy.map((g) => ({ value: g, label: dimensionLabel(g) }))];
+  }
+
+  /** Totals of every metric over the window (storage: the latest level, since bytes do not add up). */
+  private renderTotals(data: TabData): void {
+    const sums = new Map<string, number>();
+    let lastStart = -1;
+    for (const b of data.buckets) {
+      for (const r of b.rows) {
+        for (const m of this.spec.metrics) {
+          if (isLevelMetric(m)) continue;
+          sums.set(m, (sums.get(m) ?? 0) + (r.values[m] ?? 0));
+        }
+      }
+      if (b.rows.length > 0 && b.startTime > lastStart) lastStart = b.startTime;
+    }
+    for (const m of this.spec.metrics) {
+      if (!isLevelMetric(m)) continue;
+      const last = data.buckets.find((b) => b.startTime === lastStart);
+      sums.set(m, last ? last.rows.reduce((a, r) => a + (r.values[m] ?? 0), 0) : 0);
+    }
+    replaceChildren(
+      this.totals,
+      ...this.spec.metrics.map((m) =>
+        h(
+          'div',
+          { class: 'card', role: 'group', 'aria-label': metricLabel(m) },
+          h('div', { class: 'card-title' }, isLevelMetric(m) ? `${metricLabel(m)}, latest` : metricLabel(m)),
+          h('div', { class: 'card-value' }, m === 'amount' ? formatMetric(m, sums.get(m) ?? 0, data.currency) : m === 'usage_bytes' ? formatMetric(m, sums.get(m) ?? 0, data.currency) : formatCompact(sums.get(m) ?? 0)),
+        ),
+      ),
+    );
+  }
+
+  private describe(labels: readonly string[], totals: readonly number[], series: readonly string[], metric: string, fmt: (v: number) => string, range: string): string {
+    const total = totals.reduce((a, v) => a + v, 0);
+    if (total === 0) return `No ${metricLabel(metric).toLowerCase()} ${range}.`;
+    let peak = 0;
+    totals.forEach((v, i) => {
+      if (v > (totals[peak] ?? 0)) peak = i;
+    });
+    const what = isLevelMetric(metric) ? 'Peak' : 'Busiest bucket';
+    const head = isLevelMetric(metric) ? '' : `Total ${fmt(total)}. `;
+    const groups = series.length > 1 ? ` Stacked: ${series.slice(0, 5).join(', ')}${series.length > 5 ? ', …' : ''}.` : '';
+    return `${metricLabel(metric)}, ${range}. ${head}${what}: ${labels[peak] ?? ''} (${fmt(totals[peak] ?? 0)}).${groups}`;
+  }
+}

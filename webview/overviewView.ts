@@ -1,0 +1,198 @@
+// The overview tab: spend cards, daily spend stacked by project or line item (provisional days
+// hatched), tokens by model, and the daily spend table.
+import type { OverviewData, StackBy } from '../src/protocol';
+import { formatCount as formatCompact, formatMoney } from '../src/usage/format';
+import { nextSort, overviewTable } from '../src/panel/table';
+import { overviewSpendSeries, slotTotals, tokenBreakdown } from '../src/panel/series';
+import { StackedBarChart, TokensChart } from './charts';
+import type { TabView, ViewContext } from './context';
+import { singleSelect, syncSingle } from './controls';
+import { renderDataTable } from './dataTable';
+import { h, replaceChildren, uid } from './dom';
+import { renderQueryState } from './stateBox';
+
+const STACK_CHOICES = [
+  { value: 'project', label: 'Project' },
+  { value: 'line_item', label: 'Line item' },
+];
+
+export class OverviewView implements TabView {
+  readonly element: HTMLElement;
+  private data: OverviewData | undefined;
+  private readonly stateBox = h('div', { class: 'query-state hidden', role: 'status', 'aria-live': 'polite' });
+  private readonly cards = h('div', { class: 'cards' });
+  private readonly spendCanvas: HTMLCanvasElement;
+  private readonly spendSummary: HTMLElement;
+  private readonly tokensCanvas: HTMLCanvasElement;
+  private readonly tokensSummary: HTMLElement;
+  private readonly tableBox = h('div', { class: 'table-box' });
+  private readonly spendChart: StackedBarChart;
+  private readonly tokensChart: TokensChart;
+  private readonly stack: ReturnType<typeof singleSelect>;
+  private readonly content: HTMLElement;
+  private ctx: ViewContext | undefined;
+
+  constructor() {
+    const spendSummaryId = uid('summary');
+    const tokensSummaryId = uid('summary');
+    this.spendCanvas = h('canvas', { role: 'img', 'aria-describedby': spendSummaryId });
+    this.spendSummary = h('p', { id: spendSummaryId, class: 'chart-summary' });
+    this.tokensCanvas = h('canvas', { role: 'img', 'aria-describedby': tokensSummaryId });
+    this.tokensSummary = h('p', { id: tokensSummaryId, class: 'chart-summary' });
+    this.spendChart = new StackedBarChart(this.spendCanvas);
+    this.tokensChart = new TokensChart(this.tokensCanvas, formatCompact);
+    this.stack = singleSelect('Stack by', STACK_CHOICES, 'project', (value) =>
+      this.ctx?.update((ui) => ({ ...ui, overview: { ...ui.overview, stackBy: value === 'line_item' ? 'line_item' : 'project', sort: undefined } })),
+    );
+    this.content = h(
+      'div',
+      { class: 'tab-content' },
+      this.cards,
+      h(
+        'section',
+        { class: 'chart-section', 'aria-labelledby': 'spend-title' },
+        h('div', { class: 'section-head' }, h('h2', { id: 'spend-title' }, 'Daily spend'), h('div', { class: 'toolbar' }, this.stack.wrapper)),
+        h('figure', { class: 'chart-box tall' }, this.spendCanvas),
+        h(
+          'p',
+          { class: 'legend-note' },
+          h('span', { class: 'swatch hatched', 'aria-hidden': 'true' }),
+          'Provisional: cost data arrives late (hours, up to a day), so the last two UTC days may still grow.',
+        ),
+        this.spendSummary,
+      ),
+      h(
+        'section',
+        { class: 'chart-section', 'aria-labelledby': 'tokens-title' },
+        h('div', { class: 'section-head' }, h('h2', { id: 'tokens-title' }, 'Tokens by model')),
+        h('figure', { class: 'chart-box' }, this.tokensCanvas),
+        this.tokensSummary,
+      ),
+      h(
+        'section',
+        { class: 'table-section', 'aria-labelledby': 'overview-table-title' },
+        h('h2', { id: 'overview-table-title' }, 'Daily spend table'),
+        this.tableBox,
+      ),
+    );
+    this.element = h('div', { class: 'view overview' }, this.stateBox, this.content);
+  }
+
+  setData(data: OverviewData | undefined): void {
+    this.data = data;
+  }
+
+  render(ctx: ViewContext): void {
+    this.ctx = ctx;
+    const data = this.data;
+    renderQueryState(this.stateBox, ctx, data !== undefined);
+    this.element.setAttribute('aria-busy', String(ctx.query.loading));
+    this.content.classList.toggle('stale', ctx.query.loading);
+    this.content.classList.toggle('hidden', !data);
+    syncSingle(this.stack.control, STACK_CHOICES, ctx.ui.overview.stackBy);
+    if (!data) return;
+    this.renderCards(ctx, data);
+    this.renderSpend(ctx, data, ctx.ui.overview.stackBy);
+    this.renderTokens(ctx, data);
+    renderDataTable(this.tableBox, {
+      caption: `Daily spend by ${ctx.ui.overview.stackBy === 'project' ? 'project' : 'line item'}, ${data.days[0] ?? ''} to ${data.days[data.days.length - 1] ?? ''} (UTC)`,
+      table: overviewTable(data, ctx.ui.overview.stackBy),
+      sort: ctx.ui.overview.sort,
+      onSort: (column) => ctx.update((ui) => ({ ...ui, overview: { ...ui.overview, sort: nextSort(ui.overview.sort, column) } })),
+    });
+  }
+
+  applyTheme(ctx: ViewContext): void {
+    this.spendChart.applyTheme(ctx.theme);
+    this.tokensChart.applyTheme(ctx.theme);
+  }
+
+  private renderCards(ctx: ViewContext, data: OverviewData): void {
+    const c = data.cards;
+    const money = (v: number): string => formatMoney(v, data.currency);
+    const filtered = ctx.ui.projectIds.length > 0;
+    const budget = !filtered && c.budget > 0 ? c.budget : 0;
+    const card = (title: string, value: string, sub?: string, extra?: HTMLElement | null, cls?: string): HTMLElement =>
+      h('div', { class: `card${cls ? ` ${cls}` : ''}`, role: 'group', 'aria-label': title }, h('div', { class: 'card-title' }, title), h('div', { class: 'card-value' }, value), sub ? h('div', { class: 'card-sub' }, sub) : null, extra ?? null);
+
+    let forecastExtra: HTMLElement | null = null;
+    let forecastClass: string | undefined;
+    if (budget > 0 && c.forecast !== undefined) {
+      const pct = (c.forecast / budget) * 100;
+      const used = (c.monthToDate / budget) * 100;
+      forecastClass = pct > 100 ? 'over' : undefined;
+      const fill = h('div', { class: 'meter-fill' });
+      // CSSOM, not a style attribute: allowed under the CSP.
+      fill.style.width = `${Math.min(100, used)}%`;
+      forecastExtra = h(
+        'div',
+        { class: 'budget' },
+        h('div', { class: 'meter', role: 'meter', 'aria-valuemin': '0', 'aria-valuemax': String(budget), 'aria-valuenow': String(Math.round(c.monthToDate * 100) / 100), 'aria-label': 'Month to date against the budget' }, fill),
+        h('div', { class: 'card-sub' }, `${Math.round(used)}% of the ${money(budget)} budget used; forecast ${Math.round(pct)}%`),
+      );
+    }
+    const days = data.days.length;
+    replaceChildren(
+      this.cards,
+      card(`Spend, ${days} ${days === 1 ? 'day' : 'days'}`, money(c.rangeSpend), `${data.days[0] ?? ''} – ${data.days[days - 1] ?? ''} (UTC)`),
+      card('Today (UTC)', money(c.today), 'The current UTC day; provisional'),
+      card('Month to date (UTC)', money(c.monthToDate)),
+      card(
+        'Month-end forecast',
+        c.forecast === undefined ? '—' : money(c.forecast),
+        budget > 0 ? 'Estimate, against the monthly budget' : filtered ? 'Estimate for the filtered projects' : 'Estimate; no monthly budget set',
+        forecastExtra,
+        forecastClass,
+      ),
+      card('Input tokens', formatCompact(c.inputTokens), 'Completions, embeddings, moderations'),
+      card('Output tokens', formatCompact(c.outputTokens)),
+      card('Cached input tokens', formatCompact(c.cachedTokens), c.inputTokens > 0 ? `${Math.round((c.cachedTokens / c.inputTokens) * 100)}% of input` : undefined),
+      card('Requests', formatCompact(c.requests), 'All endpoints'),
+    );
+    if (filtered) {
+      const names = ctx.ui.projectIds.map((p) => ctx.projectNames[p] ?? p).join(', ');
+      this.cards.prepend(h('p', { class: 'filter-note' }, `Filtered to ${names}. Budget applies to the whole organization and is not shown.`));
+    }
+  }
+
+  private renderSpend(ctx: ViewContext, data: OverviewData, stackBy: StackBy): void {
+    const set = overviewSpendSeries(data, stackBy);
+    const money = (v: number): string => formatMoney(v, data.currency);
+    this.spendChart.update({
+      set,
+      provisionalFrom: data.provisionalFrom < data.days.length ? data.provisionalFrom : undefined,
+      format: money,
+      axisFormat: (v) => (Math.abs(v) >= 1000 ? `${formatCompact(v)}` : money(v)),
+      theme: ctx.theme,
+    });
+    const totals = slotTotals(set);
+    const total = totals.reduce((a, v) => a + v, 0);
+    let peak = -1;
+    totals.forEach((v, i) => {
+      if (peak < 0 || v > (totals[peak] ?? 0)) peak = i;
+    });
+    const top = set.series[0];
+    const what = stackBy === 'project' ? 'project' : 'line item';
+    const summary =
+      total === 0
+        ? `No spend between ${data.days[0] ?? ''} and ${data.days[data.days.length - 1] ?? ''} (UTC).`
+        : `Daily spend stacked by ${what}, ${data.days.length} UTC days: total ${money(total)}. Highest day ${set.labels[peak] ?? ''} at ${money(totals[peak] ?? 0)}.` +
+          (top ? ` Largest ${what}: ${top.label} (${money(top.values.reduce((a, v) => a + v, 0))}).` : '') +
+          (data.provisionalFrom < data.days.length ? ` Bars from ${data.days[data.provisionalFrom] ?? ''} on are provisional (hatched).` : '');
+    this.spendCanvas.setAttribute('aria-label', `Chart: daily spend stacked by ${what}`);
+    this.spendSummary.textContent = summary;
+  }
+
+  private renderTokens(ctx: ViewContext, data: OverviewData): void {
+    const bars = tokenBreakdown(data.tokensByModel);
+    this.tokensChart.update(bars, ctx.theme);
+    this.tokensCanvas.setAttribute('aria-label', 'Chart: tokens by model');
+    this.tokensSummary.textContent =
+      bars.length === 0
+        ? 'No token usage in this range.'
+        : `Tokens by model (input uncached, input cached, output): ${bars
+            .slice(0, 5)
+            .map((b) => `${b.model || '(none)'} ${formatCompact(b.uncached + b.cached)} in, ${formatCompact(b.output)} out`)
+            .join('; ')}${bars.length > 5 ? `; and ${bars.length - 5} more` : ''}.`;
+  }
+}
