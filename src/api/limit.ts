@@ -16,7 +16,9 @@ export function createLimiter(concurrency: number): Limiter {
   return <T>(task: () => Promise<T>): Promise<T> =>
     new Promise<T>((resolve, reject) => {
       waiting.push(() => {
-        task()
+        // Promise.resolve().then: a task that throws synchronously still rejects its own promise.
+        Promise.resolve()
+          .then(task)
           .then(resolve, reject)
           .finally(() => {
             active--;
