@@ -1,0 +1,315 @@
+// The dashboard's pure data shaping: ranges and query windows, UI state repair, series, tables,
+// sorting, the overview, and what the host fetches for a view.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { UsageBucket } from '../../src/api/endpoints';
+import type { OverviewData, UiState } from '../../src/protocol';
+import { fetchOverview, fetchTab, FilterOptionSets, snapshotCovers } from '../../src/panel/fetchView';
+import { buildOverview, provisionalStart } from '../../src/panel/overview';
+import { bucketSeries, limitSeries, OTHER_KEY, overviewSpendSeries, slotTotals, tokenBreakdown, windowSlots } from '../../src/panel/series';
+import { displayCell, exportCell, nextSort, overviewTable, sortRows, usageTable } from '../../src/panel/table';
+import { dataKey, defaultUiState, presetOrCustomRange, queryFilters, tabSettings } from '../../src/panel/uiState';
+import { queryWindow, resolveRange, tabQuery } from '../../src/panel/window';
+import { loadSnapshot } from '../../src/usage/loader';
+import { createSampleOrg } from '../../src/usage/sample';
+import type { UsageSource } from '../../src/usage/source';
+
+const DAY = 86_400;
+// 2025-03-15 18:30:00 UTC
+const NOW_MS = Date.UTC(2025, 2, 15, 18, 30);
+const TODAY = Date.UTC(2025, 2, 15) / 1000;
+
+function ui(partial: Partial<UiState> = {}): UiState {
+  return { ...defaultUiState(30), ...partial };
+}
+
+describe('panel/window: ranges and query windows', () => {
+  it('a preset ends with today (UTC) and spans exactly its days', () => {
+    const r = resolveRange({ kind: 'preset', days: 7 }, NOW_MS);
+    assert.equal(r.end, TODAY + DAY);
+    assert.equal(r.start, TODAY - 6 * DAY);
+  });
+  it('a custom range includes both dates', () => {
+    const r = resolveRange({ kind: 'custom', start: '2025-01-01', end: '2025-01-31' }, NOW_MS);
+    assert.equal(r.start, Date.UTC(2025, 0, 1) / 1000);
+    assert.equal(r.end, Date.UTC(2025, 1, 1) / 1000);
+  });
+  it('day buckets cover the whole range, unclamped', () => {
+    const w = queryWindow({ kind: 'preset', days: 90 }, '1d', NOW_MS);
+    assert.deepEqual(w, { startTime: TODAY - 89 * DAY, endTime: TODAY + DAY, width: '1d', clamped: false });
+  });
+  it('hour buckets keep to one page (168) and end with the current hour', () => {
+    const w = queryWindow({ kind: 'preset', days: 30 }, '1h', NOW_MS);
+    assert.equal(w.endTime, Date.UTC(2025, 2, 15, 19) / 1000);
+    assert.equal((w.endTime - w.startTime) / 3600, 168);
+    assert.equal(w.clamped, true);
+  });
+  it('minute buckets keep to one page (1440) and are not clamped when the range is shorter', () => {
+    const w = queryWindow({ kind: 'preset', days: 30 }, '1m', NOW_MS);
+    assert.equal((w.endTime - w.startTime) / 60, 1440);
+    const past = queryWindow({ kind: 'custom', start: '2025-01-10', end: '2025-01-10' }, '1h', NOW_MS);
+    assert.deepEqual(past, { startTime: Date.UTC(2025, 0, 10) / 1000, endTime: Date.UTC(2025, 0, 11) / 1000, width: '1h', clamped: false });
+  });
+  it('tabQuery carries the filters, group-by and window of the tab', () => {
+    const state = ui({
+      tab: 'completions',
+      projectIds: ['p1'],
+      tabs: {
+        completions: {
+          width: '1h',
+          groupBy: 'model',
+          metric: 'output_tokens',
+          filters: { userIds: [], apiKeyIds: ['k1'], models: ['gpt-4o'], sources: [], sizes: [], batch: 'false' },
+        },
+      },
+    });
+    const { query, window } = tabQuery(state, 'completions', NOW_MS);
+    assert.equal(query.endpoint, 'completions');
+    assert.equal(query.bucketWidth, '1h');
+    assert.deepEqual(query.groupBy, ['model']);
+    assert.deepEqual(query.projectIds, ['p1']);
+    assert.deepEqual(query.apiKeyIds, ['k1']);
+    assert.deepEqual(query.models, ['gpt-4o']);
+    assert.equal(query.batch, false);
+    assert.equal(query.userIds, undefined);
+    assert.equal(query.startTime, window.startTime);
+  });
+});
+
+describe('panel/uiState', () => {
+  it('defaults: overview, the configured range as preset or custom', () => {
+    assert.deepEqual(defaultUiState(7).range, { kind: 'preset', days: 7 });
+    assert.deepEqual(presetOrCustomRange(14, NOW_MS), { kind: 'custom', start: '2025-03-02', end: '2025-03-15' });
+  });
+  it('repairs settings an endpoint does not allow', () => {
+    const state = ui({
+      tabs: {
+        costs: { width: '1h', groupBy: 'model', metric: 'input_tokens', filters: { userIds: ['u'], apiKeyIds: [], models: ['m'], sources: [], sizes: [], batch: 'true' } },
+      },
+    });
+    const s = tabSettings(state, 'costs');
+    assert.equal(s.width, '1d');
+    assert.equal(s.groupBy, 'project_id');
+    assert.equal(s.metric, 'amount');
+    assert.deepEqual(s.filters.userIds, []);
+    assert.deepEqual(s.filters.models, []);
+    assert.equal(s.filters.batch, 'any');
+    assert.equal(queryFilters(state, 'costs').batch, undefined);
+  });
+  it('the data key ignores sort, chart metric and overview stacking, not filters', () => {
+    const a = ui({ tab: 'embeddings' });
+    const sorted = ui({ tab: 'embeddings', tabs: { embeddings: { ...tabSettings(a, 'embeddings'), sort: { column: 'start', direction: 'descending' }, metric: 'num_model_requests' } } });
+    assert.equal(dataKey(a), dataKey(sorted));
+    const filtered = ui({ tab: 'embeddings', tabs: { embeddings: { ...tabSettings(a, 'embeddings'), filters: { ...tabSettings(a, 'embeddings').filters, models: ['x'] } } } });
+    assert.notEqual(dataKey(a), dataKey(filtered));
+    assert.equal(dataKey(ui()), dataKey(ui({ overview: { stackBy: 'line_item' } })));
+    assert.notEqual(dataKey(ui()), dataKey(ui({ range: { kind: 'preset', days: 7 } })));
+    // Order of a multi-select does not matter.
+    assert.equal(dataKey(ui({ projectIds: ['a', 'b'] })), dataKey(ui({ projectIds: ['b', 'a'] })));
+  });
+});
+
+const bucket = (startTime: number, rows: UsageBucket['rows'], width = DAY): UsageBucket => ({ startTime, endTime: startTime + width, rows });
+
+describe('panel/series', () => {
+  it('limitSeries keeps the largest and folds the rest into Other', () => {
+    const series = [1, 5, 3, 4, 2].map((v, i) => ({ key: `s${i}`, label: `S${i}`, values: [v, v] }));
+    const out = limitSeries(series, 3);
+    assert.deepEqual(out.map((s) => s.key), ['s1', 's3', OTHER_KEY]);
+    assert.deepEqual(out[2]?.values, [6, 6]);
+    assert.equal(out[2]?.label, 'Other (3)');
+    assert.equal(limitSeries(series, 10).length, 5);
+  });
+  it('bucketSeries fills gaps with zero and stacks by group with project names', () => {
+    const window = { startTime: 0, endTime: 3 * DAY, width: '1d' as const, clamped: false };
+    assert.equal(windowSlots(window).length, 3);
+    const set = bucketSeries({
+      buckets: [
+        bucket(0, [
+          { values: { input_tokens: 5 }, dims: { project_id: 'p1' } },
+          { values: { input_tokens: 2 }, dims: { project_id: 'p2' } },
+        ]),
+        bucket(2 * DAY, [{ values: { input_tokens: 7 }, dims: { project_id: 'p1' } }]),
+      ],
+      window,
+      groupBy: 'project_id',
+      metric: 'input_tokens',
+      projectNames: { p1: 'One' },
+    });
+    assert.deepEqual(set.labels, ['1970-01-01', '1970-01-02', '1970-01-03']);
+    assert.deepEqual(set.series.map((s) => [s.label, s.values]), [
+      ['One', [5, 0, 7]],
+      ['p2', [2, 0, 0]],
+    ]);
+    assert.deepEqual(slotTotals(set), [7, 0, 7]);
+  });
+  it('ungrouped: one Total series, even with no data', () => {
+    const window = { startTime: 0, endTime: 2 * 3600, width: '1h' as const, clamped: false };
+    const set = bucketSeries({ buckets: [], window, groupBy: 'none', metric: 'images', projectNames: {} });
+    assert.deepEqual(set.series, [{ key: 'total', label: 'Total', values: [0, 0] }]);
+    assert.deepEqual(set.labels, ['1970-01-01 00:00', '1970-01-01 01:00']);
+  });
+  it('overviewSpendSeries stacks by project or by line item', () => {
+    const data = sampleOverviewData();
+    const byProject = overviewSpendSeries(data, 'project');
+    assert.deepEqual(byProject.series.map((s) => s.label), ['Alpha', 'proj_b']);
+    assert.deepEqual(byProject.series[0]?.values, [3, 4]);
+    const byItem = overviewSpendSeries(data, 'line_item');
+    assert.deepEqual(byItem.series.map((s) => [s.label, s.values]), [
+      ['gpt-4o, input', [1, 6]],
+      ['gpt-4o, output', [2, 0]],
+      ['(none)', [0.5, 0]],
+    ]);
+  });
+  it('tokenBreakdown splits input into uncached and cached', () => {
+    assert.deepEqual(tokenBreakdown([{ model: 'm', input: 10, output: 3, cached: 4, requests: 1 }]), [{ model: 'm', uncached: 6, cached: 4, output: 3 }]);
+  });
+});
+
+function sampleOverviewData(): OverviewData {
+  return {
+    startTime: 0,
+    endTime: 2 * DAY,
+    currency: 'usd',
+    days: ['1970-01-01', '1970-01-02'],
+    provisionalFrom: 1,
+    cards: { rangeSpend: 9.5, today: 0, monthToDate: 0, budget: 0, inputTokens: 0, outputTokens: 0, cachedTokens: 0, requests: 0 },
+    costs: [
+      { d: 0, p: 'proj_a', l: 'gpt-4o, input', a: 1 },
+      { d: 0, p: 'proj_a', l: 'gpt-4o, output', a: 2 },
+      { d: 0, p: 'proj_b', l: '', a: 0.5 },
+      { d: 1, p: 'proj_a', l: 'gpt-4o, input', a: 4 },
+      { d: 1, p: 'proj_b', l: 'gpt-4o, input', a: 2 },
+    ],
+    projectNames: { proj_a: 'Alpha' },
+    tokensByModel: [],
+  };
+}
+
+describe('panel/table', () => {
+  const buckets = [
+    bucket(DAY, [
+      { values: { amount: 1.25, quantity: 3 }, dims: { project_id: 'p1', line_item: 'a' } },
+      { values: { amount: 2 }, dims: { project_id: 'p1', line_item: 'b' } },
+      { values: { amount: 0.5 }, dims: {} },
+    ]),
+    bucket(0, [{ values: { amount: 10 }, dims: { project_id: 'p2' } }]),
+  ];
+
+  it('usageTable: one row per bucket and group, summed, time order, every metric', () => {
+    const t = usageTable({ endpoint: 'costs', buckets, groupBy: 'project_id', width: '1d', currency: 'usd', projectNames: { p1: 'One' } });
+    assert.deepEqual(t.columns.map((c) => c.id), ['start', 'project_id', 'project_id_raw', 'amount', 'quantity']);
+    assert.deepEqual(t.columns.map((c) => c.label), ['Start (UTC)', 'Project', 'Project ID', 'Cost (USD)', 'Quantity']);
+    assert.deepEqual(t.rows, [
+      [0, 'p2', 'p2', 10, 0],
+      [DAY, 'One', 'p1', 3.25, 3],
+      [DAY, '(none)', '', 0.5, 0],
+    ]);
+  });
+  it('usageTable ungrouped has no dimension column', () => {
+    const t = usageTable({ endpoint: 'vector_stores', buckets: [bucket(0, [{ values: { usage_bytes: 2048 }, dims: {} }])], groupBy: 'none', width: '1h', currency: 'usd', projectNames: {} });
+    assert.deepEqual(t.columns.map((c) => [c.id, c.kind]), [
+      ['start', 'time'],
+      ['usage_bytes', 'bytes'],
+    ]);
+    assert.equal(displayCell(t, t.columns[0]!, 0), '1970-01-01 00:00');
+    assert.equal(displayCell(t, t.columns[1]!, 2048), '2.0 KB');
+    assert.equal(exportCell(t.columns[0]!, 3600), '1970-01-01T01:00:00Z');
+  });
+  it('sortRows: numbers numerically, text naturally, stable, both directions', () => {
+    const t = usageTable({ endpoint: 'costs', buckets, groupBy: 'project_id', width: '1d', currency: 'usd', projectNames: { p1: 'One' } });
+    assert.deepEqual(sortRows(t, { column: 'amount', direction: 'ascending' }).map((r) => r[3]), [0.5, 3.25, 10]);
+    assert.deepEqual(sortRows(t, { column: 'amount', direction: 'descending' }).map((r) => r[3]), [10, 3.25, 0.5]);
+    assert.deepEqual(sortRows(t, { column: 'project_id', direction: 'ascending' }).map((r) => r[1]), ['(none)', 'One', 'p2']);
+    // Equal cells keep time order.
+    assert.deepEqual(sortRows(t, { column: 'quantity', direction: 'ascending' }).map((r) => r[0]), [0, DAY, DAY]);
+    assert.equal(sortRows(t, { column: 'nope', direction: 'ascending' }), t.rows);
+    assert.equal(sortRows(t, undefined), t.rows);
+  });
+  it('nextSort: ascending first, then flips; a new column starts ascending', () => {
+    assert.deepEqual(nextSort(undefined, 'a'), { column: 'a', direction: 'ascending' });
+    assert.deepEqual(nextSort({ column: 'a', direction: 'ascending' }, 'a'), { column: 'a', direction: 'descending' });
+    assert.deepEqual(nextSort({ column: 'a', direction: 'descending' }, 'a'), { column: 'a', direction: 'ascending' });
+    assert.deepEqual(nextSort({ column: 'a', direction: 'descending' }, 'b'), { column: 'b', direction: 'ascending' });
+  });
+  it('overviewTable: daily spend by project (line items summed), provisional marked', () => {
+    const t = overviewTable(sampleOverviewData(), 'project');
+    assert.deepEqual(t.columns.map((c) => c.label), ['Date (UTC)', 'Project', 'Project ID', 'Cost (USD)', 'Provisional']);
+    assert.deepEqual(t.rows, [
+      ['1970-01-01', 'Alpha', 'proj_a', 3, 'no'],
+      ['1970-01-01', 'proj_b', 'proj_b', 0.5, 'no'],
+      ['1970-01-02', 'Alpha', 'proj_a', 4, 'yes'],
+      ['1970-01-02', 'proj_b', 'proj_b', 2, 'yes'],
+    ]);
+    const byItem = overviewTable(sampleOverviewData(), 'line_item');
+    assert.deepEqual(byItem.rows[0], ['1970-01-01', '(none)', 0.5, 'no']);
+  });
+});
+
+describe('panel/overview and fetchView with the sample organisation', () => {
+  const org = createSampleOrg({ now: NOW_MS, seed: 3 });
+
+  it('buildOverview: cards agree with the buckets; the last two days are provisional', async () => {
+    const snapshot = await loadSnapshot(org, { nowMs: NOW_MS, rangeDays: 30 });
+    const data = await fetchOverview({ ui: ui(), snapshot, source: undefined, nowMs: NOW_MS, budget: 100 });
+    assert.equal(data.days.length, 30);
+    assert.equal(data.days[29], '2025-03-15');
+    assert.equal(data.provisionalFrom, 28);
+    assert.equal(provisionalStart(NOW_MS), TODAY - DAY);
+    const sum = data.costs.reduce((a, c) => a + c.a, 0);
+    assert.ok(Math.abs(sum - data.cards.rangeSpend) < 1e-6, `${sum} vs ${data.cards.rangeSpend}`);
+    const today = data.costs.filter((c) => c.d === 29).reduce((a, c) => a + c.a, 0);
+    assert.ok(Math.abs(today - data.cards.today) < 1e-6);
+    assert.ok(data.cards.monthToDate >= data.cards.today);
+    assert.ok(data.cards.forecast !== undefined && data.cards.forecast >= data.cards.monthToDate);
+    assert.equal(data.cards.budget, 100);
+    assert.ok(data.cards.inputTokens > 0 && data.cards.requests > 0);
+    assert.ok(data.tokensByModel.length > 0);
+    for (const c of data.costs) assert.ok(c.p === '' || data.projectNames[c.p], `name for ${c.p}`);
+  });
+
+  it('a project filter narrows every number', async () => {
+    const snapshot = await loadSnapshot(org, { nowMs: NOW_MS, rangeDays: 30 });
+    const all = await fetchOverview({ ui: ui(), snapshot, source: undefined, nowMs: NOW_MS, budget: 0 });
+    const pid = org.projectList[0]!.id;
+    const one = await fetchOverview({ ui: ui({ projectIds: [pid] }), snapshot, source: undefined, nowMs: NOW_MS, budget: 0 });
+    assert.ok(one.costs.every((c) => c.p === pid));
+    assert.ok(one.cards.rangeSpend < all.cards.rangeSpend);
+    assert.ok(one.cards.requests < all.cards.requests);
+  });
+
+  it('a range outside the snapshot is fetched from the source (costs and the eight usage endpoints)', async () => {
+    const snapshot = await loadSnapshot(org, { nowMs: NOW_MS, rangeDays: 7 });
+    const state = ui({ range: { kind: 'preset', days: 90 } });
+    const r = resolveRange(state.range, NOW_MS);
+    assert.equal(snapshotCovers(snapshot, r.start, r.end), false);
+    await assert.rejects(fetchOverview({ ui: state, snapshot, source: undefined, nowMs: NOW_MS, budget: 0 }), /outside the stored data/);
+    const asked: string[] = [];
+    const source: UsageSource = { kind: 'sample', query: (q, s) => (asked.push(q.endpoint), org.query(q, s)), projects: () => org.projects() };
+    const data = await fetchOverview({ ui: state, snapshot, source, nowMs: NOW_MS, budget: 0 });
+    assert.equal(data.days.length, 90);
+    assert.equal(asked.length, 9);
+    assert.ok(data.cards.rangeSpend > 0);
+  });
+
+  it('buildOverview with empty input is all zeros and has no forecast', () => {
+    const data = buildOverview({ nowMs: NOW_MS, range: { start: TODAY - DAY, end: TODAY + DAY }, currency: 'usd', budget: 0, projectIds: [], projects: [], rangeCosts: [], monthCosts: [], usage: {} });
+    assert.equal(data.cards.rangeSpend, 0);
+    assert.equal(data.cards.forecast, undefined);
+    assert.deepEqual(data.costs, []);
+  });
+
+  it('fetchTab queries the source with the tab settings, and the options collect what it saw', async () => {
+    const state = ui({
+      tab: 'images',
+      tabs: { images: { width: '1d', groupBy: 'size', metric: 'images', filters: { userIds: [], apiKeyIds: [], models: [], sources: [], sizes: [], batch: 'any' } } },
+    });
+    const result = await fetchTab(state, 'images', org, NOW_MS, 'usd');
+    assert.equal(result.groupBy, 'size');
+    assert.equal(result.window.width, '1d');
+    assert.ok(result.buckets.some((b) => b.rows.some((r) => r.dims.size)));
+    const opts = new FilterOptionSets();
+    opts.add(result.buckets);
+    assert.ok(opts.toJSON().sizes.length > 0);
+  });
+});
