@@ -50,6 +50,7 @@ export class App {
 
   // The page skeleton, built once.
   private readonly meta = h('p', { class: 'meta' });
+  private readonly headerActions = h('div', { class: 'actions' });
   private readonly progress = h('vscode-progress-bar', { class: 'progress hidden', indeterminate: true, 'aria-label': 'Loading usage' });
   private readonly banners = h('div', { class: 'banners', role: 'region', 'aria-label': 'Notices' });
   private readonly empty = h('section', { class: 'empty hidden', 'aria-labelledby': 'empty-title' });
@@ -105,6 +106,10 @@ export class App {
       return panel;
     });
     this.tabs.append(...headers, ...panels);
+    this.headerActions.append(
+      h('vscode-button', { secondary: true, onclick: () => post({ type: 'command', command: 'openaiUsage.refresh' }) }, 'Refresh'),
+      h('vscode-button', { secondary: true, onclick: () => post({ type: 'command', command: 'openaiUsage.export' }) }, 'Export…'),
+    );
     this.tabs.addEventListener('vsc-tabs-select', (ev) => {
       const tab = TAB_ORDER[ev.detail.selectedIndex];
       if (tab && tab !== this.ui?.tab) this.update((ui) => ({ ...ui, tab }));
@@ -129,12 +134,7 @@ export class App {
         'header',
         { class: 'top' },
         h('div', { class: 'title-block' }, h('h1', {}, 'OpenAI Usage'), this.meta),
-        h(
-          'div',
-          { class: 'actions' },
-          h('vscode-button', { secondary: true, onclick: () => post({ type: 'command', command: 'openaiUsage.refresh' }) }, 'Refresh'),
-          h('vscode-button', { secondary: true, onclick: () => post({ type: 'command', command: 'openaiUsage.export' }) }, 'Export…'),
-        ),
+        this.headerActions,
       ),
       this.progress,
       this.banners,
@@ -307,6 +307,8 @@ export class App {
 
     const noKey = status?.mode === 'none';
     this.empty.classList.toggle('hidden', !noKey);
+    // Nothing to refresh or export without a key: the empty state says what to do instead.
+    this.headerActions.classList.toggle('hidden', noKey || status === undefined);
     if (noKey && this.empty.childElementCount === 0) {
       replaceChildren(
         this.empty,

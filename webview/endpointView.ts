@@ -8,7 +8,7 @@ import { formatCount as formatCompact } from '../src/usage/format';
 import { bucketSeries, slotTotals } from '../src/panel/series';
 import { nextSort, usageTable } from '../src/panel/table';
 import { tabSettings } from '../src/panel/uiState';
-import { CLAMP_NOTE } from '../src/panel/window';
+import { CLAMP_NOTE, provisionalStart } from '../src/panel/window';
 import { StackedBarChart } from './charts';
 import type { TabView, ViewContext } from './context';
 import { multiSelect, singleSelect, syncMulti, syncSingle } from './controls';
@@ -51,6 +51,12 @@ export class EndpointView implements TabView {
   private readonly canvas: HTMLCanvasElement;
   private readonly summary: HTMLElement;
   private readonly chartTitle = h('h2', {});
+  private readonly provisionalNote = h(
+    'p',
+    { class: 'legend-note hidden' },
+    h('span', { class: 'swatch hatched', 'aria-hidden': 'true' }),
+    'Provisional: cost data arrives late (hours, up to a day), so the last two UTC days may still grow.',
+  );
   private readonly tableBox = h('div', { class: 'table-box' });
   private readonly chart: StackedBarChart;
   private readonly content: HTMLElement;
@@ -114,6 +120,7 @@ export class EndpointView implements TabView {
         { class: 'chart-section' },
         h('div', { class: 'section-head' }, this.chartTitle),
         h('figure', { class: 'chart-box tall' }, this.canvas),
+        this.provisionalNote,
         this.summary,
       ),
       h('section', { class: 'table-section' }, h('h2', {}, `${spec.title} table`), this.tableBox),
@@ -159,8 +166,16 @@ export class EndpointView implements TabView {
     const metric = spec.metrics.includes(s.metric) ? s.metric : spec.metrics[0] ?? '';
     const fmt = (v: number): string => formatMetric(metric, v, data.currency);
     const set = bucketSeries({ buckets: data.buckets, window: data.window, groupBy: data.groupBy, metric, projectNames: ctx.projectNames });
+    // Costs arrive late: hatch the provisional days as the overview does.
+    let provisionalFrom: number | undefined;
+    if (this.endpoint === 'costs') {
+      const first = Math.ceil((provisionalStart(Date.now()) - data.window.startTime) / 86_400);
+      provisionalFrom = first < set.labels.length ? Math.max(0, first) : undefined;
+    }
+    this.provisionalNote.classList.toggle('hidden', provisionalFrom === undefined);
     this.chart.update({
       set,
+      provisionalFrom,
       format: fmt,
       axisFormat: (v) => (metric === 'amount' ? fmt(v) : metric === 'usage_bytes' ? fmt(v) : formatCompact(v)),
       theme: ctx.theme,

@@ -15,7 +15,7 @@ const METRIC_LABELS: Readonly<Record<string, string>> = {
   images: 'Images',
   characters: 'Characters',
   seconds: 'Seconds',
-  usage_bytes: 'Storage (bytes)',
+  usage_bytes: 'Storage',
   num_sessions: 'Sessions',
   amount: 'Cost',
   quantity: 'Quantity',

@@ -3,9 +3,9 @@
 import type { EndpointId, Project, UsageBucket } from '../api/endpoints';
 import type { CostCell, ModelTokens, OverviewData } from '../protocol';
 import { forecastMonthEnd, trailingDailyAverage } from '../usage/forecast';
-import { PROVISIONAL_DAYS } from '../usage/loader';
 import { DAY_SECONDS, dayIndex, dayStartOfMs, eachDay, isoDate, monthStart } from '../usage/time';
 import type { TimeRange } from '../usage/time';
+import { provisionalStart } from './window';
 
 type UsageEndpointId = Exclude<EndpointId, 'costs'>;
 
@@ -24,11 +24,6 @@ export interface OverviewInput {
   readonly monthCosts: readonly UsageBucket[];
   /** Daily usage of the range, grouped by project_id (and model where the endpoint allows). */
   readonly usage: Readonly<Partial<Record<UsageEndpointId, readonly UsageBucket[]>>>;
-}
-
-/** The first provisional day (UTC midnight, Unix s): cost data for it may still be arriving. */
-export function provisionalStart(nowMs: number): number {
-  return dayStartOfMs(nowMs) - (PROVISIONAL_DAYS - 1) * DAY_SECONDS;
 }
 
 function keep(projectIds: readonly string[]): (projectId: string | undefined) => boolean {

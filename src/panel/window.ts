@@ -2,7 +2,8 @@
 import { ENDPOINTS, WIDTH_SECONDS } from '../api/endpoints';
 import type { BucketWidth, EndpointId, UsageQuery } from '../api/endpoints';
 import type { Range, UiState, Window } from '../protocol';
-import { addDays, alignDown, nextDayStart, parseIsoDate, toSeconds } from '../usage/time';
+import { PROVISIONAL_DAYS } from '../usage/loader';
+import { addDays, alignDown, dayStartOfMs, DAY_SECONDS, nextDayStart, parseIsoDate, toSeconds } from '../usage/time';
 import type { TimeRange } from '../usage/time';
 import { queryFilters, tabSettings } from './uiState';
 
@@ -57,4 +58,9 @@ export function tabQuery(ui: UiState, endpoint: EndpointId, nowMs: number): { qu
     query: { ...queryFilters(ui, endpoint), startTime: window.startTime, endTime: window.endTime, bucketWidth: width },
     window,
   };
+}
+
+/** The first provisional day (UTC midnight, Unix s): cost data for it may still be arriving. */
+export function provisionalStart(nowMs: number): number {
+  return dayStartOfMs(nowMs) - (PROVISIONAL_DAYS - 1) * DAY_SECONDS;
 }
