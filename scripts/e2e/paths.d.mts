@@ -14,3 +14,5 @@ export declare const codeServerMarker: string;
 export declare const chromiumPath: string;
 export declare const vsixPath: string;
 export declare const outputDir: string;
+export declare const quietSettings: Readonly<Record<string, unknown>>;
+export declare const codeServerFlags: readonly string[];

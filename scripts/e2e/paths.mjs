@@ -28,3 +28,34 @@ export const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 export const vsixPath = join(repoRoot, 'dist', 'openai-usage-insight.vsix');
 /** Screenshots and logs of e2e runs (git-ignored). */
 export const outputDir = join(repoRoot, 'test-output', 'e2e');
+
+/** User settings that keep the workbench quiet and deterministic for tests and the demo: no
+ * welcome page, walkthroughs, chat, tips, update or telemetry prompts. */
+export const quietSettings = Object.freeze({
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.welcomePage.walkthroughs.openOnInstall': false,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  'workbench.enableExperiments': false,
+  'workbench.colorTheme': 'Default Dark Modern',
+  'chat.disableAIFeatures': true,
+  'chat.commandCenter.enabled': false,
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+  'extensions.ignoreRecommendations': true,
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'security.workspace.trust.enabled': false,
+  'git.enabled': false,
+  'git.openRepositoryInParentFolders': 'never',
+});
+
+/** code-server flags shared by the tests and the demo (after --bind-addr and the dirs). */
+export const codeServerFlags = Object.freeze([
+  '--auth',
+  'none',
+  '--disable-telemetry',
+  '--disable-update-check',
+  '--disable-workspace-trust',
+  '--disable-getting-started-override',
+]);

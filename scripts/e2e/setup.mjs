@@ -2,7 +2,7 @@
 //   Node 24 (from the npm registry: code-server refuses older Node), code-server (a real VS Code
 //   served to a browser) and Debian's chromium (playwright-core drives it).
 // Idempotent: a second run only checks what is there.
-//   node scripts/e2e/setup.mjs [--quiet]
+//   node scripts/e2e/setup.mjs [--quiet] [--no-chromium]   (the demo needs no browser)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
@@ -21,6 +21,7 @@ import {
 } from './paths.mjs';
 
 const quiet = process.argv.includes('--quiet');
+const withChromium = !process.argv.includes('--no-chromium');
 const log = (msg) => console.log(`[e2e setup] ${msg}`);
 
 function run(cmd, args, env = process.env, cwd = process.cwd()) {
@@ -134,7 +135,7 @@ const started = Date.now();
 try {
   ensureNode24();
   ensureCodeServer();
-  ensureChromium();
+  if (withChromium) ensureChromium();
   if (!quiet) log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 } catch (err) {
   console.error(`[e2e setup] FAILED: ${err instanceof Error ? err.message : String(err)}`);

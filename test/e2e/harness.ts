@@ -19,8 +19,10 @@ import type { Browser, BrowserContext, ConsoleMessage, Frame, Locator, Page } fr
 import {
   chromiumPath,
   codeServerEntry,
+  codeServerFlags,
   node24,
   outputDir,
+  quietSettings,
   repoRoot,
   vsixPath,
 } from '../../scripts/e2e/paths.mjs';
@@ -43,26 +45,9 @@ const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 
-/** Settings that keep the workbench quiet and deterministic: no welcome page, walkthroughs, chat,
- * tips, update or telemetry prompts. Tests add their own on top. */
-export const DEFAULT_SETTINGS: Readonly<Record<string, unknown>> = {
-  'workbench.startupEditor': 'none',
-  'workbench.tips.enabled': false,
-  'workbench.welcomePage.walkthroughs.openOnInstall': false,
-  'workbench.secondarySideBar.defaultVisibility': 'hidden',
-  'workbench.enableExperiments': false,
-  'workbench.colorTheme': 'Default Dark Modern',
-  'chat.disableAIFeatures': true,
-  'chat.commandCenter.enabled': false,
-  'telemetry.telemetryLevel': 'off',
-  'update.mode': 'none',
-  'extensions.ignoreRecommendations': true,
-  'extensions.autoCheckUpdates': false,
-  'extensions.autoUpdate': false,
-  'security.workspace.trust.enabled': false,
-  'git.enabled': false,
-  'git.openRepositoryInParentFolders': 'never',
-};
+/** Settings that keep the workbench quiet (no welcome page, walkthroughs, chat, tips, prompts);
+ * shared with the demo. Tests add their own on top. */
+export const DEFAULT_SETTINGS: Readonly<Record<string, unknown>> = quietSettings;
 
 // ---------------------------------------------------------------------------------------------
 // Process bookkeeping: every process group we start is killed on exit, even when a test throws.
@@ -245,12 +230,9 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
       [
         codeServerEntry,
         ...common,
-        '--auth', 'none',
-        '--bind-addr', `127.0.0.1:${port}`,
-        '--disable-telemetry',
-        '--disable-update-check',
-        '--disable-workspace-trust',
-        '--disable-getting-started-override',
+        ...codeServerFlags,
+        '--bind-addr',
+        `127.0.0.1:${port}`,
         folder,
       ],
       // Its own process group, so stop() also ends the extension host and language servers.
