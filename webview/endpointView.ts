@@ -80,6 +80,8 @@ export class EndpointView implements TabView {
     this.width = singleSelect('Bucket', this.widthChoices(), '1d', (value) =>
       settings((s) => ({ ...s, width: spec.widths.find((w) => w === value) ?? '1d' })),
     );
+    // Costs come in day buckets only: show the width, but nothing to choose.
+    this.width.control.disabled = spec.widths.length < 2;
     this.group = singleSelect('Group by', this.groupChoices(), 'none', (value) =>
       settings((s) => ({ ...s, groupBy: spec.groupBy.find((g) => g === value) ?? 'none', sort: undefined })),
     );

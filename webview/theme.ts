@@ -54,13 +54,22 @@ export function withAlpha(color: string, alpha: number): string {
   return `rgba(${c.r}, ${c.g}, ${c.b}, ${Math.round(c.a * alpha * 1000) / 1000})`;
 }
 
+/**
+ * The colour fully opaque. Some themes give chart colours an alpha (Dark Modern's orange is
+ * rgba(234, 92, 0, 0.33)); stacked translucent bars would blend into muddy, unreadable mixes.
+ */
+export function opaque(color: string): string {
+  const c = parseColor(color);
+  return c ? `rgb(${c.r}, ${c.g}, ${c.b})` : color;
+}
+
 function cssVar(style: CSSStyleDeclaration, name: string, fallback: string): string {
   return style.getPropertyValue(name).trim() || fallback;
 }
 
 export function readTheme(): ThemeColors {
   const style = getComputedStyle(document.body);
-  const base = CHART_VARS.map((v) => cssVar(style, `--vscode-charts-${v}`, FALLBACK[v]));
+  const base = CHART_VARS.map((v) => opaque(cssVar(style, `--vscode-charts-${v}`, FALLBACK[v])));
   const foreground = cssVar(style, '--vscode-foreground', '#cccccc');
   const highContrast = document.body.classList.contains('vscode-high-contrast') || document.body.classList.contains('vscode-high-contrast-light');
   return {
