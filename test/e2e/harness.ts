@@ -698,9 +698,13 @@ export function viewWelcome(page: Page, viewName: string): Locator {
 export async function contextMenu(page: Page, target: Locator, entry: string): Promise<void> {
   await target.click({ button: 'right' });
   // Context menus render in a shadow root; Playwright's CSS engine pierces open shadow roots.
-  const item = page.locator('.monaco-menu .action-item .action-label', { hasText: entry }).first();
+  const item = page.locator('.monaco-menu .action-menu-item', { hasText: entry }).first();
   await item.waitFor({ state: 'visible' });
+  // A click straight after the menu opens is ignored; hovering first makes it land.
+  await item.hover();
+  await sleep(200);
   await item.click();
+  await page.locator('.monaco-menu').first().waitFor({ state: 'detached', timeout: 5_000 }).catch(() => undefined);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -709,7 +713,7 @@ export async function contextMenu(page: Page, target: Locator, entry: string): P
 export interface NotificationState {
   readonly message: string;
   readonly severity: 'info' | 'warning' | 'error' | undefined;
-  /** The "Source: …" line, e.g. "OpenAI Usage Insight". */
+  /** The source line, e.g. "Source: OpenAI Usage Insight"; VS Code leaves it empty at times. */
   readonly source: string;
   readonly buttons: string[];
 }
