@@ -174,6 +174,15 @@ function safeName(name: string): string {
   return name.replace(/[^a-zA-Z0-9._-]+/g, '-').slice(0, 80) || 'e2e';
 }
 
+/** Best effort: a dying process may still write into the tree while it is removed. */
+function removeTree(dir: string): void {
+  try {
+    rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+  } catch (err) {
+    process.stderr.write(`[e2e] could not remove ${dir}: ${String(err)}\n`);
+  }
+}
+
 async function waitForHttp(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -248,7 +257,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
       stopped = true;
       await stopProcessGroup(child);
       log.end();
-      if (!(options.keep || process.env.E2E_KEEP === '1')) rmSync(root, { recursive: true, force: true });
+      if (!(options.keep || process.env.E2E_KEEP === '1')) removeTree(root);
     };
     try {
       await waitForHttp(`${base}/healthz`, child, START_TIMEOUT);
@@ -268,7 +277,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
       if (options.port !== undefined) break;
     }
   }
-  rmSync(root, { recursive: true, force: true });
+  removeTree(root);
   throw new Error(`code-server did not start (log: ${logFile}): ${String(lastError)}`);
 }
 
