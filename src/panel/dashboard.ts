@@ -132,7 +132,12 @@ class PanelSession implements vscode.Disposable {
     }
     switch (msg.type) {
       case 'ready': {
+        // A fresh document (first load, or shown again after being hidden: the webview is not
+        // retained): it has no data, so the next `view` must be answered even if unchanged.
         this.ready = true;
+        this.ui = undefined;
+        this.shown = undefined;
+        this.inflight?.abort();
         this.post({ type: 'init', defaultRangeDays: readSettings().defaultRangeDays, projectId: this.pendingProjectId });
         this.pendingProjectId = undefined;
         this.postStatus();

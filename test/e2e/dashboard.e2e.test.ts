@@ -276,6 +276,21 @@ describe('dashboard panel (sample data)', () => {
     });
   });
 
+  it('shows the same view again after the panel was hidden behind another editor', async () => {
+    await wb.step('hide', async () => {
+      const before = await readTable(frame);
+      // A new untitled file in the same group hides the panel (its webview is not retained).
+      await runCommand(wb.page, 'New Untitled Text File', { category: 'File' });
+      await waitFor('panel hidden', async () => (await wb.page.locator('.tabs-container .tab.active').getAttribute('aria-label'))?.includes('Untitled'));
+      await wb.page.locator('.tabs-container .tab', { hasText: 'OpenAI Usage' }).click();
+      frame = await dashboard(wb);
+      await waitFor('same tab', async () => ((await frame.locator('vscode-tab-header[active]').innerText()).trim() === 'Completions' ? true : undefined));
+      const after = await readTable(frame);
+      assert.deepEqual(after.headers, before.headers);
+      assert.equal(captionRows(after.caption), captionRows(before.caption));
+    });
+  });
+
   it('restores the same tab, range and grouping after a window reload', async () => {
     await wb.step('reload', async () => {
       await wb.reload();
