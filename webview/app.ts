@@ -64,6 +64,8 @@ export class App {
   private readonly customBox: HTMLElement;
   private readonly rangeNote = h('span', { class: 'range-note', role: 'status' });
   private readonly projects: ReturnType<typeof multiSelect>;
+  /** The date fields hold an invalid pair the user is still fixing: do not overwrite them. */
+  private datesInvalid = false;
 
   constructor(private readonly root: HTMLElement) {
     this.range = singleSelect('Range', RANGE_CHOICES, '30', (value) => this.onRangeChoice(value));
@@ -355,12 +357,15 @@ export class App {
     const r = ctx.ui.range;
     syncSingle(this.range.control, RANGE_CHOICES, r.kind === 'preset' ? String(r.days) : 'custom');
     this.customBox.classList.toggle('hidden', r.kind !== 'custom');
-    if (r.kind === 'custom') {
-      if (this.startField.value !== r.start) this.startField.value = r.start;
-      if (this.endField.value !== r.end) this.endField.value = r.end;
+    if (r.kind !== 'custom') this.datesInvalid = false;
+    if (!this.datesInvalid) {
+      if (r.kind === 'custom') {
+        if (this.startField.value !== r.start) this.startField.value = r.start;
+        if (this.endField.value !== r.end) this.endField.value = r.end;
+      }
+      const resolved = resolveRange(r, Date.now());
+      this.rangeNote.textContent = `${isoDate(resolved.start)} – ${isoDate(resolved.end - 1)} (UTC)`;
     }
-    const resolved = resolveRange(r, Date.now());
-    this.rangeNote.textContent = `${isoDate(resolved.start)} – ${isoDate(resolved.end - 1)} (UTC)`;
     const projects = (ctx.status?.projects ?? []).map((p) => ({ value: p.id, label: p.archived ? `${p.name} (archived)` : p.name }));
     syncMulti(this.projects.control, projects, ctx.ui.projectIds);
   }
@@ -385,6 +390,7 @@ export class App {
     const parsed = UiStateSchema.shape.range.safeParse(candidate);
     this.startField.invalid = !parsed.success;
     this.endField.invalid = !parsed.success;
+    this.datesInvalid = !parsed.success;
     if (!parsed.success) {
       this.rangeNote.textContent = 'Pick a first day on or before the last day, at most 366 days apart.';
       return;

@@ -58,6 +58,8 @@ export interface StackedOptions {
   readonly provisionalFrom?: number;
   readonly format: (value: number) => string;
   readonly axisFormat: (value: number) => string;
+  /** Counts (tokens, requests, images…): whole-number ticks only. */
+  readonly integerTicks?: boolean;
   readonly theme: ThemeColors;
 }
 
@@ -83,7 +85,7 @@ export class StackedBarChart {
           interaction: { mode: 'index', intersect: false },
           scales: {
             x: { stacked: true, grid: { display: false }, ticks: { maxRotation: 0, autoSkip: true, autoSkipPadding: 12 } },
-            y: { stacked: true, beginAtZero: true, ticks: { callback: (v) => this.options?.axisFormat(Number(v)) ?? String(v) } },
+            y: { stacked: true, beginAtZero: true, ticks: { precision: options.integerTicks ? 0 : undefined, callback: (v) => this.options?.axisFormat(Number(v)) ?? String(v) } },
           },
           plugins: {
             legend: { position: 'bottom', labels: { boxWidth: 12, boxHeight: 12 } },
@@ -100,6 +102,8 @@ export class StackedBarChart {
     } else {
       this.chart.data.labels = [...options.set.labels];
       this.chart.data.datasets = datasets;
+      const y = this.chart.options.scales?.y;
+      if (y?.ticks && 'precision' in y.ticks) y.ticks.precision = options.integerTicks ? 0 : undefined;
       this.chart.update('none');
     }
     this.applyTheme(options.theme);

@@ -180,6 +180,7 @@ export class EndpointView implements TabView {
       provisionalFrom,
       format: fmt,
       axisFormat: (v) => (metric === 'amount' ? fmt(v) : metric === 'usage_bytes' ? fmt(v) : formatCompact(v)),
+      integerTicks: metric !== 'amount' && metric !== 'usage_bytes',
       theme: ctx.theme,
     });
     const by = data.groupBy === 'none' ? '' : ` by ${dimensionLabel(data.groupBy).toLowerCase()}`;
