@@ -6,7 +6,8 @@
 // The webview bundle imports this file too, so the schemas must be built after
 // `z.config({ jitless: true })` has run (webview/zodConfig.ts): zod decides at construction time
 // whether to compile parsers with `new Function`, which the webview's CSP forbids.
-import { z } from 'zod';
+// zod/mini, not classic zod: classic drags every locale into the webview bundle (~450 KB).
+import * as z from 'zod/mini';
 import { BUCKET_WIDTHS, DIMENSIONS, ENDPOINT_IDS } from './api/endpoints';
 
 // ---- shared pieces ------------------------------------------------------------------------------
@@ -15,13 +16,13 @@ const MAX_ID = 200;
 const MAX_LIST = 100;
 
 /** A UTC calendar day, 'YYYY-MM-DD', that really exists. */
-export const IsoDaySchema = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/)
-  .refine((s) => {
+export const IsoDaySchema = z.string().check(
+  z.regex(/^\d{4}-\d{2}-\d{2}$/),
+  z.refine((s: string) => {
     const ms = Date.parse(`${s}T00:00:00Z`);
     return Number.isFinite(ms) && new Date(ms).toISOString().slice(0, 10) === s;
-  }, 'not a calendar date');
+  }, 'not a calendar date'),
+);
 
 export const TAB_IDS = ['overview', ...ENDPOINT_IDS] as const;
 export const TabIdSchema = z.enum(TAB_IDS);
@@ -36,19 +37,20 @@ export const PRESET_DAYS = [7, 30, 90] as const;
 export const MAX_CUSTOM_DAYS = 366;
 
 export const RangeSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('preset'), days: z.union([z.literal(7), z.literal(30), z.literal(90)]) }),
-  z
-    .object({ kind: z.literal('custom'), start: IsoDaySchema, end: IsoDaySchema })
-    .refine((r) => r.start <= r.end, 'start after end')
-    .refine(
-      (r) => (Date.parse(`${r.end}T00:00:00Z`) - Date.parse(`${r.start}T00:00:00Z`)) / 86_400_000 < MAX_CUSTOM_DAYS,
+  z.object({ kind: z.literal('preset'), days: z.literal(PRESET_DAYS) }),
+  z.object({ kind: z.literal('custom'), start: IsoDaySchema, end: IsoDaySchema }).check(
+    z.refine((r: { start: string; end: string }) => r.start <= r.end, 'start after end'),
+    z.refine(
+      (r: { start: string; end: string }) =>
+        (Date.parse(`${r.end}T00:00:00Z`) - Date.parse(`${r.start}T00:00:00Z`)) / 86_400_000 < MAX_CUSTOM_DAYS,
       'range too long',
     ),
+  ),
 ]);
 export type Range = z.infer<typeof RangeSchema>;
 
-const IdSchema = z.string().min(1).max(MAX_ID);
-const IdListSchema = z.array(IdSchema).max(MAX_LIST);
+const IdSchema = z.string().check(z.minLength(1), z.maxLength(MAX_ID));
+const IdListSchema = z.array(IdSchema).check(z.maxLength(MAX_LIST));
 
 export const BatchFilterSchema = z.enum(['any', 'true', 'false']);
 
@@ -64,7 +66,7 @@ export const FiltersSchema = z.object({
 export type Filters = z.infer<typeof FiltersSchema>;
 
 export const SortSchema = z.object({
-  column: z.string().min(1).max(64),
+  column: z.string().check(z.minLength(1), z.maxLength(64)),
   direction: z.enum(['ascending', 'descending']),
 });
 export type Sort = z.infer<typeof SortSchema>;
@@ -77,9 +79,9 @@ export const TabSettingsSchema = z.object({
   width: BucketWidthSchema,
   groupBy: GroupChoiceSchema,
   /** The metric the chart shows (the table shows all of them). */
-  metric: z.string().min(1).max(64),
+  metric: z.string().check(z.minLength(1), z.maxLength(64)),
   filters: FiltersSchema,
-  sort: SortSchema.optional(),
+  sort: z.optional(SortSchema),
 });
 export type TabSettings = z.infer<typeof TabSettingsSchema>;
 
@@ -95,7 +97,7 @@ export const UiStateSchema = z.object({
   tab: TabIdSchema,
   range: RangeSchema,
   projectIds: IdListSchema,
-  overview: z.object({ stackBy: StackBySchema, sort: SortSchema.optional() }),
+  overview: z.object({ stackBy: StackBySchema, sort: z.optional(SortSchema) }),
   tabs: z.partialRecord(EndpointIdSchema, TabSettingsSchema),
 });
 export type UiState = z.infer<typeof UiStateSchema>;
@@ -122,31 +124,31 @@ export const WebviewMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('retry') }),
   z.object({ type: z.literal('command'), command: AllowedCommandSchema }),
   /** A script error or CSP violation in the webview, for the log. */
-  z.object({ type: z.literal('clientError'), message: z.string().max(2000) }),
+  z.object({ type: z.literal('clientError'), message: z.string().check(z.maxLength(2000)) }),
 ]);
 export type WebviewMessage = z.infer<typeof WebviewMessageSchema>;
 
 // ---- host → webview -----------------------------------------------------------------------------
 
-const FiniteSchema = z.number().refine(Number.isFinite, 'not finite');
-const UnixSecondsSchema = z.number().int().nonnegative();
+const FiniteSchema = z.number().check(z.refine((n: number) => Number.isFinite(n), 'not finite'));
+const UnixSecondsSchema = z.int().check(z.nonnegative());
 
 /** UsageRow of src/api/endpoints.ts, on the wire. */
-export const RowSchema = z
-  .object({
-    values: z.record(z.string(), FiniteSchema).readonly(),
-    dims: z.partialRecord(DimensionSchema, z.string()).readonly(),
-    currency: z.string().optional(),
-  })
-  .readonly();
+export const RowSchema = z.readonly(
+  z.object({
+    values: z.readonly(z.record(z.string(), FiniteSchema)),
+    dims: z.readonly(z.partialRecord(DimensionSchema, z.string())),
+    currency: z.optional(z.string()),
+  }),
+);
 /** UsageBucket of src/api/endpoints.ts, on the wire. */
-export const BucketSchema = z
-  .object({
+export const BucketSchema = z.readonly(
+  z.object({
     startTime: UnixSecondsSchema,
     endTime: UnixSecondsSchema,
-    rows: z.array(RowSchema).readonly(),
-  })
-  .readonly();
+    rows: z.readonly(z.array(RowSchema)),
+  }),
+);
 
 export const ProjectInfoSchema = z.object({ id: z.string(), name: z.string(), archived: z.boolean() });
 export type ProjectInfo = z.infer<typeof ProjectInfoSchema>;
@@ -164,9 +166,9 @@ export type FilterOptions = z.infer<typeof FilterOptionsSchema>;
 export const StatusSchema = z.object({
   mode: z.enum(['none', 'api', 'sample']),
   loading: z.boolean(),
-  error: z.object({ message: z.string(), kind: z.string() }).optional(),
-  staleSince: z.number().optional(),
-  fetchedAt: z.number().optional(),
+  error: z.optional(z.object({ message: z.string(), kind: z.string() })),
+  staleSince: z.optional(z.number()),
+  fetchedAt: z.optional(z.number()),
   currency: z.string(),
   /** openaiUsage.monthlyBudget; 0 = none. */
   budget: FiniteSchema,
@@ -176,7 +178,7 @@ export const StatusSchema = z.object({
 export type Status = z.infer<typeof StatusSchema>;
 
 /** One day's cost of one project and line item; `d` indexes OverviewData.days. */
-export const CostCellSchema = z.object({ d: z.number().int().nonnegative(), p: z.string(), l: z.string(), a: FiniteSchema });
+export const CostCellSchema = z.object({ d: z.int().check(z.nonnegative()), p: z.string(), l: z.string(), a: FiniteSchema });
 export type CostCell = z.infer<typeof CostCellSchema>;
 
 export const ModelTokensSchema = z.object({
@@ -193,7 +195,7 @@ export const OverviewCardsSchema = z.object({
   today: FiniteSchema,
   monthToDate: FiniteSchema,
   /** Month-end estimate; absent when there is no month data yet. */
-  forecast: FiniteSchema.optional(),
+  forecast: z.optional(FiniteSchema),
   budget: FiniteSchema,
   inputTokens: FiniteSchema,
   outputTokens: FiniteSchema,
@@ -209,7 +211,7 @@ export const OverviewDataSchema = z.object({
   /** 'YYYY-MM-DD' of every UTC day in the range. */
   days: z.array(IsoDaySchema),
   /** Index into `days` of the first provisional day (cost data still arriving); days.length = none. */
-  provisionalFrom: z.number().int().nonnegative(),
+  provisionalFrom: z.int().check(z.nonnegative()),
   cards: OverviewCardsSchema,
   costs: z.array(CostCellSchema),
   projectNames: z.record(z.string(), z.string()),
@@ -230,8 +232,8 @@ export const HostMessageSchema = z.discriminatedUnion('type', [
   /** The answer to `ready`: defaults for a fresh panel and a filter asked for by show({projectId}). */
   z.object({
     type: z.literal('init'),
-    defaultRangeDays: z.number().int().positive(),
-    projectId: z.string().optional(),
+    defaultRangeDays: z.int().check(z.positive()),
+    projectId: z.optional(z.string()),
   }),
   z.object({ type: z.literal('status'), status: StatusSchema }),
   /** show({projectId}) on an open panel: filter the panel to this project. */

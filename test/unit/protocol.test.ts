@@ -100,8 +100,8 @@ describe('protocol: valid messages', () => {
     });
   }
   it('covers every message type of both unions', () => {
-    const webviewTypes = WebviewMessageSchema.options.map((o) => o.shape.type.value).sort();
-    const hostTypes = HostMessageSchema.options.map((o) => o.shape.type.value).sort();
+    const webviewTypes = WebviewMessageSchema.def.options.map((o) => o.shape.type.def.values[0]).sort();
+    const hostTypes = HostMessageSchema.def.options.map((o) => o.shape.type.def.values[0]).sort();
     assert.deepEqual([...new Set(validWebview.map((m) => m.type))].sort(), webviewTypes);
     assert.deepEqual([...new Set(validHost.map((m) => m.type))].sort(), hostTypes);
   });
