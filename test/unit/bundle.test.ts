@@ -5,6 +5,8 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import type * as ErrorsModule from '../../src/api/errors';
+import type * as NetworkModule from '../../src/network';
 import { FAKE_PROJECT_KEY, startFakeServer, type FakeServer } from '../server/fakeServer';
 
 const requireDist = createRequire(resolve('dist', 'x.js'));
@@ -18,8 +20,8 @@ describe('built bundles', () => {
   after(() => server.close());
 
   it('an error thrown in dist/network.js is an instance of the class dist/extension.js sees', async () => {
-    const errors = requireDist('./errors.js') as typeof import('../../src/api/errors');
-    const network = requireDist('./network.js') as typeof import('../../src/network');
+    const errors = requireDist('./errors.js') as typeof ErrorsModule;
+    const network = requireDist('./network.js') as typeof NetworkModule;
     const client = new network.UsageClient({ baseUrl: server.url, apiKey: FAKE_PROJECT_KEY, maxRetries: 0 });
     await assert.rejects(client.query({ endpoint: 'costs', startTime: 1_700_000_000 - (1_700_000_000 % 86400), limit: 1 }), (e: unknown) => {
       assert.ok(e instanceof errors.PermissionError, 'the shared PermissionError class');
