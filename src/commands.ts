@@ -5,8 +5,9 @@ import { describeError } from './errorText';
 import type { Log } from './log';
 import type { UsageController } from './model';
 import type { Dashboard } from './panel/dashboard';
-import { checkKeyShape, type AdminKeyStore } from './secrets';
+import type { AdminKeyStore } from './secrets';
 import { createApiClient } from './sources';
+import { checkKeyShape, parseBudget } from './validation';
 import type { Mode } from './state';
 import { dayStart, DAY_SECONDS } from './usage/time';
 import { nodeId, type ProjectsNode, type ProjectsTreeProvider } from './views/projectsTree';
@@ -138,15 +139,6 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
   register('openaiUsage.showProject', (node?: ProjectsNode) => {
     dashboard.show(node ? { projectId: node.project.id } : undefined);
   });
-}
-
-/** "1,250.50" → 1250.5; anything negative, non-numeric or non-finite → undefined. */
-export function parseBudget(text: string): number | undefined {
-  const cleaned = text.trim().replace(/[,\s]/g, '').replace(/^\$/, '');
-  if (cleaned === '') return 0;
-  if (!/^\d+(\.\d+)?$/.test(cleaned)) return undefined;
-  const n = Number(cleaned);
-  return Number.isFinite(n) && n >= 0 ? n : undefined;
 }
 
 async function refreshWithProgress(model: UsageController, log: Log): Promise<void> {

@@ -30,12 +30,3 @@ export class AdminKeyStore implements vscode.Disposable {
     this.changed.dispose();
   }
 }
-
-/** A quick shape check before the real request: an OpenAI key, no spaces. */
-export function checkKeyShape(value: string): string | undefined {
-  const v = value.trim();
-  if (!v) return 'Paste an admin key (it starts with sk-admin-).';
-  if (/\s/.test(v)) return 'A key has no spaces or line breaks.';
-  if (!/^sk-[A-Za-z0-9_-]+$/.test(v) || v.length < 20) return 'That does not look like an OpenAI key: admin keys start with sk-admin-.';
-  return undefined;
-}
