@@ -288,12 +288,20 @@ describe('dashboard panel (sample data)', () => {
       const after = await readTable(frame);
       assert.deepEqual(after.headers, before.headers);
       assert.equal(captionRows(after.caption), captionRows(before.caption));
+      // Close the (empty) untitled editor again so it does not come back after the reload.
+      await wb.page.locator('.tabs-container .tab', { hasText: 'Untitled' }).click();
+      await runCommand(wb.page, 'Close Editor', { category: 'View' });
+      await waitFor('untitled closed', async () => !(await editorTabs(wb.page)).some((t) => t.includes('Untitled')));
     });
   });
 
   it('restores the same tab, range and grouping after a window reload', async () => {
     await wb.step('reload', async () => {
       await wb.reload();
+      // The serializer restores the panel's editor tab; its webview loads once it is visible.
+      await waitFor('restored editor tab', async () => (await editorTabs(wb.page)).some((t) => t.includes('OpenAI Usage')), 60_000);
+      const tab = wb.page.locator('.tabs-container .tab', { hasText: 'OpenAI Usage' });
+      if (!((await tab.getAttribute('class')) ?? '').includes('active')) await tab.click();
       frame = await dashboard(wb);
       await waitFor('restored tab', async () => ((await frame.locator('vscode-tab-header[active]').innerText()).trim() === 'Completions' ? true : undefined), 60_000);
       const table = await readTable(frame);
@@ -372,5 +380,32 @@ describe('dashboard panel (sample data)', () => {
       probe.remove();
     });
     await waitFor('the canary violation', async () => cspViolations(wb.console).length > before);
+  });
+
+  it('with no panel open, Export Usage… writes the overview (daily spend by project) from the snapshot', async () => {
+    await wb.step('export-no-panel', async () => {
+      await runCommand(wb.page, 'Close All Editors', { category: 'View' });
+      await waitFor('panel closed', async () => !(await editorTabs(wb.page)).some((t) => t.includes('OpenAI Usage')));
+      const target = join(wb.server.folder, 'overview-export.csv');
+      await runCommand(wb.page, 'Export Usage…');
+      await waitForQuickInput(wb.page);
+      await pickQuickItem(wb.page, 'CSV');
+      const input = wb.page.locator('.quick-input-widget .quick-input-box input');
+      await waitFor('save dialog default name', async () => /openai-usage-overview-[\d_-]+\.csv$/.test(await input.inputValue()));
+      await waitFor('our path in the save dialog', async () => {
+        if ((await input.inputValue()) !== target) await input.fill(target);
+        await new Promise((r) => setTimeout(r, 300));
+        return (await input.inputValue()) === target;
+      });
+      await input.press('Enter');
+      await waitFor('exported file', async () => existsSync(target) && readFileSync(target, 'utf8').length > 0);
+      const [header, ...rows] = parseCsv(readFileSync(target, 'utf8'));
+      assert.deepEqual(header, ['Date (UTC)', 'Project', 'Project ID', 'Cost (USD)', 'Provisional']);
+      // The default range (30 UTC days) of the four sample projects, the last two days provisional.
+      const days = [...new Set(rows.map((r) => r[0]))];
+      assert.equal(days.length, 30);
+      assert.ok(rows.every((r) => /^\d{4}-\d{2}-\d{2}$/.test(r[0] ?? '') && Number(r[3]) > 0));
+      assert.deepEqual([...new Set(rows.filter((r) => r[4] === 'yes').map((r) => r[0]))], days.slice(-2));
+    });
   });
 });
