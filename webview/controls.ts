@@ -42,8 +42,26 @@ export function multiSelect(label: string, choices: readonly Choice[], values: r
   const set = new Set(values);
   const control = h('vscode-multi-select', { id, combobox: true, 'data-label': label }, ...options(withSelected(choices, values), (v) => set.has(v)));
   control.label = label;
-  control.addEventListener('change', () => onChange([...control.value]));
-  return { wrapper: h('div', { class: 'field' }, h('vscode-label', { for: id }, label), control), control };
+  // The control itself only says "N Selected": spell out what is selected (none means all).
+  const summary = h('span', { class: 'selection', 'aria-live': 'polite' });
+  summaries.set(control, summary);
+  describeSelection(control, values);
+  control.addEventListener('change', () => {
+    describeSelection(control, control.value);
+    onChange([...control.value]);
+  });
+  return { wrapper: h('div', { class: 'field' }, h('vscode-label', { for: id }, label), control, summary), control };
+}
+
+const summaries = new WeakMap<VscodeMultiSelect, HTMLElement>();
+
+function describeSelection(control: VscodeMultiSelect, values: readonly string[]): void {
+  const summary = summaries.get(control);
+  if (!summary) return;
+  const labels = new Map([...control.querySelectorAll('vscode-option')].map((o) => [o.getAttribute('value') ?? '', o.textContent ?? '']));
+  const names = values.map((v) => labels.get(v) || v);
+  summary.textContent = names.length === 0 ? 'All' : names.length <= 2 ? names.join(', ') : `${names.slice(0, 2).join(', ')} and ${names.length - 2} more`;
+  summary.title = names.join(', ');
 }
 
 /** Selected values always stay choosable, even when the data no longer shows them. */
@@ -61,4 +79,5 @@ export function syncMulti(control: VscodeMultiSelect, choices: readonly Choice[]
   const current = [...control.value].sort().join('\u0000');
   const wanted = [...values].sort().join('\u0000');
   if (current !== wanted) control.value = [...values];
+  describeSelection(control, values);
 }

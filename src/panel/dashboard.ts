@@ -63,6 +63,13 @@ class PanelSession implements vscode.Disposable {
       dark: vscode.Uri.joinPath(extensionUri, 'media', 'dashboard-dark.svg'),
     };
     this.disposables.push(webview.onDidReceiveMessage((m: unknown) => this.onMessage(m)));
+    // A hidden panel's document is discarded (no retainContextWhenHidden): until the next
+    // `ready`, messages would be lost, so a filter asked for meanwhile waits for it.
+    this.disposables.push(
+      panel.onDidChangeViewState(() => {
+        if (!panel.visible) this.ready = false;
+      }),
+    );
     this.disposables.push(
       panel.onDidDispose(() => {
         this.dispose();
@@ -91,29 +98,26 @@ class PanelSession implements vscode.Disposable {
 
   /** The model changed: tell the webview, and fetch again when the data behind the view changed. */
   onModelChange(state: UsageState): void {
-    if (!this.ready) return;
-    this.postStatus();
     const changed = state.snapshot !== this.lastSnapshot || state.mode !== this.lastMode;
     this.lastSnapshot = state.snapshot;
     this.lastMode = state.mode;
     if (changed) {
+      // Even while hidden: a document shown later must not get results of the old data.
       this.cache.clear();
       this.options.addSnapshot(state.snapshot);
-      void this.load(true);
-    } else if (!this.shown && this.ui && !state.loading) {
-      // First data arrived after the view was asked for (or loading ended without it).
-      void this.load(true);
     }
+    if (!this.ready) return;
+    this.postStatus();
+    // Fetch again when the data changed, or when the first data arrived after the view was asked for.
+    if (changed || (!this.shown && this.ui && !state.loading)) void this.load(true);
   }
 
   onConfigChange(): void {
+    // The budget sits in the overview's cards.
+    this.cache.clear();
     if (!this.ready) return;
     this.postStatus();
-    // The budget sits in the overview's cards.
-    if (this.ui?.tab === 'overview') {
-      this.cache.clear();
-      void this.load(true);
-    }
+    if (this.ui?.tab === 'overview') void this.load(true);
   }
 
   /** The rows of the current view, in the order the table shows them. */
@@ -191,8 +195,15 @@ class PanelSession implements vscode.Disposable {
           if (state.loading) return; // onModelChange loads once the first snapshot lands.
           throw new NoDataError(state.error ? state.error.message : 'No usage data yet: run Refresh.');
         }
-        const source = await this.model.currentSource();
-        const data = await fetchOverview({ ui, snapshot, source, nowMs, budget: readSettings().monthlyBudget, signal: abort.signal });
+        const data = await fetchOverview({
+          ui,
+          snapshot,
+          // Asked for only when the range reaches outside the snapshot (it may load the network client).
+          source: () => this.model.currentSource(),
+          nowMs,
+          budget: readSettings().monthlyBudget,
+          signal: abort.signal,
+        });
         shown = { kind: 'overview', key, ui, data };
       } else {
         const source = await this.model.currentSource();

@@ -21,8 +21,8 @@ export class NoDataError extends Error {
 export interface OverviewRequest {
   readonly ui: UiState;
   readonly snapshot: UsageSnapshot;
-  /** Needed only when the range reaches outside the snapshot. */
-  readonly source: UsageSource | undefined;
+  /** Called only when the range reaches outside the snapshot. */
+  readonly source: () => Promise<UsageSource | undefined>;
   readonly nowMs: number;
   readonly budget: number;
   readonly signal?: AbortSignal;
@@ -44,7 +44,7 @@ export async function fetchOverview(req: OverviewRequest): Promise<OverviewData>
   let rangeCosts: readonly UsageBucket[] = snapshot.costs;
   let usage: Partial<Record<UsageEndpointId, readonly UsageBucket[]>> = snapshot.usage;
   if (!snapshotCovers(snapshot, range.start, range.end)) {
-    const source = req.source;
+    const source = await req.source();
     if (!source) throw new NoDataError('This range is outside the stored data and there is no data source: set an Admin key or try sample data.');
     const limit = createLimiter(4);
     const base = { startTime: range.start, endTime: range.end, bucketWidth: '1d' as const, projectIds: ui.projectIds.length ? ui.projectIds : undefined };

@@ -111,6 +111,16 @@ async function canvasInk(canvas: Locator): Promise<{ opaque: number; colors: str
   });
 }
 
+/** Closes every (empty) untitled editor, one at a time. */
+async function closeUntitledEditors(wb: Workbench): Promise<void> {
+  for (let i = 0; i < 5 && (await editorTabs(wb.page)).some((t) => t.includes('Untitled')); i++) {
+    await wb.page.locator('.tabs-container .tab', { hasText: 'Untitled' }).first().click();
+    await runCommand(wb.page, 'Close Editor', { category: 'View' });
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  await waitFor('untitled editors closed', async () => !(await editorTabs(wb.page)).some((t) => t.includes('Untitled')));
+}
+
 /** Parses RFC 4180 CSV (quoted fields, doubled quotes, CRLF). */
 function parseCsv(text: string): string[][] {
   const rows: string[][] = [];
@@ -289,9 +299,7 @@ describe('dashboard panel (sample data)', () => {
       assert.deepEqual(after.headers, before.headers);
       assert.equal(captionRows(after.caption), captionRows(before.caption));
       // Close the (empty) untitled editor again so it does not come back after the reload.
-      await wb.page.locator('.tabs-container .tab', { hasText: 'Untitled' }).click();
-      await runCommand(wb.page, 'Close Editor', { category: 'View' });
-      await waitFor('untitled closed', async () => !(await editorTabs(wb.page)).some((t) => t.includes('Untitled')));
+      await closeUntitledEditors(wb);
     });
   });
 
@@ -311,8 +319,11 @@ describe('dashboard panel (sample data)', () => {
     });
   });
 
-  it('"Show in Panel" on a tree project filters the panel to it', async () => {
+  it('"Show in Panel" on a tree project reveals the hidden panel filtered to it', async () => {
     await wb.step('show-project', async () => {
+      // Hide the panel first: its document is discarded and the filter must wait for the new one.
+      await runCommand(wb.page, 'New Untitled Text File', { category: 'File' });
+      await waitFor('panel hidden', async () => (await wb.page.locator('.tabs-container .tab.active').getAttribute('aria-label'))?.includes('Untitled'));
       await openViewContainer(wb.page, 'OpenAI Usage');
       const row = treeItem(wb.page, 'Projects', 'Data Pipeline');
       await row.waitFor({ state: 'visible' });
@@ -321,6 +332,7 @@ describe('dashboard panel (sample data)', () => {
       await row.locator('.actions .action-label[aria-label^="Show in Panel"]').click();
       frame = await dashboard(wb);
       await waitFor('project filter', async () => ((await frame.locator('vscode-multi-select[data-label="Projects"]').evaluate((e) => (e as HTMLElement & { value: string[] }).value)).join() === 'proj_sample_data' ? true : undefined));
+      assert.equal((await frame.locator('.range-bar .selection').innerText()).trim(), 'Data Pipeline');
       const table = await readTable(frame);
       const id = table.headers.indexOf('Project ID');
       assert.ok(id >= 0);
@@ -334,6 +346,10 @@ describe('dashboard panel (sample data)', () => {
         el.dispatchEvent(new Event('change'));
       });
       await waitFor('filter cleared', async () => ((await activePanel(frame).locator('.filter-note').count()) === 0 ? true : undefined));
+      assert.equal((await frame.locator('.range-bar .selection').innerText()).trim(), 'All');
+      await closeUntitledEditors(wb);
+      await wb.page.locator('.tabs-container .tab', { hasText: 'OpenAI Usage' }).click();
+      frame = await dashboard(wb);
     });
   });
 

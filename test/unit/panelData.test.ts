@@ -251,7 +251,7 @@ describe('panel/overview and fetchView with the sample organisation', () => {
 
   it('buildOverview: cards agree with the buckets; the last two days are provisional', async () => {
     const snapshot = await loadSnapshot(org, { nowMs: NOW_MS, rangeDays: 30 });
-    const data = await fetchOverview({ ui: ui(), snapshot, source: undefined, nowMs: NOW_MS, budget: 100 });
+    const data = await fetchOverview({ ui: ui(), snapshot, source: async () => undefined, nowMs: NOW_MS, budget: 100 });
     assert.equal(data.days.length, 30);
     assert.equal(data.days[29], '2025-03-15');
     assert.equal(data.provisionalFrom, 28);
@@ -270,9 +270,9 @@ describe('panel/overview and fetchView with the sample organisation', () => {
 
   it('a project filter narrows every number', async () => {
     const snapshot = await loadSnapshot(org, { nowMs: NOW_MS, rangeDays: 30 });
-    const all = await fetchOverview({ ui: ui(), snapshot, source: undefined, nowMs: NOW_MS, budget: 0 });
+    const all = await fetchOverview({ ui: ui(), snapshot, source: async () => undefined, nowMs: NOW_MS, budget: 0 });
     const pid = org.projectList[0]!.id;
-    const one = await fetchOverview({ ui: ui({ projectIds: [pid] }), snapshot, source: undefined, nowMs: NOW_MS, budget: 0 });
+    const one = await fetchOverview({ ui: ui({ projectIds: [pid] }), snapshot, source: async () => undefined, nowMs: NOW_MS, budget: 0 });
     assert.ok(one.costs.every((c) => c.p === pid));
     assert.ok(one.cards.rangeSpend < all.cards.rangeSpend);
     assert.ok(one.cards.requests < all.cards.requests);
@@ -283,10 +283,10 @@ describe('panel/overview and fetchView with the sample organisation', () => {
     const state = ui({ range: { kind: 'preset', days: 90 } });
     const r = resolveRange(state.range, NOW_MS);
     assert.equal(snapshotCovers(snapshot, r.start, r.end), false);
-    await assert.rejects(fetchOverview({ ui: state, snapshot, source: undefined, nowMs: NOW_MS, budget: 0 }), /outside the stored data/);
+    await assert.rejects(fetchOverview({ ui: state, snapshot, source: async () => undefined, nowMs: NOW_MS, budget: 0 }), /outside the stored data/);
     const asked: string[] = [];
     const source: UsageSource = { kind: 'sample', query: (q, s) => (asked.push(q.endpoint), org.query(q, s)), projects: () => org.projects() };
-    const data = await fetchOverview({ ui: state, snapshot, source, nowMs: NOW_MS, budget: 0 });
+    const data = await fetchOverview({ ui: state, snapshot, source: async () => source, nowMs: NOW_MS, budget: 0 });
     assert.equal(data.days.length, 90);
     assert.equal(asked.length, 9);
     assert.ok(data.cards.rangeSpend > 0);
