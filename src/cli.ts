@@ -3,6 +3,7 @@
 //   openai-usage-insight costs [--days N] [--group-by d,d] [--project ID]… [--json|--csv]
 //   openai-usage-insight usage <endpoint> [--days N] [--bucket 1d|1h|1m] [--group-by d,d] [--project ID]… [--model M]…
 // The key comes from OPENAI_ADMIN_KEY. Any failure: exit 1 and one line on stderr, never the key.
+import './zodSetup';
 import { parseArgs } from 'node:util';
 import { BUCKET_WIDTHS, DIMENSIONS, ENDPOINT_IDS, ENDPOINTS, WIDTH_SECONDS } from './api/endpoints';
 import type { BucketWidth, Dimension, EndpointId, UsageBucket, UsageQuery } from './api/endpoints';

@@ -1,3 +1,4 @@
+import './zodSetup';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { readSettings } from './config';

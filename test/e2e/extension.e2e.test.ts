@@ -217,6 +217,9 @@ describe('a real key against the API', () => {
       const channel = logs.filter((f) => f.includes('OpenAI Usage')).map((f) => readFileSync(f, 'utf8')).join('\n');
       assert.match(channel, /GET \/organization\/costs\?\S+ 200 \d+ ms/, 'requests are logged');
       assert.ok(files.some((f) => f.endsWith('settings.json')));
+      const hostLog = files.filter((f) => f.endsWith('exthost.log')).map((f) => readFileSync(f, 'utf8')).join('\n');
+      assert.ok(hostLog.length > 0, 'the extension host log exists');
+      assert.doesNotMatch(hostLog, /PendingMigrationError|Activating extension .openai-usage-insight.* failed/, 'the extension host logged no error of ours');
       assert.ok(files.some((f) => f.includes('globalStorage')), 'global state and storage files exist');
       for (const f of files) {
         const bytes = readFileSync(f);
