@@ -109,6 +109,9 @@ export function activate(context: vscode.ExtensionContext): void {
     treeView.onDidChangeVisibility((e) => {
       if (e.visible && isDue()) void model.refresh();
     }),
+    dashboard.onDidBecomeVisible(() => {
+      if (isDue()) void model.refresh();
+    }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration('openaiUsage') && !e.affectsConfiguration('http')) return;
       if (e.affectsConfiguration('openaiUsage.refreshIntervalMinutes')) schedule();

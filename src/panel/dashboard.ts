@@ -51,6 +51,7 @@ class PanelSession implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
     projectId: string | undefined,
     onDispose: () => void,
+    onVisible: () => void,
   ) {
     this.pendingProjectId = projectId;
     this.lastSnapshot = model.state.snapshot;
@@ -68,6 +69,7 @@ class PanelSession implements vscode.Disposable {
     this.disposables.push(
       panel.onDidChangeViewState(() => {
         if (!panel.visible) this.ready = false;
+        else onVisible();
       }),
     );
     this.disposables.push(
@@ -346,6 +348,9 @@ function shownExport(
 export class Dashboard implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private session: PanelSession | undefined;
+  private readonly becameVisible = new vscode.EventEmitter<void>();
+  /** Fires when the panel is opened, restored or brought back into view (the host may refresh). */
+  readonly onDidBecomeVisible = this.becameVisible.event;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -384,10 +389,19 @@ export class Dashboard implements vscode.Disposable {
 
   private attach(panel: vscode.WebviewPanel, projectId: string | undefined): void {
     this.session?.panel.dispose();
-    const session = new PanelSession(panel, this.context.extensionUri, this.model, this.log, projectId, () => {
-      if (this.session === session) this.session = undefined;
-    });
+    const session = new PanelSession(
+      panel,
+      this.context.extensionUri,
+      this.model,
+      this.log,
+      projectId,
+      () => {
+        if (this.session === session) this.session = undefined;
+      },
+      () => this.becameVisible.fire(),
+    );
     this.session = session;
+    this.becameVisible.fire();
   }
 
   async exportView(): Promise<void> {
@@ -457,5 +471,6 @@ export class Dashboard implements vscode.Disposable {
     this.session?.panel.dispose();
     this.session = undefined;
     while (this.disposables.length) this.disposables.pop()?.dispose();
+    this.becameVisible.dispose();
   }
 }
