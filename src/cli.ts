@@ -101,6 +101,10 @@ function parse(argv: readonly string[], env: CliIo['env']): Options | 'help' {
   const groupBy = (values['group-by'] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   for (const g of groupBy) if (!DIMENSIONS.includes(g as Dimension)) throw new CliError(`Unknown --group-by value "${g}": use ${DIMENSIONS.join(', ')}.`);
   if (values.json && values.csv) throw new CliError('Choose one of --json and --csv.');
+  if (command === 'summary') {
+    const unused = (['bucket', 'group-by', 'project', 'model'] as const).filter((k) => values[k] !== undefined);
+    if (unused.length) throw new CliError(`summary does not take --${unused.join(', --')}: use costs or usage <endpoint> for those.`);
+  }
   const baseUrl = values['base-url'] ?? (env.OPENAI_BASE_URL?.trim() || DEFAULT_API_BASE_URL);
   return {
     command,
@@ -126,7 +130,7 @@ async function createCliSource(o: Options, io: CliIo): Promise<UsageSource> {
   const [{ UsageClient, validateBaseUrl }, { createProxyDispatcher }] = await Promise.all([import('./api/client'), import('./api/proxy')]);
   const proxy = io.env.HTTPS_PROXY ?? io.env.https_proxy ?? io.env.HTTP_PROXY ?? io.env.http_proxy;
   const noProxy = (io.env.NO_PROXY ?? io.env.no_proxy ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-  return new UsageClient({ baseUrl: validateBaseUrl(o.baseUrl), apiKey, dispatcher: createProxyDispatcher({ proxy, noProxy }), now: io.now });
+  return new UsageClient({ baseUrl: validateBaseUrl(o.baseUrl, 'fix --base-url or OPENAI_BASE_URL'), apiKey, dispatcher: createProxyDispatcher({ proxy, noProxy }), now: io.now });
 }
 
 // --- output ------------------------------------------------------------------------------------
@@ -288,7 +292,9 @@ export async function runCli(argv: readonly string[], io: CliIo, err: (line: str
     return 0;
   } catch (e) {
     const message = e instanceof CliError || e instanceof ApiError ? e.message : `Unexpected error: ${e instanceof Error ? e.message : String(e)}`;
-    err(`openai-usage-insight: ${redact(message)}`);
+    // Redacted by shape, and the key itself whatever its shape.
+    const key = io.env.OPENAI_ADMIN_KEY?.trim();
+    err(`openai-usage-insight: ${redact(key ? message.split(key).join('***') : message)}`);
     return 1;
   }
 }

@@ -24,6 +24,7 @@ export interface CommandDeps {
 }
 
 const CREATE_KEY = 'Create an Admin Key';
+const CANCELLED = Symbol('cancelled');
 
 export function registerCommands(context: vscode.ExtensionContext, deps: CommandDeps): void {
   const { model, keys, log, dashboard } = deps;
@@ -47,35 +48,39 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
     if (value === undefined) return;
     const key = value.trim();
     if (checkKeyShape(key)) return;
-    const ok = await vscode.window.withProgress(
+    // The check runs under a progress notification; its outcome is shown after that closes.
+    const failure = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'Checking the admin key…', cancellable: true },
-      async (_progress, token) => {
+      async (_progress, token): Promise<unknown> => {
         const abort = new AbortController();
         token.onCancellationRequested(() => abort.abort());
         try {
           const client = await createApiClient(key, log);
           const today = dayStart(Math.floor(Date.now() / 1000));
           await client.query({ endpoint: 'costs', startTime: today, endTime: today + DAY_SECONDS, limit: 1 }, abort.signal);
-          return true;
+          return undefined;
         } catch (e) {
-          if (abort.signal.aborted) return false;
-          const { message } = describeError(e);
-          log.warn(`The admin key check failed: ${message}`);
-          if (e instanceof PermissionError || e instanceof AuthError) {
-            const choice = await vscode.window.showErrorMessage(
-              e instanceof PermissionError
-                ? `This key cannot read usage: an Admin key (sk-admin-…, made by an organization Owner) is needed. Nothing was stored.`
-                : `OpenAI rejected this key. Nothing was stored. An Admin key (sk-admin-…) is needed.`,
-              CREATE_KEY,
-            );
-            if (choice === CREATE_KEY) void vscode.env.openExternal(vscode.Uri.parse(ADMIN_KEYS_URL));
-          } else {
-            void vscode.window.showErrorMessage(`Could not check the key: ${message} Nothing was stored.`);
-          }
-          return false;
+          return abort.signal.aborted ? CANCELLED : e;
         }
       },
     );
+    if (failure === CANCELLED) return;
+    const ok = failure === undefined;
+    if (!ok) {
+      const { message } = describeError(failure);
+      log.warn(`The admin key check failed: ${message}`);
+      if (failure instanceof PermissionError || failure instanceof AuthError) {
+        const choice = await vscode.window.showErrorMessage(
+          failure instanceof PermissionError
+            ? `This key cannot read usage: an Admin key (sk-admin-…, made by an organization Owner) is needed. Nothing was stored.`
+            : `OpenAI rejected this key. Nothing was stored. An Admin key (sk-admin-…) is needed.`,
+          CREATE_KEY,
+        );
+        if (choice === CREATE_KEY) void vscode.env.openExternal(vscode.Uri.parse(ADMIN_KEYS_URL));
+      } else {
+        void vscode.window.showErrorMessage(`Could not check the key: ${message} Nothing was stored.`);
+      }
+    }
     if (!ok) return;
     await keys.set(key);
     await context.globalState.update(deps.sampleFlag, undefined);
@@ -108,8 +113,8 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
     }
     await context.globalState.update(deps.sampleFlag, true);
     await deps.applyMode();
-    await model.refresh({ userInitiated: true });
     dashboard.show();
+    await refreshWithProgress(model, log);
   });
 
   register('openaiUsage.setBudget', async () => {

@@ -24,7 +24,9 @@ export function readSettings(): Settings {
   const show = c.get<string>('statusBar.show');
   const days = c.get<number>('defaultRangeDays');
   return {
-    apiBaseUrl: (c.get<string>('apiBaseUrl') ?? '').trim() || DEFAULT_BASE_URL,
+    // Only the user's own value: a workspace (a cloned repository) must never choose where the
+    // admin key is sent. The manifest also scopes the setting to the application.
+    apiBaseUrl: (c.inspect<string>('apiBaseUrl')?.globalValue ?? '').trim() || DEFAULT_BASE_URL,
     refreshIntervalMinutes: finiteAtLeast(c.get('refreshIntervalMinutes'), 0, 15),
     monthlyBudget: finiteAtLeast(c.get('monthlyBudget'), 0, 0),
     budgetWarningPercent: Math.min(100, finiteAtLeast(c.get('budgetWarningPercent'), 1, 80)),

@@ -16,6 +16,7 @@ export interface ModelDeps {
   load(source: UsageSource, options: { nowMs: number; rangeDays: number; previous: UsageSnapshot | undefined; signal: AbortSignal }): Promise<UsageSnapshot>;
   /** The last good live snapshot kept on disk (sample data is never stored). */
   readStored(): Promise<UsageSnapshot | undefined>;
+  /** Replaces the stored snapshot atomically. Calls are never concurrent (the model chains them). */
   writeStored(snapshot: UsageSnapshot): Promise<void>;
   clearStored(): Promise<void>;
   rangeDays(): number;
@@ -28,11 +29,16 @@ const INITIAL: UsageState = { mode: 'none', snapshot: undefined, loading: false,
 
 export class UsageController implements UsageModel {
   private current: UsageState = INITIAL;
+  /** Where the shown data comes from: 'none', 'sample', or a fingerprint of the API host and key. */
+  private identity = 'none';
   private readonly listeners = new Set<(state: UsageState) => void>();
-  private running: { promise: Promise<void>; abort: AbortController; mode: Mode } | undefined;
+  private running: { promise: Promise<void>; abort: AbortController } | undefined;
   private source: { mode: Mode; promise: Promise<UsageSource> } | undefined;
-  /** Bumped on every mode change so a refresh that finishes after it is discarded. */
+  /** Bumped on every identity change so a refresh that finishes after it is discarded. */
   private generation = 0;
+  /** Disk writes and deletes run one after another, so a delete is never overtaken by a write. */
+  private io: Promise<void> = Promise.resolve();
+  private lastAttempt: number | undefined;
 
   constructor(private readonly deps: ModelDeps) {}
 
@@ -45,29 +51,36 @@ export class UsageController implements UsageModel {
     return { dispose: () => this.listeners.delete(listener) };
   }
 
-  /** Milliseconds since the shown data was fetched; Infinity when there is none. */
-  dataAgeMs(): number {
-    const at = this.current.snapshot?.fetchedAt;
-    return at === undefined ? Number.POSITIVE_INFINITY : Math.max(0, this.deps.now() - at);
+  /** Milliseconds since the shown data was fetched or, if later, since the last attempt; Infinity when neither. */
+  msSinceLastTry(): number {
+    const at = Math.max(this.current.snapshot?.fetchedAt ?? Number.NEGATIVE_INFINITY, this.lastAttempt ?? Number.NEGATIVE_INFINITY);
+    return at === Number.NEGATIVE_INFINITY ? Number.POSITIVE_INFINITY : Math.max(0, this.deps.now() - at);
   }
 
   /**
-   * Switches what is shown. 'api' first shows the snapshot kept on disk, before any request.
-   * Does not refresh by itself: the caller decides when.
+   * Switches what is shown. `identity` tells one origin of data from another (for the API, a
+   * fingerprint of the base URL and key): when it changes, the running refresh is cancelled and
+   * the data shown is dropped, so two organisations' figures never mix. For 'api', the snapshot
+   * kept on disk for that same identity is shown at once, before any request. Does not refresh.
    */
-  async setMode(mode: Mode): Promise<void> {
-    if (mode === this.current.mode && mode !== 'none') return;
+  async setMode(mode: Mode, identity: string = mode): Promise<void> {
+    if (mode === this.current.mode && identity === this.identity) return;
     this.generation++;
+    const generation = this.generation;
+    this.identity = identity;
     this.running?.abort.abort();
     this.running = undefined;
     this.source = undefined;
-    let snapshot: UsageSnapshot | undefined;
-    if (mode === 'api') snapshot = await this.deps.readStored().catch(() => undefined);
-    if (snapshot && snapshot.source !== 'api') snapshot = undefined;
-    this.update({ mode, snapshot, loading: false, error: undefined, staleSince: undefined });
+    this.lastAttempt = undefined;
+    // The mode changes now, synchronously: a refresh started while the disk is read runs in it.
+    this.update({ mode, snapshot: undefined, loading: false, error: undefined, staleSince: undefined });
+    if (mode !== 'api') return;
+    const stored = await this.deps.readStored().catch(() => undefined);
+    if (generation !== this.generation || this.current.snapshot) return;
+    if (stored && stored.source === 'api' && stored.origin === identity) this.update({ ...this.current, snapshot: stored });
   }
 
-  /** Drops the cached source (the key, base URL or proxy changed). */
+  /** Drops the cached source (the proxy settings changed; same key and host). */
   invalidateSource(): void {
     this.source = undefined;
   }
@@ -85,40 +98,56 @@ export class UsageController implements UsageModel {
     return this.source.promise;
   }
 
-  refresh(options?: { readonly userInitiated?: boolean; readonly signal?: AbortSignal }): Promise<void> {
+  /**
+   * Refreshes; a call while one runs joins it, unless `restart` (what it fetches changed: the
+   * range, the source), which cancels the running one and starts anew.
+   */
+  refresh(options?: { readonly userInitiated?: boolean; readonly signal?: AbortSignal; readonly restart?: boolean }): Promise<void> {
     if (this.current.mode === 'none') return Promise.resolve();
-    if (this.running) {
-      // A second request joins the running one; its cancel still reaches the shared fetch.
-      options?.signal?.addEventListener('abort', () => this.running?.abort.abort(), { once: true });
-      return this.running.promise;
+    if (this.running && options?.restart) {
+      this.generation++;
+      this.running.abort.abort();
+      this.running = undefined;
+    }
+    const joined = this.running;
+    if (joined) {
+      // A second request joins the running one; its cancel still reaches that same fetch.
+      options?.signal?.addEventListener('abort', () => joined.abort.abort(), { once: true });
+      return joined.promise;
     }
     const abort = new AbortController();
     options?.signal?.addEventListener('abort', () => abort.abort(), { once: true });
     const promise = this.run(abort.signal).finally(() => {
       if (this.running?.promise === promise) this.running = undefined;
     });
-    this.running = { promise, abort, mode: this.current.mode };
+    this.running = { promise, abort };
     return promise;
   }
 
   private async run(signal: AbortSignal): Promise<void> {
     const generation = this.generation;
     const mode = this.current.mode;
+    const identity = this.identity;
+    this.lastAttempt = this.deps.now();
     this.update({ ...this.current, loading: true });
     const started = this.deps.now();
     try {
       const source = await this.currentSource();
       if (!source) return;
-      const snapshot = await this.deps.load(source, {
+      const loaded = await this.deps.load(source, {
         nowMs: started,
         rangeDays: this.deps.rangeDays(),
         previous: this.current.snapshot,
         signal,
       });
       if (generation !== this.generation) return;
+      const snapshot: UsageSnapshot = { ...loaded, origin: identity };
       this.update({ mode, snapshot, loading: false, error: undefined, staleSince: undefined });
       if (mode === 'api') {
-        await this.deps.writeStored(snapshot).catch((e: unknown) => {
+        await this.disk(async () => {
+          // Re-checked in turn: a key cleared meanwhile must not get this data written back.
+          if (generation === this.generation) await this.deps.writeStored(snapshot);
+        }).catch((e: unknown) => {
           this.deps.log('warn', `Could not keep the snapshot on disk: ${this.deps.describeError(e).message}`);
         });
       }
@@ -140,9 +169,15 @@ export class UsageController implements UsageModel {
     }
   }
 
-  /** Forgets the live data (the key was cleared). */
-  async forgetStored(): Promise<void> {
-    await this.deps.clearStored().catch(() => undefined);
+  /** Forgets the live data on disk (the key was cleared), after any write already queued. */
+  forgetStored(): Promise<void> {
+    return this.disk(() => this.deps.clearStored()).catch(() => undefined);
+  }
+
+  private disk(op: () => Promise<void>): Promise<void> {
+    const next = this.io.then(op);
+    this.io = next.catch(() => undefined);
+    return next;
   }
 
   private update(next: UsageState): void {

@@ -54,7 +54,7 @@ const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
  * Checks the API base URL: https only, except a loopback host which may be http. Returns it
  * without a trailing slash. Throws ConfigError.
  */
-export function validateBaseUrl(url: string): string {
+export function validateBaseUrl(url: string, fix = 'fix openaiUsage.apiBaseUrl'): string {
   let parsed: URL;
   try {
     parsed = new URL(url.trim());
@@ -64,12 +64,12 @@ export function validateBaseUrl(url: string): string {
   const loopback = LOOPBACK_HOSTS.has(parsed.hostname.toLowerCase());
   if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && loopback)) {
     throw new ConfigError(
-      `The API base URL must use https (http only for 127.0.0.1, localhost or [::1]); got ${parsed.protocol}//${parsed.host}: fix openaiUsage.apiBaseUrl.`,
+      `The API base URL must use https (http only for 127.0.0.1, localhost or [::1]); got ${parsed.protocol}//${parsed.host}: ${fix}.`,
     );
   }
   // The key must go to exactly this host: no credentials, query or fragment riding along.
   if (parsed.username || parsed.password || parsed.search || parsed.hash) {
-    throw new ConfigError('The API base URL must not contain credentials, a query or a fragment: fix openaiUsage.apiBaseUrl.');
+    throw new ConfigError(`The API base URL must not contain credentials, a query or a fragment: ${fix}.`);
   }
   return parsed.toString().replace(/\/+$/, '');
 }

@@ -130,7 +130,9 @@ async function attemptOnce(url: URL, req: JsonRequest, options: HttpOptions, att
       return { kind: 'ok', response: { status: res.statusCode, body, ...idOpt } };
     }
 
-    const error = errorFromStatus(res.statusCode, serverMessage(text), idOpt);
+    // A server may echo the key back; whatever its shape, it never reaches a message.
+    const said = serverMessage(text);
+    const error = errorFromStatus(res.statusCode, said === undefined ? undefined : said.split(req.apiKey).join('***'), idOpt);
     const retryAfterMs = parseRetryAfter(res.headers);
     return {
       kind: 'failed',

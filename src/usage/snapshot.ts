@@ -12,6 +12,11 @@ export const SNAPSHOT_VERSION = 1;
 export interface UsageSnapshot {
   readonly version: typeof SNAPSHOT_VERSION;
   readonly source: 'api' | 'sample';
+  /**
+   * Which API host and key the data came from, as a one-way fingerprint (never the key), so data
+   * is never shown or reused for another key or host. Set by the extension's model.
+   */
+  readonly origin?: string;
   /** When the data was fetched (ms since epoch). */
   readonly fetchedAt: number;
   /** Range start (Unix s, a UTC midnight) and end (exclusive, the UTC midnight after today). */

@@ -35,6 +35,7 @@ const projectSchema = z.object({
 export const snapshotSchema = z.object({
   version: z.literal(SNAPSHOT_VERSION),
   source: z.enum(['api', 'sample']),
+  origin: z.optional(z.string()),
   fetchedAt: z.number(),
   rangeStart: z.int(),
   rangeEnd: z.int(),

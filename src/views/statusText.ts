@@ -12,6 +12,8 @@ export interface StatusFigures {
   readonly forecastMonthEnd: number;
   readonly topProjectsToday: readonly { readonly name: string; readonly spend: number }[];
   readonly fetchedAt: number;
+  /** Set when the figures are of an earlier UTC day (YYYY-MM-DD) than today: not yet refreshed. */
+  readonly asOfDay?: string;
 }
 
 export interface StatusOptions {
@@ -74,7 +76,7 @@ export function renderStatus(state: UsageState, figures: StatusFigures | undefin
       : o.show === 'todayAndMonth'
         ? `${money(figures.today)} · ${money(figures.monthToDate)} MTD`
         : money(figures.today);
-  const stale = state.staleSince !== undefined;
+  const stale = state.staleSince !== undefined || figures.asOfDay !== undefined;
   const icon = state.loading ? '$(sync~spin)' : stale ? '$(warning)' : '$(graph)';
   const text = `${icon} ${value}${sample ? ' (sample)' : ''}`;
 
@@ -100,16 +102,20 @@ export function renderStatus(state: UsageState, figures: StatusFigures | undefin
     for (const p of top) lines.push(`- ${escapeMarkdown(p.name)}: ${money(p.spend)}`);
     lines.push('');
   }
-  if (stale && state.staleSince !== undefined) {
+  if (figures.asOfDay !== undefined) {
+    lines.push(`$(warning) These figures are of ${figures.asOfDay} (UTC): a new UTC day has begun. Refresh for today.`, '');
+  }
+  if (state.staleSince !== undefined) {
     lines.push(`$(warning) Stale since ${o.formatTime(state.staleSince)}: ${escapeMarkdown(state.error?.message ?? 'the last refresh failed.')}`, '');
-  } else if (state.error) {
+  } else if (state.error && state.error.kind !== 'cancelled') {
     lines.push(`$(warning) ${escapeMarkdown(state.error.message)}`, '');
   }
   lines.push(`Last updated ${o.formatTime(figures.fetchedAt)}. Days are UTC days; the last two days are provisional (cost data arrives late).`);
   if (level === 'over') lines.push('', '$(error) Over the monthly budget.');
   else if (level === 'warning') lines.push('', `$(warning) Past ${o.budgetWarningPercent} % of the monthly budget.`);
 
-  const label = `OpenAI Usage${sample ? ' (sample data)' : ''}: today ${money(figures.today)}, month to date ${money(figures.monthToDate)}${stale ? ', stale' : ''}`;
+  const day = figures.asOfDay ? `on ${figures.asOfDay}` : 'today';
+  const label = `OpenAI Usage${sample ? ' (sample data)' : ''}: ${day} ${money(figures.today)}, month to date ${money(figures.monthToDate)}${stale ? ', stale' : ''}`;
   return {
     text,
     tooltip: lines.join('\n'),

@@ -115,6 +115,8 @@ describe('CLI', () => {
     ['a group_by the endpoint lacks', ['usage', 'vector_stores', '--group-by', 'model', '--sample'], {}, /cannot group_by=model/],
     ['costs with a 1h bucket', ['costs', '--bucket', '1h', '--sample'], {}, /1d buckets only/],
     ['bad --days', ['summary', '--days', 'many'], {}, /--days/],
+    ['summary with usage-only flags', ['summary', '--model', 'gpt-4o', '--sample'], {}, /summary does not take --model/],
+    ['an http --base-url', ['summary', '--base-url', 'http://example.com/v1'], 'env', /fix --base-url or OPENAI_BASE_URL/],
   ];
   for (const [what, args, e, message] of failures) {
     it(`fails with one clear line for ${what}`, async () => {
@@ -141,4 +143,28 @@ describe('CLI', () => {
       return true;
     });
   });
+
+  it('--base-url wins over OPENAI_BASE_URL', async () => {
+    const run = await cli(['costs', '--days', '1', '--json', '--base-url', server.url], { OPENAI_ADMIN_KEY: FAKE_ADMIN_KEY, OPENAI_BASE_URL: 'https://unreachable.invalid/v1' });
+    assert.equal(run.code, 0, run.err.join('\n'));
+  });
+
+  it('--project filters the costs by project', async () => {
+    const run = await cli(['costs', '--days', '2', '--json', '--group-by', 'project_id', '--project', 'proj_sample_support'], env);
+    assert.equal(run.code, 0, run.err.join('\n'));
+    const body = JSON.parse(run.out) as { buckets: { results: { project_id?: string }[] }[] };
+    const ids = new Set(body.buckets.flatMap((b) => b.results.map((r) => r.project_id)));
+    assert.deepEqual([...ids], ['proj_sample_support']);
+    const q = server.requests.filter((r) => r.path.endsWith('/organization/costs')).at(-1);
+    assert.deepEqual(q?.query.project_ids, ['proj_sample_support']);
+  });
+
+  it('never prints a key the server echoes back, whatever its shape', async () => {
+    const odd = 'adminkey-without-the-usual-prefix-123456';
+    const run = await cli(['summary'], { ...env, OPENAI_ADMIN_KEY: odd });
+    assert.equal(run.code, 1);
+    assert.match(run.err[0] ?? '', /rejected the key/);
+    assert.ok(!run.err[0]?.includes(odd), run.err[0]);
+  });
 });
+

@@ -87,4 +87,12 @@ describe('renderStatus', () => {
     assert.equal(budgetLevel(100, 100, 80), 'warning');
     assert.equal(budgetLevel(100.01, 100, 80), 'over');
   });
+
+  it('marks figures of an earlier UTC day and says to refresh', () => {
+    const v = renderStatus(ready, { ...figures, asOfDay: '2026-11-22' }, options);
+    assert.equal(v.text, '$(warning) $12.35');
+    assert.ok(v.tooltip.includes('These figures are of 2026-11-22 (UTC)'));
+    assert.match(v.accessibilityLabel, /on 2026-11-22 \$12\.35/);
+  });
 });
+
