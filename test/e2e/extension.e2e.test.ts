@@ -42,6 +42,15 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
   throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
 }
 
+/** Takes the screenshot, and checks that no key is in the text the page shows at that moment. */
+async function shot(wb: Workbench, name: string): Promise<void> {
+  await wb.screenshot(name);
+  for (const frame of wb.page.frames()) {
+    const text = await frame.evaluate(() => document.body?.innerText ?? '').catch(() => '');
+    assert.ok(!text.includes(FAKE_ADMIN_KEY) && !text.includes(FAKE_PROJECT_KEY), `no key in the page text of screenshot ${name}`);
+  }
+}
+
 /** Every file under `dir`, recursively. */
 function filesUnder(dir: string): string[] {
   const out: string[] = [];
@@ -72,7 +81,7 @@ describe('sample data, no key', () => {
       const text = await welcome.innerText();
       assert.match(text, /Set Admin Key/);
       assert.match(text, /Try with Sample Data/);
-      await wb.screenshot('no-key');
+      await shot(wb, 'no-key');
     });
   });
 
@@ -98,7 +107,7 @@ describe('sample data, no key', () => {
         return r.some((x) => x.level === 2 && / in · .* out · .* req$/.test(x.description)) ? r : undefined;
       });
       assert.ok(children.some((x) => x.level === 2 && /^\$/.test(x.description)), 'cost line items under the project');
-      await wb.screenshot('sample');
+      await shot(wb, 'sample');
     });
   });
 });
@@ -131,7 +140,7 @@ describe('a real key against the API', () => {
       const note = await waitForNotification(wb.page, /Admin key/);
       assert.match(note.message, /sk-admin-/);
       assert.ok(note.buttons.includes('Create an Admin Key'));
-      await wb.screenshot('project-key');
+      await shot(wb, 'project-key');
       const item = await readStatusBarItem(wb.page, STATUS);
       assert.deepEqual(item.icons, ['key'], 'still no key');
       // Nothing stored: after a reload the extension still has no key.
@@ -158,7 +167,7 @@ describe('a real key against the API', () => {
         const rows = await treeItems(wb.page, VIEW);
         return names.every((n) => rows.some((r) => r.label === n)) ? rows : undefined;
       });
-      await wb.screenshot('admin-key');
+      await shot(wb, 'admin-key');
     });
   });
 
@@ -174,7 +183,7 @@ describe('a real key against the API', () => {
       assert.match(item.ariaLabel, /stale/);
       const tooltip = await readStatusBarTooltip(wb.page, STATUS);
       assert.match(tooltip, /Stale since/);
-      await wb.screenshot('stale');
+      await shot(wb, 'stale');
       await server.up();
     });
   });
@@ -193,11 +202,11 @@ describe('a real key against the API', () => {
         return s.kind === 'warning' ? s : undefined;
       });
       assert.equal(warned.text, expectedToday);
-      await wb.screenshot('budget-warning');
+      await shot(wb, 'budget-warning');
       await runCommand(wb.page, 'Set Monthly Budget');
       await fillInputBox(wb.page, String(Math.floor(monthToDate / 2)), { submit: true });
       await waitFor('the error background', async () => ((await readStatusBarItem(wb.page, STATUS)).kind === 'error' ? true : undefined));
-      await wb.screenshot('budget-over');
+      await shot(wb, 'budget-over');
     });
   });
 
