@@ -12,8 +12,9 @@ import { BUCKET_WIDTHS, DIMENSIONS, ENDPOINT_IDS } from './api/endpoints';
 
 // ---- shared pieces ------------------------------------------------------------------------------
 
-const MAX_ID = 200;
-const MAX_LIST = 100;
+/** Longest ID (or model name) and most values a filter may hold. */
+export const MAX_ID_LENGTH = 200;
+export const MAX_LIST_LENGTH = 100;
 
 /** A UTC calendar day, 'YYYY-MM-DD', that really exists. */
 export const IsoDaySchema = z.string().check(
@@ -36,10 +37,17 @@ export const PRESET_DAYS = [7, 30, 90] as const;
 /** Longest custom range: a year (plus a leap day) keeps the overview and cost pages bounded. */
 export const MAX_CUSTOM_DAYS = 366;
 
+/** Today's UTC date, 'YYYY-MM-DD': the latest day a custom range may end on. */
+export function todayIso(nowMs: number = Date.now()): string {
+  return new Date(nowMs).toISOString().slice(0, 10);
+}
+
 export const RangeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('preset'), days: z.literal(PRESET_DAYS) }),
   z.object({ kind: z.literal('custom'), start: IsoDaySchema, end: IsoDaySchema }).check(
     z.refine((r: { start: string; end: string }) => r.start <= r.end, 'start after end'),
+    // No usage exists after today; a future end would also make an inverted query window.
+    z.refine((r: { start: string; end: string }) => r.end <= todayIso(), 'end after today (UTC)'),
     z.refine(
       (r: { start: string; end: string }) =>
         (Date.parse(`${r.end}T00:00:00Z`) - Date.parse(`${r.start}T00:00:00Z`)) / 86_400_000 < MAX_CUSTOM_DAYS,
@@ -49,8 +57,8 @@ export const RangeSchema = z.discriminatedUnion('kind', [
 ]);
 export type Range = z.infer<typeof RangeSchema>;
 
-const IdSchema = z.string().check(z.minLength(1), z.maxLength(MAX_ID));
-const IdListSchema = z.array(IdSchema).check(z.maxLength(MAX_LIST));
+const IdSchema = z.string().check(z.minLength(1), z.maxLength(MAX_ID_LENGTH));
+const IdListSchema = z.array(IdSchema).check(z.maxLength(MAX_LIST_LENGTH));
 
 export const BatchFilterSchema = z.enum(['any', 'true', 'false']);
 
@@ -102,14 +110,8 @@ export const UiStateSchema = z.object({
 });
 export type UiState = z.infer<typeof UiStateSchema>;
 
-/** Commands the webview may ask the host to run; anything else is refused. */
-export const ALLOWED_COMMANDS = [
-  'openaiUsage.setAdminKey',
-  'openaiUsage.useSampleData',
-  'openaiUsage.refresh',
-  'openaiUsage.export',
-  'openaiUsage.setBudget',
-] as const;
+/** Commands the webview may ask the host to run (exactly those its buttons send); anything else is refused. */
+export const ALLOWED_COMMANDS = ['openaiUsage.setAdminKey', 'openaiUsage.useSampleData', 'openaiUsage.refresh', 'openaiUsage.export'] as const;
 export const AllowedCommandSchema = z.enum(ALLOWED_COMMANDS);
 export type AllowedCommand = z.infer<typeof AllowedCommandSchema>;
 

@@ -3,32 +3,21 @@
 // previous one), and exports what the current view shows.
 import * as os from 'node:os';
 import * as vscode from 'vscode';
-import type { Project } from '../api/endpoints';
 import { ApiError, redact } from '../api/errors';
 import { readSettings } from '../config';
-import { parseWebviewMessage } from '../protocol';
-import type { HostMessage, OverviewData, Status, UiState } from '../protocol';
+import type { HostMessage, Status, UiState } from '../protocol';
 import type { UsageModel, UsageState } from '../state';
 import type { UsageSnapshot } from '../usage/snapshot';
-import { dashboardHtml, makeNonce } from './html';
-import { FilterOptionSets, NoDataError, fetchOverview, fetchTab } from './fetchView';
-import type { TabResult } from './fetchView';
+import { ASSETS, dashboardHtml, makeNonce, resourceRoots } from './html';
+import { FilterOptionSets, NoDataError, fetchIdOptions, fetchOverview, fetchTab, idOptionDimensions } from './fetchView';
 import { toCsv, toJson } from './exportFormat';
-import type { ExportMeta } from './exportFormat';
-import { buildOverview } from './overview';
-import { overviewTable, sortRows, usageTable } from './table';
-import type { DataTable } from './table';
-import { dataKey, defaultUiState, tabSettings } from './uiState';
-import { isoTime } from './labels';
-import { resolveRange } from './window';
+import { nothingToExportMessage, shownExport, snapshotOverviewExport } from './exportView';
+import type { ExportContent, Shown } from './exportView';
+import { handleWebviewMessage } from './messages';
+import { dataKey, defaultUiState } from './uiState';
 
 export const PANEL_VIEW_TYPE = 'openaiUsage.panel';
 const TITLE = 'OpenAI Usage';
-
-/** What the current view shows, kept so Export writes exactly that. */
-type Shown =
-  | { readonly kind: 'overview'; readonly key: string; readonly ui: UiState; readonly data: OverviewData }
-  | { readonly kind: 'tab'; readonly key: string; readonly ui: UiState; readonly result: TabResult };
 
 /** One open panel: its webview, the UI state the webview reported, the query in flight. */
 class PanelSession implements vscode.Disposable {
@@ -41,6 +30,9 @@ class PanelSession implements vscode.Disposable {
   private lastSnapshot: UsageSnapshot | undefined;
   private lastMode: UsageState['mode'];
   private readonly options = new FilterOptionSets();
+  /** Ranges and tabs whose API key and user lists were already asked for (see fetchIdOptions). */
+  private readonly prefetched = new Set<string>();
+  private readonly prefetches = new Set<AbortController>();
   /** Recent results by dataKey, so switching back to a tab does not query again. */
   private readonly cache = new Map<string, Shown>();
 
@@ -56,14 +48,31 @@ class PanelSession implements vscode.Disposable {
     this.pendingProjectId = projectId;
     this.lastSnapshot = model.state.snapshot;
     this.lastMode = model.state.mode;
+    this.options.follow(model.state.mode, model.state.snapshot);
     this.options.addSnapshot(model.state.snapshot);
     const webview = panel.webview;
     webview.options = webviewOptions(extensionUri);
     panel.iconPath = {
-      light: vscode.Uri.joinPath(extensionUri, 'media', 'dashboard-light.svg'),
-      dark: vscode.Uri.joinPath(extensionUri, 'media', 'dashboard-dark.svg'),
+      light: vscode.Uri.joinPath(extensionUri, ...ASSETS.iconLight),
+      dark: vscode.Uri.joinPath(extensionUri, ...ASSETS.iconDark),
     };
-    this.disposables.push(webview.onDidReceiveMessage((m: unknown) => this.onMessage(m)));
+    this.disposables.push(
+      webview.onDidReceiveMessage((m: unknown) =>
+        handleWebviewMessage(
+          m,
+          {
+            ready: () => this.onReady(),
+            view: (ui) => this.onView(ui),
+            retry: () => {
+              this.cache.clear();
+              void this.load(true);
+            },
+            command: (command) => void vscode.commands.executeCommand(command),
+          },
+          this.log,
+        ),
+      ),
+    );
     // A hidden panel's document is discarded (no retainContextWhenHidden): until the next
     // `ready`, messages would be lost, so a filter asked for meanwhile waits for it.
     this.disposables.push(
@@ -86,9 +95,9 @@ class PanelSession implements vscode.Disposable {
     return dashboardHtml({
       cspSource: webview.cspSource,
       nonce: makeNonce(),
-      scriptUri: asset('dist', 'webview', 'main.js'),
-      styleUri: asset('media', 'dashboard.css'),
-      codiconUri: asset('dist', 'webview', 'codicon.css'),
+      scriptUri: asset(...ASSETS.script),
+      styleUri: asset(...ASSETS.style),
+      codiconUri: asset(...ASSETS.codicon),
     });
   }
 
@@ -103,6 +112,11 @@ class PanelSession implements vscode.Disposable {
     const changed = state.snapshot !== this.lastSnapshot || state.mode !== this.lastMode;
     this.lastSnapshot = state.snapshot;
     this.lastMode = state.mode;
+    if (this.options.follow(state.mode, state.snapshot)) {
+      // Another organisation (sample ↔ key, another key or host): its lists start afresh.
+      for (const p of this.prefetches) p.abort();
+      this.prefetched.clear();
+    }
     if (changed) {
       // Even while hidden: a document shown later must not get results of the old data.
       this.cache.clear();
@@ -122,50 +136,35 @@ class PanelSession implements vscode.Disposable {
     if (this.ui?.tab === 'overview') void this.load(true);
   }
 
+  /** The choices the webview last reported (undefined before its first `view`). */
+  currentUi(): UiState | undefined {
+    return this.ui;
+  }
+
   /** The rows of the current view, in the order the table shows them. */
-  exportable(): { table: DataTable; meta: ExportMeta; name: string } | undefined {
+  exportable(): ExportContent | undefined {
     const shown = this.shown;
     if (!shown || !this.ui || shown.key !== dataKey(this.ui)) return undefined;
     const snapshot = this.model.state.snapshot;
     return shownExport(shown, this.ui, snapshot?.source ?? 'api', snapshot?.projects ?? []);
   }
 
-  private onMessage(raw: unknown): void {
-    const msg = parseWebviewMessage(raw);
-    if (!msg) {
-      this.log.warn(`Dashboard: ignored a malformed message from the webview: ${describe(raw)}`);
-      return;
-    }
-    switch (msg.type) {
-      case 'ready': {
-        // A fresh document (first load, or shown again after being hidden: the webview is not
-        // retained): it has no data, so the next `view` must be answered even if unchanged.
-        this.ready = true;
-        this.ui = undefined;
-        this.shown = undefined;
-        this.inflight?.abort();
-        this.post({ type: 'init', defaultRangeDays: readSettings().defaultRangeDays, projectId: this.pendingProjectId });
-        this.pendingProjectId = undefined;
-        this.postStatus();
-        break;
-      }
-      case 'view': {
-        const before = this.ui ? dataKey(this.ui) : undefined;
-        this.ui = msg.ui;
-        if (dataKey(msg.ui) !== before) void this.load(false);
-        break;
-      }
-      case 'retry':
-        this.cache.clear();
-        void this.load(true);
-        break;
-      case 'command':
-        void vscode.commands.executeCommand(msg.command);
-        break;
-      case 'clientError':
-        this.log.warn(`Dashboard webview: ${redact(msg.message)}`);
-        break;
-    }
+  private onReady(): void {
+    // A fresh document (first load, or shown again after being hidden: the webview is not
+    // retained): it has no data, so the next `view` must be answered even if unchanged.
+    this.ready = true;
+    this.ui = undefined;
+    this.shown = undefined;
+    this.inflight?.abort();
+    this.post({ type: 'init', defaultRangeDays: readSettings().defaultRangeDays, projectId: this.pendingProjectId });
+    this.pendingProjectId = undefined;
+    this.postStatus();
+  }
+
+  private onView(ui: UiState): void {
+    const before = this.ui ? dataKey(this.ui) : undefined;
+    this.ui = ui;
+    if (dataKey(ui) !== before) void this.load(false);
   }
 
   /** Fetches what the current view needs; a newer call aborts the older one. */
@@ -187,6 +186,7 @@ class PanelSession implements vscode.Disposable {
       this.shown = undefined;
       return; // The webview shows the "set a key / try sample data" state from the status.
     }
+    if (ui.tab !== 'overview') this.prefetchIdOptions(ui);
     this.post({ type: 'loading', key });
     try {
       const nowMs = Date.now();
@@ -229,6 +229,36 @@ class PanelSession implements vscode.Disposable {
     } finally {
       if (this.inflight === abort) this.inflight = undefined;
     }
+  }
+
+  /**
+   * Fills the API key and user filters of an endpoint tab ahead of time: one grouped query in the
+   * background per tab and range, never in the way of the view's own query (failures only logged).
+   */
+  private prefetchIdOptions(ui: UiState): void {
+    const tab = ui.tab;
+    if (tab === 'overview' || idOptionDimensions(tab).length === 0) return;
+    const key = `${tab}|${JSON.stringify(ui.range)}`;
+    if (this.prefetched.has(key)) return;
+    this.prefetched.add(key);
+    const abort = new AbortController();
+    this.prefetches.add(abort);
+    void (async (): Promise<void> => {
+      try {
+        const source = await this.model.currentSource();
+        if (!source || abort.signal.aborted) return;
+        const buckets = await fetchIdOptions(ui, tab, source, Date.now(), abort.signal);
+        if (abort.signal.aborted) return;
+        this.options.add(buckets);
+        if (this.ready) this.postStatus();
+      } catch (err) {
+        if (abort.signal.aborted) return;
+        this.prefetched.delete(key); // try again next time the tab opens
+        this.log.info(`Dashboard: could not list the API keys and users of ${tab}: ${redact(err instanceof Error ? err.message : String(err))}`);
+      } finally {
+        this.prefetches.delete(abort);
+      }
+    })();
   }
 
   private remember(shown: Shown): void {
@@ -274,6 +304,7 @@ class PanelSession implements vscode.Disposable {
 
   dispose(): void {
     this.inflight?.abort();
+    for (const p of this.prefetches) p.abort();
     while (this.disposables.length) this.disposables.pop()?.dispose();
   }
 }
@@ -283,65 +314,7 @@ function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
     enableScripts: true,
     enableCommandUris: false,
     // Only the built webview and the media folder: nothing else of the extension is readable.
-    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')],
-  };
-}
-
-function describe(raw: unknown): string {
-  const type = typeof raw === 'object' && raw !== null && 'type' in raw ? String((raw as { type: unknown }).type) : typeof raw;
-  return redact(type).slice(0, 80);
-}
-
-/** The export of a shown view: its table in the on-screen order, and the context to name it. */
-function shownExport(
-  shown: Shown,
-  ui: UiState,
-  source: 'api' | 'sample',
-  projects: readonly Project[],
-): { table: DataTable; meta: ExportMeta; name: string } {
-  const exportedAt = new Date().toISOString();
-  if (shown.kind === 'overview') {
-    const table = overviewTable(shown.data, ui.overview.stackBy);
-    const rows = sortRows(table, ui.overview.sort);
-    return {
-      table: { ...table, rows },
-      name: `openai-usage-overview-${isoTime(shown.data.startTime).slice(0, 10)}_${isoTime(shown.data.endTime - 1).slice(0, 10)}`,
-      meta: {
-        view: 'overview',
-        source,
-        start: isoTime(shown.data.startTime),
-        end: isoTime(shown.data.endTime),
-        bucketWidth: '1d',
-        groupBy: ui.overview.stackBy === 'project' ? 'project_id' : 'line_item',
-        filters: ui.projectIds.length ? { projectIds: ui.projectIds } : undefined,
-        currency: shown.data.currency,
-        exportedAt,
-      },
-    };
-  }
-  const r = shown.result;
-  const settings = tabSettings(ui, r.endpoint);
-  const projectNames = Object.fromEntries(projects.map((p) => [p.id, p.name || p.id]));
-  const table = usageTable({ endpoint: r.endpoint, buckets: r.buckets, groupBy: r.groupBy, width: r.window.width, currency: r.currency, projectNames });
-  const rows = sortRows(table, settings.sort);
-  const f = settings.filters;
-  const filters: Record<string, unknown> = {};
-  if (ui.projectIds.length) filters.projectIds = ui.projectIds;
-  for (const [k, v] of Object.entries(f)) if (Array.isArray(v) ? v.length > 0 : v !== 'any') filters[k] = v;
-  return {
-    table: { ...table, rows },
-    name: `openai-usage-${r.endpoint}-${isoTime(r.window.startTime).slice(0, 10)}_${isoTime(r.window.endTime - 1).slice(0, 10)}`,
-    meta: {
-      view: r.endpoint,
-      source,
-      start: isoTime(r.window.startTime),
-      end: isoTime(r.window.endTime),
-      bucketWidth: r.window.width,
-      groupBy: settings.groupBy === 'none' ? undefined : settings.groupBy,
-      filters: Object.keys(filters).length ? filters : undefined,
-      currency: r.currency,
-      exportedAt,
-    },
+    localResourceRoots: resourceRoots((...segments) => vscode.Uri.joinPath(extensionUri, ...segments)),
   };
 }
 
@@ -405,14 +378,18 @@ export class Dashboard implements vscode.Disposable {
   }
 
   async exportView(): Promise<void> {
+    // What the panel shows; else (no panel, or it shows nothing yet or an error) the snapshot's overview.
     let content = this.session?.exportable();
-    if (!content && this.session) {
-      void vscode.window.showInformationMessage('The dashboard has no data to export yet: wait for it to load, then try again.');
-      return;
+    const snapshot = this.model.state.snapshot;
+    if (!content && snapshot) {
+      const settings = readSettings();
+      content = snapshotOverviewExport(snapshot, this.session?.currentUi() ?? defaultUiState(settings.defaultRangeDays), Date.now(), settings.monthlyBudget);
     }
-    content ??= this.snapshotOverview();
     if (!content) {
-      void vscode.window.showInformationMessage('No usage data to export yet: set an Admin key (or try sample data) and refresh.');
+      const state = this.model.state;
+      const message = nothingToExportMessage(state);
+      if (state.error) void vscode.window.showWarningMessage(message);
+      else void vscode.window.showInformationMessage(message);
       return;
     }
     const format = await vscode.window.showQuickPick(
@@ -440,30 +417,6 @@ export class Dashboard implements vscode.Disposable {
     }
     this.log.info(`Exported ${content.table.rows.length} rows of ${content.meta.view} to ${target.toString()}`);
     void vscode.window.showInformationMessage(`Exported ${content.table.rows.length} rows to ${target.fsPath}.`);
-  }
-
-  /** With no panel open: the overview (daily spend by project) of the default range, from the snapshot. */
-  private snapshotOverview(): { table: DataTable; meta: ExportMeta; name: string } | undefined {
-    const snapshot = this.model.state.snapshot;
-    if (!snapshot) return undefined;
-    const settings = readSettings();
-    const ui = defaultUiState(settings.defaultRangeDays);
-    const nowMs = Date.now();
-    const range = resolveRange(ui.range, nowMs);
-    // Never reach outside the snapshot: export must not trigger requests.
-    const clipped = { start: Math.max(range.start, snapshot.rangeStart), end: Math.min(range.end, snapshot.rangeEnd) };
-    const data = buildOverview({
-      nowMs,
-      range: clipped,
-      currency: snapshot.currency,
-      budget: settings.monthlyBudget,
-      projectIds: [],
-      projects: snapshot.projects,
-      rangeCosts: snapshot.costs,
-      monthCosts: snapshot.costs,
-      usage: snapshot.usage,
-    });
-    return shownExport({ kind: 'overview', key: dataKey(ui), ui, data }, ui, snapshot.source, snapshot.projects);
   }
 
   dispose(): void {

@@ -1,4 +1,5 @@
 // CSV and JSON of a data table (Export Usage…). Pure, so the escaping is unit-tested.
+import type { ModelTokens, OverviewCards } from '../protocol';
 import type { CellValue, DataTable } from './table';
 import { exportCell } from './table';
 
@@ -32,6 +33,9 @@ export interface ExportMeta {
   readonly filters?: Readonly<Record<string, unknown>>;
   readonly currency: string;
   readonly exportedAt: string;
+  /** The overview's cards and tokens by model (JSON only: CSV is the table). */
+  readonly cards?: OverviewCards;
+  readonly tokensByModel?: readonly ModelTokens[];
 }
 
 /** The table as JSON: the context of the export, then one object per row keyed by column id. */

@@ -1,8 +1,9 @@
 // What the host fetches for the view the webview asked for. No vscode: tested with the sample org.
 import { ENDPOINTS, USAGE_ENDPOINT_IDS } from '../api/endpoints';
-import type { EndpointId, UsageBucket, UsageQuery } from '../api/endpoints';
+import type { Dimension, EndpointId, UsageBucket, UsageQuery } from '../api/endpoints';
 import { createLimiter } from '../api/limit';
-import type { GroupChoice, OverviewData, UiState, Window } from '../protocol';
+import type { FilterOptions, GroupChoice, OverviewData, UiState, Window } from '../protocol';
+import type { Mode } from '../state';
 import type { UsageSnapshot } from '../usage/snapshot';
 import type { UsageSource } from '../usage/source';
 import { buildOverview } from './overview';
@@ -43,7 +44,8 @@ export async function fetchOverview(req: OverviewRequest): Promise<OverviewData>
   const range = resolveRange(ui.range, req.nowMs);
   let rangeCosts: readonly UsageBucket[] = snapshot.costs;
   let usage: Partial<Record<UsageEndpointId, readonly UsageBucket[]>> = snapshot.usage;
-  if (!snapshotCovers(snapshot, range.start, range.end)) {
+  // An empty range (wholly after today) needs no request: the snapshot's buckets filter to nothing.
+  if (range.start < range.end && !snapshotCovers(snapshot, range.start, range.end)) {
     const source = await req.source();
     if (!source) throw new NoDataError('This range is outside the stored data and there is no data source: set an Admin key or try sample data.');
     const limit = createLimiter(4);
@@ -82,23 +84,69 @@ export interface TabResult {
 /** An endpoint tab's data: always a fresh query of the source, never the snapshot. */
 export async function fetchTab(ui: UiState, endpoint: EndpointId, source: UsageSource, nowMs: number, fallbackCurrency: string, signal?: AbortSignal): Promise<TabResult> {
   const { query, window } = tabQuery(ui, endpoint, nowMs);
-  const buckets = await source.query(query, signal);
+  // A window with no time in it (a range after today) is empty: asking the API would be an error.
+  const buckets = window.startTime < window.endTime ? await source.query(query, signal) : [];
   const currency = buckets.flatMap((b) => b.rows).find((r) => r.currency)?.currency ?? fallbackCurrency;
   const groupBy: GroupChoice = query.groupBy?.[0] ?? 'none';
   return { endpoint, window, groupBy, buckets, currency };
 }
 
+/** The dimensions whose values fill the API key and user filters of an endpoint (none for most). */
+export function idOptionDimensions(endpoint: EndpointId): Dimension[] {
+  const spec = ENDPOINTS[endpoint];
+  const dims: Dimension[] = [];
+  if (spec.filters.includes('apiKeyIds') && spec.groupBy.includes('api_key_id')) dims.push('api_key_id');
+  if (spec.filters.includes('userIds') && spec.groupBy.includes('user_id')) dims.push('user_id');
+  return dims;
+}
+
+/**
+ * One grouped query of the whole range by API key and user, so the API key and user filters have
+ * something to pick before the user ever grouped by them (there is no list endpoint for either).
+ * Empty (no request) when the endpoint has neither filter or the range is empty.
+ */
+export async function fetchIdOptions(ui: UiState, endpoint: EndpointId, source: UsageSource, nowMs: number, signal?: AbortSignal): Promise<UsageBucket[]> {
+  const groupBy = idOptionDimensions(endpoint);
+  const range = resolveRange(ui.range, nowMs);
+  if (groupBy.length === 0 || range.start >= range.end) return [];
+  return source.query({ endpoint, startTime: range.start, endTime: range.end, bucketWidth: '1d', groupBy }, signal);
+}
+
 /** Known values per filter, gathered from the data seen (there is no list endpoint for them). */
 export class FilterOptionSets {
-  private readonly sets = {
-    models: new Set<string>(),
-    apiKeyIds: new Set<string>(),
-    userIds: new Set<string>(),
-    // The API's documented values, so the filters are usable before any grouped query ran.
-    sources: new Set<string>(['image.generation', 'image.edit', 'image.variation']),
-    sizes: new Set<string>(['256x256', '512x512', '1024x1024', '1024x1536', '1536x1024', '1024x1792', '1792x1024']),
-  };
+  private sets = FilterOptionSets.empty();
+  private mode: Mode | undefined;
+  private origin: string | undefined;
+
+  private static empty(): Record<keyof FilterOptions, Set<string>> {
+    return {
+      models: new Set<string>(),
+      apiKeyIds: new Set<string>(),
+      userIds: new Set<string>(),
+      // The API's documented values, so the filters are usable before any grouped query ran.
+      sources: new Set<string>(['image.generation', 'image.edit', 'image.variation']),
+      sizes: new Set<string>(['256x256', '512x512', '1024x1024', '1024x1536', '1536x1024', '1024x1792', '1792x1024']),
+    };
+  }
   private static readonly MAX = 500;
+
+  /**
+   * Follows where the data comes from: when the mode (none / sample / api) or the snapshot's
+   * source and origin (another key or host) change, the values seen so far belong to another
+   * organisation and are dropped. Returns whether they were.
+   */
+  follow(mode: Mode, snapshot: UsageSnapshot | undefined): boolean {
+    // A missing snapshot (still loading) says nothing about the origin: keep what is known.
+    const origin = snapshot ? `${snapshot.source}|${snapshot.origin ?? ''}` : undefined;
+    const changed = (this.mode !== undefined && mode !== this.mode) || (origin !== undefined && this.origin !== undefined && origin !== this.origin);
+    if (changed) {
+      this.sets = FilterOptionSets.empty();
+      this.origin = undefined;
+    }
+    this.mode = mode;
+    if (origin !== undefined) this.origin = origin;
+    return changed;
+  }
 
   add(buckets: readonly UsageBucket[]): void {
     for (const b of buckets) {
@@ -117,7 +165,7 @@ export class FilterOptionSets {
     for (const buckets of Object.values(snapshot.usage)) if (buckets) this.add(buckets);
   }
 
-  toJSON(): { models: string[]; apiKeyIds: string[]; userIds: string[]; sources: string[]; sizes: string[] } {
+  toJSON(): FilterOptions {
     const list = (s: Set<string>): string[] => [...s].sort((a, b) => a.localeCompare(b));
     return {
       models: list(this.sets.models),
@@ -128,7 +176,7 @@ export class FilterOptionSets {
     };
   }
 
-  private put(name: keyof FilterOptionSets['sets'], value: string | undefined): void {
+  private put(name: keyof FilterOptions, value: string | undefined): void {
     const set = this.sets[name];
     if (value && set.size < FilterOptionSets.MAX) set.add(value);
   }

@@ -12,6 +12,26 @@ export interface HtmlOptions {
   readonly codiconUri: string;
 }
 
+/**
+ * The only folders of the extension the webview may load from (`localResourceRoots`): the built
+ * webview bundle and media. Paths relative to the extension root, as segments for Uri.joinPath.
+ */
+export const RESOURCE_ROOTS: readonly (readonly string[])[] = [['dist', 'webview'], ['media']];
+
+/** The files the page loads, each under one of RESOURCE_ROOTS. */
+export const ASSETS = {
+  script: ['dist', 'webview', 'main.js'],
+  codicon: ['dist', 'webview', 'codicon.css'],
+  style: ['media', 'dashboard.css'],
+  iconLight: ['media', 'dashboard-light.svg'],
+  iconDark: ['media', 'dashboard-dark.svg'],
+} as const satisfies Readonly<Record<string, readonly string[]>>;
+
+/** localResourceRoots, built with the host's path joiner (vscode.Uri.joinPath in the extension). */
+export function resourceRoots<T>(join: (...segments: string[]) => T): T[] {
+  return RESOURCE_ROOTS.map((segments) => join(...segments));
+}
+
 /** A fresh nonce per page load: 128 random bits, base64 without padding. */
 export function makeNonce(): string {
   return randomBytes(16).toString('base64').replace(/=+$/, '');
@@ -30,6 +50,9 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
     `style-src ${cspSource}`,
     `font-src ${cspSource}`,
     `img-src ${cspSource}`,
+    // No <base> to redirect relative URLs, no form to post anywhere.
+    "base-uri 'none'",
+    "form-action 'none'",
   ].join('; ');
 }
 

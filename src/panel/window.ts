@@ -7,17 +7,19 @@ import { addDays, alignDown, dayStartOfMs, DAY_SECONDS, nextDayStart, parseIsoDa
 import type { TimeRange } from '../usage/time';
 import { queryFilters, tabSettings } from './uiState';
 
-/** The UTC-day range the user picked: presets end with today (UTC), custom ranges include both dates. */
+/**
+ * The UTC-day range the user picked: presets end with today (UTC), custom ranges include both dates
+ * but never reach past today, so a range wholly in the future is empty (start = end), never inverted.
+ */
 export function resolveRange(range: Range, nowMs: number): TimeRange {
-  if (range.kind === 'preset') {
-    const end = nextDayStart(toSeconds(nowMs));
-    return { start: addDays(end, -range.days), end };
-  }
+  const endOfToday = nextDayStart(toSeconds(nowMs));
+  if (range.kind === 'preset') return { start: addDays(endOfToday, -range.days), end: endOfToday };
   const start = parseIsoDate(range.start);
   const last = parseIsoDate(range.end);
-  // The schema has checked both dates; fall back to today only for defence in depth.
+  // The schema has checked both dates; fall back to a week only for defence in depth.
   if (start === undefined || last === undefined) return resolveRange({ kind: 'preset', days: 7 }, nowMs);
-  return { start, end: addDays(last, 1) };
+  const end = Math.min(addDays(last, 1), endOfToday);
+  return { start: Math.min(start, end), end };
 }
 
 /**
@@ -45,8 +47,9 @@ export function queryWindow(range: Range, width: BucketWidth, nowMs: number): Wi
   const w = WIDTH_SECONDS[width];
   const nowEnd = alignDown(toSeconds(nowMs), w) + w;
   const end = Math.min(r.end, nowEnd);
-  const start = Math.max(r.start, end - max * w);
-  return { startTime: start, endTime: end, width, clamped: start > r.start };
+  // Capped at `end` too: a range starting after the current bucket is empty, not inverted.
+  const start = Math.min(end, Math.max(r.start, end - max * w));
+  return { startTime: start, endTime: end, width, clamped: start > r.start && start < end };
 }
 
 /** The complete query of an endpoint tab and the window it covers. */

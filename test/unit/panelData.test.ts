@@ -2,9 +2,10 @@
 // sorting, the overview, and what the host fetches for a view.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { UsageBucket } from '../../src/api/endpoints';
+import type { UsageBucket, UsageQuery } from '../../src/api/endpoints';
 import type { OverviewData, UiState } from '../../src/protocol';
-import { fetchOverview, fetchTab, FilterOptionSets, snapshotCovers } from '../../src/panel/fetchView';
+import { fetchIdOptions, fetchOverview, fetchTab, FilterOptionSets, idOptionDimensions, snapshotCovers } from '../../src/panel/fetchView';
+import { emptyTableHint, isWideRange, queryErrorActions, staleDataNote } from '../../src/panel/nextSteps';
 import { buildOverview } from '../../src/panel/overview';
 import { bucketSeries, limitSeries, OTHER_KEY, overviewSpendSeries, slotTotals, tokenBreakdown, windowSlots } from '../../src/panel/series';
 import { displayCell, exportCell, nextSort, overviewTable, sortRows, usageTable } from '../../src/panel/table';
@@ -311,5 +312,143 @@ describe('panel/overview and fetchView with the sample organisation', () => {
     const opts = new FilterOptionSets();
     opts.add(result.buckets);
     assert.ok(opts.toJSON().sizes.length > 0);
+  });
+});
+
+describe('panel/window: ranges after today', () => {
+  // Today is 2025-03-15 (NOW_MS): a custom range may not reach past it.
+  const future = { kind: 'custom' as const, start: '2025-03-20', end: '2025-03-25' };
+  const straddling = { kind: 'custom' as const, start: '2025-03-10', end: '2025-03-25' };
+
+  it('a range wholly after today resolves to an empty range, never an inverted one', () => {
+    const r = resolveRange(future, NOW_MS);
+    assert.equal(r.start, r.end);
+    assert.equal(r.end, TODAY + DAY);
+  });
+  it('a range reaching past today ends with today', () => {
+    assert.deepEqual(resolveRange(straddling, NOW_MS), { start: Date.UTC(2025, 2, 10) / 1000, end: TODAY + DAY });
+  });
+  for (const width of ['1d', '1h', '1m'] as const) {
+    it(`the ${width} window of a future range is empty (start = end), not inverted`, () => {
+      const w = queryWindow(future, width, NOW_MS);
+      assert.ok(w.startTime <= w.endTime, `${w.startTime} > ${w.endTime}`);
+      assert.equal(w.startTime, w.endTime);
+      assert.equal(w.clamped, false);
+    });
+  }
+  it('fetchTab of an empty window answers with no buckets and makes no request', async () => {
+    let asked = 0;
+    const source: UsageSource = {
+      kind: 'sample',
+      query: async () => {
+        asked++;
+        return [];
+      },
+      projects: async () => [],
+    };
+    for (const width of ['1d', '1h'] as const) {
+      const state = ui({ tab: 'completions', range: future, tabs: { completions: { ...tabSettings(ui(), 'completions'), width } } });
+      const result = await fetchTab(state, 'completions', source, NOW_MS, 'usd');
+      assert.deepEqual(result.buckets, []);
+    }
+    assert.equal(asked, 0);
+  });
+  it('the overview of an empty range asks for no source at all', async () => {
+    const org = createSampleOrg({ now: NOW_MS, seed: 3 });
+    const snapshot = await loadSnapshot(org, { nowMs: NOW_MS, rangeDays: 7 });
+    let asked = 0;
+    const data = await fetchOverview({
+      ui: ui({ range: future }),
+      snapshot,
+      source: async () => {
+        asked++;
+        return undefined;
+      },
+      // A day later: the snapshot no longer reaches the end of "today".
+      nowMs: NOW_MS + 86_400_000,
+      budget: 0,
+    });
+    assert.equal(asked, 0);
+    assert.deepEqual(data.days, []);
+    assert.equal(data.cards.rangeSpend, 0);
+  });
+});
+
+describe('panel/fetchView: filter options', () => {
+  const org = createSampleOrg({ now: NOW_MS, seed: 3 });
+
+  it('fetchIdOptions fills the API key and user lists with one grouped query', async () => {
+    const asked: UsageQuery[] = [];
+    const source: UsageSource = { kind: 'sample', query: (q, s) => (asked.push(q), org.query(q, s)), projects: () => org.projects() };
+    const opts = new FilterOptionSets();
+    opts.add(await fetchIdOptions(ui({ tab: 'completions' }), 'completions', source, NOW_MS));
+    assert.equal(asked.length, 1);
+    assert.deepEqual(asked[0]?.groupBy, ['api_key_id', 'user_id']);
+    assert.equal(asked[0]?.startTime, TODAY - 29 * DAY);
+    const json = opts.toJSON();
+    assert.ok(json.apiKeyIds.length >= 3, json.apiKeyIds.join());
+    assert.ok(json.userIds.length >= 3, json.userIds.join());
+    assert.ok(json.apiKeyIds.every((k) => k.startsWith('key_sample_')));
+  });
+  it('fetchIdOptions asks nothing for an endpoint without those filters', async () => {
+    let asked = 0;
+    const source: UsageSource = { kind: 'sample', query: (q, s) => (asked++, org.query(q, s)), projects: () => org.projects() };
+    assert.deepEqual(idOptionDimensions('vector_stores'), []);
+    assert.deepEqual(await fetchIdOptions(ui({ tab: 'vector_stores' }), 'vector_stores', source, NOW_MS), []);
+    assert.deepEqual(await fetchIdOptions(ui({ tab: 'costs' }), 'costs', source, NOW_MS), []);
+    assert.equal(asked, 0);
+  });
+  it('values seen in sample data are dropped when the mode or the origin changes', async () => {
+    const snapshot = await loadSnapshot(org, { nowMs: NOW_MS, rangeDays: 7 });
+    const opts = new FilterOptionSets();
+    assert.equal(opts.follow('sample', snapshot), false);
+    opts.addSnapshot(snapshot);
+    opts.add([bucket(TODAY, [{ values: {}, dims: { api_key_id: 'key_sample_x', model: 'sample-model' } }])]);
+    assert.ok(opts.toJSON().apiKeyIds.includes('key_sample_x'));
+    // Same mode and data again: kept.
+    assert.equal(opts.follow('sample', snapshot), false);
+    assert.ok(opts.toJSON().models.includes('sample-model'));
+    // A real key: everything of the sample organisation goes (the documented sources stay).
+    assert.equal(opts.follow('api', undefined), true);
+    const json = opts.toJSON();
+    assert.deepEqual([json.models, json.apiKeyIds, json.userIds], [[], [], []]);
+    assert.ok(json.sources.length > 0);
+    // The first api snapshot arriving is not another change; another key (origin) is.
+    const apiSnapshot = { ...snapshot, source: 'api' as const, origin: 'fp-one' };
+    assert.equal(opts.follow('api', apiSnapshot), false);
+    opts.add([bucket(TODAY, [{ values: {}, dims: { model: 'org-one-model' } }])]);
+    assert.equal(opts.follow('api', undefined), false);
+    assert.ok(opts.toJSON().models.includes('org-one-model'));
+    assert.equal(opts.follow('api', { ...apiSnapshot, origin: 'fp-two' }), true);
+    assert.deepEqual(opts.toJSON().models, []);
+  });
+});
+
+describe('panel/nextSteps: every state says what to do', () => {
+  it('"No usage data yet" offers Refresh; a failed query Try again; a key problem Set Admin Key', () => {
+    assert.deepEqual(queryErrorActions('NoDataError'), [{ kind: 'command', command: 'openaiUsage.refresh', label: 'Refresh' }]);
+    assert.deepEqual(queryErrorActions('ServerError').map((a) => a.label), ['Try again']);
+    assert.deepEqual(queryErrorActions('AuthError').map((a) => a.label), ['Try again', 'Set Admin Key']);
+  });
+  it('an empty table says to clear the filters or widen the range, as applies', () => {
+    const both = emptyTableHint({ filtered: true, widestRange: false });
+    assert.equal(both.text, 'No data in this range for these filters. Try to clear the filters or widen the range.');
+    assert.deepEqual(both.actions, ['clearFilters', 'widenRange']);
+    assert.deepEqual(emptyTableHint({ filtered: false, widestRange: false }).actions, ['widenRange']);
+    assert.deepEqual(emptyTableHint({ filtered: true, widestRange: true }).actions, ['clearFilters']);
+    const nothing = emptyTableHint({ filtered: false, widestRange: true });
+    assert.deepEqual(nothing.actions, []);
+    assert.match(nothing.text, /once the organization makes requests/);
+    assert.equal(isWideRange({ kind: 'preset', days: 90 }, NOW_MS), true);
+    assert.equal(isWideRange({ kind: 'preset', days: 30 }, NOW_MS), false);
+    assert.equal(isWideRange({ kind: 'custom', start: '2024-06-01', end: '2025-01-01' }, NOW_MS), true);
+  });
+  it('numbers of another request, or from before a failed update, are marked', () => {
+    const base = { dataKey: 'a', currentKey: 'a', loading: false, failed: false };
+    assert.equal(staleDataNote(base), undefined);
+    assert.equal(staleDataNote({ ...base, loading: true }), undefined);
+    assert.match(staleDataNote({ ...base, failed: true }) ?? '', /before the failed update/);
+    assert.match(staleDataNote({ ...base, currentKey: 'b', loading: true }) ?? '', /previous selection/);
+    assert.match(staleDataNote({ ...base, currentKey: 'b', failed: true }) ?? '', /previous selection: the current one could not be loaded/);
   });
 });

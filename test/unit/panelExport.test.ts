@@ -79,6 +79,9 @@ describe('panel/html: CSP', () => {
     assert.match(csp, /font-src https:\/\/x\.vscode-cdn\.net(;|$)/);
     assert.match(csp, /img-src https:\/\/x\.vscode-cdn\.net(;|$)/);
     assert.doesNotMatch(csp, /unsafe-|\*|data:|http:/);
+    // Nothing may redirect relative URLs (<base>) or post a form anywhere.
+    assert.match(csp, /(^|; )base-uri 'none'(;|$)/);
+    assert.match(csp, /(^|; )form-action 'none'(;|$)/);
   });
   it('the page carries the CSP, the nonce on its only script, and no inline style or script', () => {
     const html = dashboardHtml({ cspSource: 'https://x.vscode-cdn.net', nonce: 'N0NCE', scriptUri: 'https://x/main.js', styleUri: 'https://x/d.css', codiconUri: 'https://x/c.css' });

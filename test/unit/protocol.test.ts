@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import * as vm from 'node:vm';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
-import { ALLOWED_COMMANDS, HostMessageSchema, parseHostMessage, parseWebviewMessage, TAB_IDS, WebviewMessageSchema } from '../../src/protocol';
+import { ALLOWED_COMMANDS, HostMessageSchema, parseHostMessage, parseWebviewMessage, TAB_IDS, todayIso, WebviewMessageSchema } from '../../src/protocol';
 import type { HostMessage, OverviewData, Status, UiState, WebviewMessage } from '../../src/protocol';
 
 const ui: UiState = {
@@ -60,6 +60,8 @@ const validWebview: WebviewMessage[] = [
   { type: 'ready' },
   { type: 'view', ui },
   { type: 'view', ui: { ...ui, tab: 'overview', range: { kind: 'custom', start: '2024-02-01', end: '2024-02-29' } } },
+  // Today (UTC) is the latest day a custom range may end on.
+  { type: 'view', ui: { ...ui, range: { kind: 'custom', start: todayIso(Date.now() - 6 * 86_400_000), end: todayIso() } } },
   { type: 'retry' },
   ...ALLOWED_COMMANDS.map((command): WebviewMessage => ({ type: 'command', command })),
   { type: 'clientError', message: 'boom' },
@@ -126,6 +128,9 @@ describe('protocol: malformed messages are rejected', () => {
     ['custom date that does not exist', { type: 'view', ui: { ...ui, range: { kind: 'custom', start: '2025-02-30', end: '2025-03-01' } } }],
     ['custom date in another format', { type: 'view', ui: { ...ui, range: { kind: 'custom', start: '03/01/2024', end: '2024-03-02' } } }],
     ['custom range over a year', { type: 'view', ui: { ...ui, range: { kind: 'custom', start: '2020-01-01', end: '2024-01-01' } } }],
+    ['custom range ending after today (UTC)', { type: 'view', ui: { ...ui, range: { kind: 'custom', start: todayIso(), end: todayIso(Date.now() + 86_400_000) } } }],
+    ['custom range wholly in the future', { type: 'view', ui: { ...ui, range: { kind: 'custom', start: '2999-01-01', end: '2999-01-07' } } }],
+    ['set budget: no webview button sends it', { type: 'command', command: 'openaiUsage.setBudget' }],
     ['bucket width the API does not know', { type: 'view', ui: { ...ui, tabs: { completions: { ...ui.tabs.completions, width: '1w' } } } }],
     ['group-by the API does not know', { type: 'view', ui: { ...ui, tabs: { completions: { ...ui.tabs.completions, groupBy: 'organization' } } } }],
     ['tab settings for an unknown endpoint', { type: 'view', ui: { ...ui, tabs: { files: ui.tabs.completions } } }],

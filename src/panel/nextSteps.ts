@@ -1,0 +1,62 @@
+// What the dashboard offers as the next step in its empty, error and stale states. Pure (no DOM,
+// no vscode): the webview renders these and the unit tests check every state says what to do.
+import type { AllowedCommand, Range } from '../protocol';
+import { resolveRange } from './window';
+
+export type QueryErrorAction =
+  | { readonly kind: 'retry'; readonly label: string }
+  | { readonly kind: 'command'; readonly command: AllowedCommand; readonly label: string };
+
+/** Error kinds where the key is the problem, so "Set Admin Key" is the next step. */
+const KEY_ERRORS = new Set(['AuthError', 'PermissionError']);
+
+/** The buttons under a failed query, by the error's kind (the class name of the host's error). */
+export function queryErrorActions(kind: string): QueryErrorAction[] {
+  // Nothing loaded yet: running the same view again would fail the same way; a refresh loads data.
+  if (kind === 'NoDataError') return [{ kind: 'command', command: 'openaiUsage.refresh', label: 'Refresh' }];
+  const actions: QueryErrorAction[] = [{ kind: 'retry', label: 'Try again' }];
+  if (KEY_ERRORS.has(kind)) actions.push({ kind: 'command', command: 'openaiUsage.setAdminKey', label: 'Set Admin Key' });
+  return actions;
+}
+
+export type EmptyAction = 'clearFilters' | 'widenRange';
+
+export interface EmptyTableHint {
+  readonly text: string;
+  readonly actions: readonly EmptyAction[];
+}
+
+/** Whether the range already spans the longest preset (90 days), so "widen it" is no advice. */
+export function isWideRange(range: Range, nowMs: number): boolean {
+  const r = resolveRange(range, nowMs);
+  return r.end - r.start >= 90 * 86_400;
+}
+
+/** What an empty table says: that there is nothing, and how to get something (filters first). */
+export function emptyTableHint(o: { readonly filtered: boolean; readonly widestRange: boolean }): EmptyTableHint {
+  const steps: string[] = [];
+  const actions: EmptyAction[] = [];
+  if (o.filtered) {
+    steps.push('clear the filters');
+    actions.push('clearFilters');
+  }
+  if (!o.widestRange) {
+    steps.push('widen the range');
+    actions.push('widenRange');
+  }
+  const next = steps.length ? ` Try to ${steps.join(' or ')}.` : ' Usage shows here once the organization makes requests in this range.';
+  return { text: `No data in this range for these filters.${next}`, actions };
+}
+
+/**
+ * The note over numbers that are not (or no longer known to be) those of the current choices:
+ * data of another request key while a new one loads or failed, or current data whose update failed.
+ */
+export function staleDataNote(o: { readonly dataKey: string; readonly currentKey: string; readonly loading: boolean; readonly failed: boolean }): string | undefined {
+  if (o.dataKey !== o.currentKey) {
+    if (o.failed) return 'Showing the previous selection: the current one could not be loaded.';
+    return 'Showing the previous selection until the current one loads.';
+  }
+  if (o.failed) return 'Showing the numbers from before the failed update.';
+  return undefined;
+}
