@@ -2,7 +2,7 @@
 // project filter), the message loop with the host, and the UI state kept with setState.
 import { ENDPOINTS } from '../src/api/endpoints';
 import type { EndpointId } from '../src/api/endpoints';
-import { parseHostMessage, PRESET_DAYS, UiStateSchema } from '../src/protocol';
+import { parseHostMessage, PRESET_DAYS, todayIso, UiStateSchema } from '../src/protocol';
 import type { HostMessage, Range, Status, TabId, UiState } from '../src/protocol';
 import { dataKey, defaultUiState } from '../src/panel/uiState';
 import { resolveRange } from '../src/panel/window';
@@ -37,7 +37,14 @@ const RANGE_CHOICES: readonly Choice[] = [
   { value: 'custom', label: 'Custom dates…' },
 ];
 
-type AnyView = TabView & { setData(data: never): void };
+/**
+ * Sets the latest day of a date textfield. @vscode-elements types `max` as a number (its attribute
+ * converter would turn a date into NaN) but hands the property to the inner <input> as it is.
+ */
+function setDateMax(field: HTMLElement, day: string): void {
+  const f = field as HTMLElement & { max: unknown };
+  if (f.max !== day) f.max = day;
+}
 
 export class App {
   private ui: UiState | undefined;
@@ -167,6 +174,7 @@ export class App {
       }
       case 'status':
         this.status = msg.status;
+        if (this.dropUnknownProjects()) return; // update() has rendered
         break;
       case 'filter':
         this.update((ui) => ({ ...ui, projectIds: [msg.projectId] }));
@@ -176,12 +184,12 @@ export class App {
         break;
       case 'overview':
         if (!this.ui || msg.key !== dataKey(this.ui)) return;
-        this.overview.setData(msg.data);
+        this.overview.setData(msg.data, msg.key);
         this.settle(msg.key);
         break;
       case 'tabData': {
         if (!this.ui || msg.key !== dataKey(this.ui)) return;
-        this.endpointView(msg.endpoint).setData({ endpoint: msg.endpoint, window: msg.window, groupBy: msg.groupBy, currency: msg.currency, buckets: msg.buckets });
+        this.endpointView(msg.endpoint).setData({ endpoint: msg.endpoint, window: msg.window, groupBy: msg.groupBy, currency: msg.currency, buckets: msg.buckets }, msg.key);
         this.settle(msg.key);
         break;
       }
@@ -192,6 +200,22 @@ export class App {
         break;
     }
     this.render();
+  }
+
+  /**
+   * Drops project filters the organisation shown does not have (e.g. sample projects kept in the
+   * saved state after switching to a real key), which would make every view silently empty.
+   * Only once the host has data: before that the project list is just not known yet.
+   */
+  private dropUnknownProjects(): boolean {
+    const status = this.status;
+    const ui = this.ui;
+    if (!ui || !status || status.fetchedAt === undefined || status.projects.length === 0 || ui.projectIds.length === 0) return false;
+    const known = new Set(status.projects.map((p) => p.id));
+    const kept = ui.projectIds.filter((p) => known.has(p));
+    if (kept.length === ui.projectIds.length) return false;
+    this.update((u) => ({ ...u, projectIds: kept }));
+    return true;
   }
 
   private settle(key: string): void {
@@ -229,7 +253,7 @@ export class App {
     return v;
   }
 
-  private view(tab: TabId): AnyView {
+  private view(tab: TabId): TabView {
     return tab === 'overview' ? this.overview : this.endpointView(tab);
   }
 
@@ -240,6 +264,7 @@ export class App {
     const projectNames = Object.fromEntries((this.status?.projects ?? []).map((p) => [p.id, p.name]));
     return {
       ui,
+      key,
       status: this.status,
       theme: this.theme,
       query: { loading: this.loadingKey === key, error: this.error?.key === key ? this.error : undefined },
@@ -357,6 +382,10 @@ export class App {
     const r = ctx.ui.range;
     syncSingle(this.range.control, RANGE_CHOICES, r.kind === 'preset' ? String(r.days) : 'custom');
     this.customBox.classList.toggle('hidden', r.kind !== 'custom');
+    // No day after today (UTC): there is no usage there, and the host refuses it.
+    const today = todayIso();
+    setDateMax(this.startField, today);
+    setDateMax(this.endField, today);
     if (r.kind !== 'custom') this.datesInvalid = false;
     if (!this.datesInvalid) {
       if (r.kind === 'custom') {
@@ -392,7 +421,7 @@ export class App {
     this.endField.invalid = !parsed.success;
     this.datesInvalid = !parsed.success;
     if (!parsed.success) {
-      this.rangeNote.textContent = 'Pick a first day on or before the last day, at most 366 days apart.';
+      this.rangeNote.textContent = `Pick a first day on or before the last day, at most 366 days apart, the last day no later than today (${todayIso()} UTC).`;
       return;
     }
     this.update((ui) => ({ ...ui, range: parsed.data }));

@@ -12,6 +12,8 @@ export interface QueryState {
 
 export interface ViewContext {
   readonly ui: UiState;
+  /** dataKey(ui): the request key data must carry to be the current choices' data. */
+  readonly key: string;
   readonly status: Status | undefined;
   readonly theme: ThemeColors;
   readonly query: QueryState;

@@ -1,6 +1,7 @@
 // Form controls from @vscode-elements, with a visible label wired to each for screen readers.
 import type { VscodeMultiSelect } from '@vscode-elements/elements/dist/vscode-multi-select/vscode-multi-select.js';
 import type { VscodeSingleSelect } from '@vscode-elements/elements/dist/vscode-single-select/vscode-single-select.js';
+import { MAX_ID_LENGTH, MAX_LIST_LENGTH } from '../src/protocol';
 import { h, uid } from './dom';
 
 export interface Choice {
@@ -37,18 +38,39 @@ export function syncSingle(control: VscodeSingleSelect, choices: readonly Choice
   if (control.value !== value) control.value = value;
 }
 
-export function multiSelect(label: string, choices: readonly Choice[], values: readonly string[], onChange: (values: string[]) => void): Field<VscodeMultiSelect> {
+/** Typed values, kept to what the host's schema accepts (it would refuse the whole view otherwise). */
+export function cleanValues(values: readonly string[]): string[] {
+  const out = new Set<string>();
+  for (const v of values) {
+    const t = v.trim();
+    if (t.length > 0 && t.length <= MAX_ID_LENGTH) out.add(t);
+  }
+  return [...out].slice(0, MAX_LIST_LENGTH);
+}
+
+export function multiSelect(
+  label: string,
+  choices: readonly Choice[],
+  values: readonly string[],
+  onChange: (values: string[]) => void,
+  opts: { readonly creatable?: boolean } = {},
+): Field<VscodeMultiSelect> {
   const id = uid('multi');
   const set = new Set(values);
-  const control = h('vscode-multi-select', { id, combobox: true, 'data-label': label }, ...options(withSelected(choices, values), (v) => set.has(v)));
+  const control = h(
+    'vscode-multi-select',
+    { id, combobox: true, creatable: opts.creatable === true, 'data-label': label },
+    ...options(withSelected(choices, values), (v) => set.has(v)),
+  );
   control.label = label;
   // The control itself only says "N Selected": spell out what is selected (none means all).
   const summary = h('span', { class: 'selection', 'aria-live': 'polite' });
   summaries.set(control, summary);
   describeSelection(control, values);
   control.addEventListener('change', () => {
-    describeSelection(control, control.value);
-    onChange([...control.value]);
+    const picked = cleanValues(control.value);
+    describeSelection(control, picked);
+    onChange(picked);
   });
   return { wrapper: h('div', { class: 'field' }, h('vscode-label', { for: id }, label), control, summary), control };
 }

@@ -4,6 +4,7 @@ import type { Sort } from '../src/protocol';
 import { displayCell, sortRows } from '../src/panel/table';
 import type { DataTable } from '../src/panel/table';
 import { h, replaceChildren } from './dom';
+import type { Child } from './dom';
 
 /** Rows rendered at most; the rest is in the export (a DOM of 100 000 rows helps nobody). */
 export const MAX_RENDERED_ROWS = 500;
@@ -13,9 +14,20 @@ export interface TableViewOptions {
   readonly table: DataTable;
   readonly sort: Sort | undefined;
   readonly onSort: (column: string) => void;
+  /** Shown instead of the table when it has no rows; `key` tells one hint from another. */
+  readonly empty?: { readonly key: string; readonly content: readonly Child[] };
 }
 
+/** What each container shows now, so an unchanged table is not rebuilt. */
+const rendered = new WeakMap<HTMLElement, string>();
+
 export function renderDataTable(container: HTMLElement, o: TableViewOptions): void {
+  // Every status message re-renders the view; rebuilding an unchanged table would drop keyboard
+  // focus (and the scroll position) inside it, so it is only rebuilt when what it shows changed.
+  const signature = JSON.stringify([o.caption, o.table.columns, o.table.rows, o.table.currency, o.table.width, o.sort ?? null, o.empty?.key ?? null]);
+  if (rendered.get(container) === signature) return;
+  rendered.set(container, signature);
+
   // Keep keyboard focus on the same sort button across the re-render a sort causes.
   const active = document.activeElement;
   const focusedColumn = active instanceof HTMLElement && container.contains(active) ? active.dataset.column : undefined;
@@ -75,7 +87,7 @@ export function renderDataTable(container: HTMLElement, o: TableViewOptions): vo
 
   replaceChildren(
     container,
-    rows.length === 0 ? h('p', { class: 'empty-note' }, 'No data in this range for these filters.') : null,
+    rows.length === 0 ? h('p', { class: 'empty-note' }, ...(o.empty?.content ?? ['No data in this range for these filters.'])) : null,
     rows.length > 0 ? h('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': o.caption }, table) : null,
     rows.length > shown.length
       ? h('p', { class: 'note' }, `Showing the first ${shown.length} of ${rows.length} rows in this order; Export Usage… writes all of them.`)

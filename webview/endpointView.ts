@@ -7,7 +7,8 @@ import { bucketLabel, dimensionLabel, formatMetric, isLevelMetric, metricLabel, 
 import { formatCount as formatCompact } from '../src/usage/format';
 import { bucketSeries, slotTotals } from '../src/panel/series';
 import { nextSort, usageTable } from '../src/panel/table';
-import { tabSettings } from '../src/panel/uiState';
+import { isWideRange } from '../src/panel/nextSteps';
+import { EMPTY_FILTERS, tabSettings } from '../src/panel/uiState';
 import { CLAMP_NOTE, provisionalStart } from '../src/panel/window';
 import { StackedBarChart } from './charts';
 import type { TabView, ViewContext } from './context';
@@ -15,7 +16,7 @@ import { multiSelect, singleSelect, syncMulti, syncSingle } from './controls';
 import type { Choice } from './controls';
 import { renderDataTable } from './dataTable';
 import { h, replaceChildren, uid } from './dom';
-import { renderQueryState } from './stateBox';
+import { emptyTableContent, renderQueryState, renderStaleness } from './stateBox';
 
 export interface TabData {
   readonly endpoint: EndpointId;
@@ -26,12 +27,16 @@ export interface TabData {
 }
 
 type ListFilter = Exclude<FilterName, 'projectIds' | 'batch'>;
-const LIST_FILTERS: readonly { name: ListFilter; label: string }[] = [
-  { name: 'models', label: 'Models' },
-  { name: 'apiKeyIds', label: 'API keys' },
-  { name: 'userIds', label: 'Users' },
-  { name: 'sources', label: 'Sources' },
-  { name: 'sizes', label: 'Sizes' },
+/**
+ * `creatable`: the lists only hold values seen in the data, so an ID or model can also be typed
+ * (the host's schema bounds what is sent). Sources and sizes are fixed lists from the API docs.
+ */
+const LIST_FILTERS: readonly { name: ListFilter; label: string; creatable: boolean }[] = [
+  { name: 'models', label: 'Models', creatable: true },
+  { name: 'apiKeyIds', label: 'API keys', creatable: true },
+  { name: 'userIds', label: 'Users', creatable: true },
+  { name: 'sources', label: 'Sources', creatable: false },
+  { name: 'sizes', label: 'Sizes', creatable: false },
 ];
 
 const BATCH_CHOICES: readonly Choice[] = [
@@ -43,6 +48,9 @@ const BATCH_CHOICES: readonly Choice[] = [
 export class EndpointView implements TabView {
   readonly element: HTMLElement;
   private data: TabData | undefined;
+  /** The request key `data` answered. */
+  private dataKey: string | undefined;
+  private readonly staleNote = h('p', { class: 'stale-note hidden', role: 'status' });
   private ctx: ViewContext | undefined;
   private readonly spec: EndpointSpec;
   private readonly stateBox = h('div', { class: 'query-state hidden', role: 'status', 'aria-live': 'polite' });
@@ -95,7 +103,7 @@ export class EndpointView implements TabView {
       if (!spec.filters.includes(f.name)) continue;
       this.lists.set(
         f.name,
-        multiSelect(f.label, [], [], (values) => settings((s) => ({ ...s, filters: { ...s.filters, [f.name]: values } }))),
+        multiSelect(f.label, [], [], (values) => settings((s) => ({ ...s, filters: { ...s.filters, [f.name]: values } })), { creatable: f.creatable }),
       );
     }
     if (spec.filters.includes('batch')) {
@@ -127,11 +135,12 @@ export class EndpointView implements TabView {
       ),
       h('section', { class: 'table-section' }, h('h2', {}, `${spec.title} table`), this.tableBox),
     );
-    this.element = h('div', { class: `view endpoint ${endpoint}` }, controls, this.note, this.stateBox, this.content);
+    this.element = h('div', { class: `view endpoint ${endpoint}` }, controls, this.note, this.stateBox, this.staleNote, this.content);
   }
 
-  setData(data: TabData | undefined): void {
+  setData(data: TabData | undefined, key: string): void {
     this.data = data;
+    this.dataKey = key;
   }
 
   render(ctx: ViewContext): void {
@@ -158,7 +167,7 @@ export class EndpointView implements TabView {
     const data = this.data;
     renderQueryState(this.stateBox, ctx, data !== undefined);
     this.element.setAttribute('aria-busy', String(ctx.query.loading));
-    this.content.classList.toggle('stale', ctx.query.loading);
+    renderStaleness(this.content, this.staleNote, ctx, data ? this.dataKey : undefined);
     this.content.classList.toggle('hidden', !data);
     const clampNote = data?.window.clamped ? CLAMP_NOTE[data.window.width] : '';
     this.note.textContent = clampNote;
@@ -206,6 +215,13 @@ export class EndpointView implements TabView {
           const t = tabSettings(ui, this.endpoint);
           return { ...ui, tabs: { ...ui.tabs, [this.endpoint]: { ...t, sort: nextSort(t.sort, column) } } };
         }),
+      empty: emptyTableContent({
+        filtered: ctx.ui.projectIds.length > 0 || s.filters.batch !== 'any' || LIST_FILTERS.some((f) => s.filters[f.name].length > 0),
+        widestRange: isWideRange(ctx.ui.range, Date.now()),
+        clearFilters: () =>
+          ctx.update((ui) => ({ ...ui, projectIds: [], tabs: { ...ui.tabs, [this.endpoint]: { ...tabSettings(ui, this.endpoint), filters: EMPTY_FILTERS } } })),
+        widenRange: () => ctx.update((ui) => ({ ...ui, range: { kind: 'preset', days: 90 } })),
+      }),
     });
   }
 

@@ -9,7 +9,8 @@ import type { TabView, ViewContext } from './context';
 import { singleSelect, syncSingle } from './controls';
 import { renderDataTable } from './dataTable';
 import { h, replaceChildren, uid } from './dom';
-import { renderQueryState } from './stateBox';
+import { isWideRange } from '../src/panel/nextSteps';
+import { emptyTableContent, renderQueryState, renderStaleness } from './stateBox';
 
 const STACK_CHOICES = [
   { value: 'project', label: 'Project' },
@@ -19,6 +20,15 @@ const STACK_CHOICES = [
 export class OverviewView implements TabView {
   readonly element: HTMLElement;
   private data: OverviewData | undefined;
+  /** The request key `data` answered. */
+  private dataKey: string | undefined;
+  private readonly staleNote = h('p', { class: 'stale-note hidden', role: 'status' });
+  private readonly provisionalNote = h(
+    'p',
+    { class: 'legend-note hidden' },
+    h('span', { class: 'swatch hatched', 'aria-hidden': 'true' }),
+    'Provisional: cost data arrives late (hours, up to a day), so the last two UTC days may still grow.',
+  );
   private readonly stateBox = h('div', { class: 'query-state hidden', role: 'status', 'aria-live': 'polite' });
   private readonly cards = h('div', { class: 'cards' });
   private readonly spendCanvas: HTMLCanvasElement;
@@ -53,12 +63,7 @@ export class OverviewView implements TabView {
         { class: 'chart-section', 'aria-labelledby': 'spend-title' },
         h('div', { class: 'section-head' }, h('h2', { id: 'spend-title' }, 'Daily spend'), h('div', { class: 'toolbar' }, this.stack.wrapper)),
         h('figure', { class: 'chart-box tall' }, this.spendCanvas),
-        h(
-          'p',
-          { class: 'legend-note' },
-          h('span', { class: 'swatch hatched', 'aria-hidden': 'true' }),
-          'Provisional: cost data arrives late (hours, up to a day), so the last two UTC days may still grow.',
-        ),
+        this.provisionalNote,
         this.spendSummary,
       ),
       h(
@@ -75,11 +80,12 @@ export class OverviewView implements TabView {
         this.tableBox,
       ),
     );
-    this.element = h('div', { class: 'view overview' }, this.stateBox, this.content);
+    this.element = h('div', { class: 'view overview' }, this.stateBox, this.staleNote, this.content);
   }
 
-  setData(data: OverviewData | undefined): void {
+  setData(data: OverviewData | undefined, key: string): void {
     this.data = data;
+    this.dataKey = key;
   }
 
   render(ctx: ViewContext): void {
@@ -87,7 +93,7 @@ export class OverviewView implements TabView {
     const data = this.data;
     renderQueryState(this.stateBox, ctx, data !== undefined);
     this.element.setAttribute('aria-busy', String(ctx.query.loading));
-    this.content.classList.toggle('stale', ctx.query.loading);
+    renderStaleness(this.content, this.staleNote, ctx, data ? this.dataKey : undefined);
     this.content.classList.toggle('hidden', !data);
     syncSingle(this.stack.control, STACK_CHOICES, ctx.ui.overview.stackBy);
     if (!data) return;
@@ -99,6 +105,12 @@ export class OverviewView implements TabView {
       table: overviewTable(data, ctx.ui.overview.stackBy),
       sort: ctx.ui.overview.sort,
       onSort: (column) => ctx.update((ui) => ({ ...ui, overview: { ...ui.overview, sort: nextSort(ui.overview.sort, column) } })),
+      empty: emptyTableContent({
+        filtered: ctx.ui.projectIds.length > 0,
+        widestRange: isWideRange(ctx.ui.range, Date.now()),
+        clearFilters: () => ctx.update((ui) => ({ ...ui, projectIds: [] })),
+        widenRange: () => ctx.update((ui) => ({ ...ui, range: { kind: 'preset', days: 90 } })),
+      }),
     });
   }
 
@@ -158,9 +170,12 @@ export class OverviewView implements TabView {
   private renderSpend(ctx: ViewContext, data: OverviewData, stackBy: StackBy): void {
     const set = overviewSpendSeries(data, stackBy);
     const money = (v: number): string => formatMoney(v, data.currency);
+    // The hatch legend only when the range holds provisional days (a range in the past has none).
+    const provisional = data.provisionalFrom < data.days.length;
+    this.provisionalNote.classList.toggle('hidden', !provisional);
     this.spendChart.update({
       set,
-      provisionalFrom: data.provisionalFrom < data.days.length ? data.provisionalFrom : undefined,
+      provisionalFrom: provisional ? data.provisionalFrom : undefined,
       format: money,
       axisFormat: (v) => (Math.abs(v) >= 1000 ? `${formatCompact(v)}` : money(v)),
       theme: ctx.theme,

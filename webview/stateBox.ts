@@ -1,10 +1,10 @@
-// The loading and error states of a tab's query, shared by every tab view.
+// The loading, error and stale states of a tab's query, shared by every tab view.
+import { emptyTableHint, queryErrorActions, staleDataNote } from '../src/panel/nextSteps';
+import type { EmptyAction } from '../src/panel/nextSteps';
 import { h, replaceChildren } from './dom';
+import type { Child } from './dom';
 import type { ViewContext } from './context';
 import { post } from './vscodeApi';
-
-/** Error kinds where the key is the problem, so "Set Admin Key" is the next step. */
-const KEY_ERRORS = new Set(['AuthError', 'PermissionError']);
 
 export function renderQueryState(box: HTMLElement, ctx: ViewContext, hasData: boolean): void {
   const { loading, error } = ctx.query;
@@ -24,13 +24,44 @@ export function renderQueryState(box: HTMLElement, ctx: ViewContext, hasData: bo
       h(
         'div',
         { class: 'actions' },
-        h('vscode-button', { onclick: () => ctx.retry() }, 'Try again'),
-        KEY_ERRORS.has(error.kind)
-          ? h('vscode-button', { secondary: true, onclick: () => post({ type: 'command', command: 'openaiUsage.setAdminKey' }) }, 'Set Admin Key')
-          : null,
+        ...queryErrorActions(error.kind).map((a, i) =>
+          h(
+            'vscode-button',
+            { secondary: i > 0, onclick: () => (a.kind === 'retry' ? ctx.retry() : post({ type: 'command', command: a.command })) },
+            a.label,
+          ),
+        ),
       ),
     );
     return;
   }
   box.replaceChildren();
+}
+
+/**
+ * Dims numbers that are not the current choices' (another request's, or from before a failed
+ * update) and says so in `note`; returns whether they are dimmed.
+ */
+export function renderStaleness(content: HTMLElement, note: HTMLElement, ctx: ViewContext, dataKey: string | undefined): boolean {
+  const text = dataKey === undefined ? undefined : staleDataNote({ dataKey, currentKey: ctx.key, loading: ctx.query.loading, failed: ctx.query.error !== undefined });
+  const dim = dataKey !== undefined && (text !== undefined || ctx.query.loading);
+  content.classList.toggle('stale', dim);
+  if (note.textContent !== (text ?? '')) note.textContent = text ?? '';
+  note.classList.toggle('hidden', text === undefined);
+  return dim;
+}
+
+/** The text and buttons of an empty table: what to do to see something. */
+export function emptyTableContent(o: { filtered: boolean; widestRange: boolean; clearFilters: () => void; widenRange: () => void }): { key: string; content: Child[] } {
+  const hint = emptyTableHint(o);
+  const labels: Record<EmptyAction, string> = { clearFilters: 'Clear filters', widenRange: 'Last 90 days' };
+  return {
+    key: `${hint.text}|${hint.actions.join(',')}`,
+    content: [
+      hint.text,
+      ...hint.actions.map((a) =>
+        h('vscode-button', { secondary: true, class: 'inline-action', onclick: () => (a === 'clearFilters' ? o.clearFilters() : o.widenRange()) }, labels[a]),
+      ),
+    ],
+  };
 }
