@@ -7,14 +7,18 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Frame, Locator } from 'playwright-core';
+import { FAKE_ADMIN_KEY, startFakeServer, type FakeServer } from '../server/fakeServer';
+import { createTinyOrg } from '../server/tinyOrg';
 import {
   cspViolations,
   editorTabs,
+  fillInputBox,
   openViewContainer,
   openWorkbench,
   pickQuickItem,
   runCommand,
   treeItem,
+  waitForNotification,
   waitForQuickInput,
   webviewFrame,
   type Workbench,
@@ -119,6 +123,54 @@ async function closeUntitledEditors(wb: Workbench): Promise<void> {
     await new Promise((r) => setTimeout(r, 300));
   }
   await waitFor('untitled editors closed', async () => !(await editorTabs(wb.page)).some((t) => t.includes('Untitled')));
+}
+
+/** The values of a column of the table, by its header. */
+function column(table: TableState, header: string): string[] {
+  const i = table.headers.indexOf(header);
+  assert.ok(i >= 0, `no column ${header} in ${table.headers.join(', ')}`);
+  return table.rows.map((r) => r[i] ?? '');
+}
+
+/** A multi-select filter of the visible tab (or the range bar) by its label. */
+function multi(scope: Frame | Locator, label: string): Locator {
+  return scope.locator(`vscode-multi-select[data-label="${label}"]`);
+}
+
+/** The values a multi-select offers. */
+async function multiOptions(select: Locator): Promise<string[]> {
+  return select.locator('vscode-option').evaluateAll((os) => os.map((o) => o.getAttribute('value') ?? ''));
+}
+
+/** Sets a multi-select's selection as a pick in its list does (value, then its change event). */
+async function setMulti(select: Locator, values: string[]): Promise<void> {
+  await select.evaluate((e, v) => {
+    const el = e as HTMLElement & { value: string[] };
+    el.value = v;
+    el.dispatchEvent(new Event('change'));
+  }, values);
+}
+
+/** Waits until the visible tab's table (not loading) satisfies `ok`. */
+async function waitForTable(frame: Frame, what: string, ok: (t: TableState) => boolean): Promise<TableState> {
+  return waitFor(what, async () => {
+    const t = await readTable(frame);
+    return ok(t) ? t : undefined;
+  });
+}
+
+/** A UTC day `offset` days from today, 'YYYY-MM-DD'. */
+function utcDay(offset: number): string {
+  return new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** Types a date into one of the custom range fields, as the date picker does (value, change). */
+async function setDateField(frame: Frame, label: string, day: string): Promise<void> {
+  await frame.locator(`vscode-textfield[aria-label="${label}"]`).evaluate((e, d) => {
+    const el = e as HTMLElement & { value: string };
+    el.value = d;
+    el.dispatchEvent(new Event('change'));
+  }, day);
 }
 
 /** Parses RFC 4180 CSV (quoted fields, doubled quotes, CRLF). */
@@ -253,6 +305,95 @@ describe('dashboard panel (sample data)', () => {
     });
   });
 
+  it('a status message does not rebuild an unchanged table (keyboard focus stays in it)', async () => {
+    await wb.step('focus', async () => {
+      // Keep the last status message the page gets (our listener runs after the app's).
+      await frame.evaluate(() => {
+        const w = window as Window & { lastStatus?: unknown };
+        window.addEventListener('message', (ev: MessageEvent<{ type?: string }>) => {
+          if (ev.data?.type === 'status') w.lastStatus = ev.data;
+        });
+      });
+      // A fresh query ends with a status message (the filter options it saw); then back.
+      await choose(frame.locator('.range-bar'), 'Range', 'Last 90 days');
+      await waitForTable(frame, '90 days', (t) => captionRows(t.caption) > 7 * 4);
+      await choose(frame.locator('.range-bar'), 'Range', 'Last 7 days');
+      await waitForTable(frame, '7 days', (t) => new Set(t.rows.map((r) => r[0])).size === 7);
+      await waitFor('a status message', async () => frame.evaluate(() => (window as Window & { lastStatus?: unknown }).lastStatus !== undefined));
+
+      const region = activePanel(frame).locator('.table-scroll');
+      await region.focus();
+      await region.evaluate((e) => {
+        (e as HTMLElement & { marker?: number }).marker = 1;
+      });
+      // The host sends a status on every model or settings change; the same one again changes nothing shown.
+      await frame.evaluate(() => {
+        window.dispatchEvent(new MessageEvent('message', { data: (window as Window & { lastStatus?: unknown }).lastStatus }));
+      });
+      await frame.evaluate(() => new Promise((r) => setTimeout(r, 100)));
+      const focus = await frame.evaluate(() => {
+        const a = document.activeElement as (HTMLElement & { marker?: number }) | null;
+        return { marker: a?.marker, className: a?.className ?? '' };
+      });
+      assert.equal(focus.marker, 1, `focus moved to ${focus.className}`);
+      assert.equal(await region.evaluate((e) => e.isConnected), true, 'the same table is still shown');
+    });
+  });
+
+  it('model and API key filters (picked from their lists) narrow every row; a typed model with no data says what to do', async () => {
+    await wb.step('filters', async () => {
+      await openTab(frame, 'Embeddings');
+      const panel = activePanel(frame);
+      await choose(panel, 'Group by', 'Model');
+      const byModel = await waitForTable(frame, 'grouped by model', (t) => t.headers.includes('Model'));
+      const model = column(byModel, 'Model')[0] ?? '';
+      assert.ok((await multiOptions(multi(panel, 'Models'))).includes(model), 'the model is in the Models list');
+      // The API key and user lists are filled ahead of time (one grouped query), not only from the data shown.
+      const keys = await waitFor('API key options', async () => {
+        const o = await multiOptions(multi(panel, 'API keys'));
+        return o.length >= 3 ? o : undefined;
+      });
+      assert.ok(keys.every((k) => k.startsWith('key_sample_')), keys.join());
+      assert.ok((await multiOptions(multi(panel, 'Users'))).length >= 3, 'user options');
+
+      await setMulti(multi(panel, 'Models'), [model]);
+      await choose(panel, 'Group by', 'API key');
+      const keysOfModel = await waitForTable(frame, 'keys of the model', (t) => t.headers.includes('API key'));
+      const key = column(keysOfModel, 'API key').find((k) => k.startsWith('key_sample_')) ?? '';
+      assert.ok(keys.includes(key), `${key} offered`);
+      // Pick the key in its list, as a user does.
+      const keySelect = multi(panel, 'API keys');
+      await keySelect.click();
+      await keySelect.locator('li.option', { hasText: key }).first().click();
+      await keySelect.press('Escape');
+      const byKey = await waitForTable(frame, 'only the key', (t) => t.headers.includes('API key') && column(t, 'API key').every((k) => k === key));
+      assert.ok(byKey.rows.length > 0);
+      await choose(panel, 'Group by', 'Model');
+      const both = await waitForTable(frame, 'only the model', (t) => t.headers.includes('Model') && column(t, 'Model').every((m) => m === model));
+      assert.ok(both.rows.length > 0);
+      assert.ok(captionRows(both.caption) <= captionRows(byModel.caption));
+      await wb.screenshot('embeddings-filtered');
+
+      // A typed model (the list only holds what the data showed): no rows, and the next step.
+      const models = multi(panel, 'Models');
+      // Typed, then the "Add …" suggestion taken from the keyboard (down to it, Enter).
+      const input = models.locator('input').first();
+      await models.click();
+      await input.fill('zz-no-such-model');
+      await input.press('ArrowDown');
+      await models.locator('li.placeholder.active').waitFor();
+      await input.press('Enter');
+      const note = panel.locator('.table-box .empty-note');
+      await waitFor('the empty table note', async () => (await note.count()) > 0 && (await panel.locator('.view[aria-busy="false"]').count()) > 0);
+      assert.match(await note.innerText(), /No data in this range for these filters\. Try to clear the filters or widen the range\./);
+      await wb.screenshot('embeddings-empty');
+      await note.locator('vscode-button', { hasText: 'Clear filters' }).click();
+      await waitForTable(frame, 'filters cleared', (t) => new Set(column(t, 'Model')).size > 1);
+      assert.equal((await panel.locator('vscode-multi-select[data-label="Models"] + .selection').innerText()).trim(), 'All');
+      await openTab(frame, 'Completions');
+    });
+  });
+
   it('Export Usage… writes the current table as CSV', async () => {
     await wb.step('export', async () => {
       const shown = await readTable(frame);
@@ -376,6 +517,74 @@ describe('dashboard panel (sample data)', () => {
     });
   });
 
+  it('90 days and line items: the overview covers 90 UTC days, provisional days marked', async () => {
+    await wb.step('overview-90', async () => {
+      await openTab(frame, 'Overview');
+      await choose(frame.locator('.range-bar'), 'Range', 'Last 90 days');
+      const panel = activePanel(frame);
+      await waitFor('90-day cards', async () => ((await panel.locator('.card-title').first().innerText()) === 'Spend, 90 days' ? true : undefined));
+      const table = await waitForTable(frame, '90 days of rows', (t) => new Set(t.rows.map((r) => r[0])).size === 90);
+      assert.equal(column(table, 'Date (UTC)').at(-1) ?? '', utcDay(0), 'ends today');
+      assert.ok(await panel.locator('.legend-note').isVisible(), 'the hatch legend');
+      assert.match(await panel.locator('.chart-summary').first().innerText(), new RegExp(`Bars from ${utcDay(-1)} on are provisional \\(hatched\\)`));
+
+      await choose(panel, 'Stack by', 'Line item');
+      const items = await waitForTable(frame, 'stacked by line item', (t) => t.headers.includes('Line item'));
+      assert.ok(!items.headers.includes('Project'));
+      assert.ok(new Set(column(items, 'Line item')).size > 2);
+      assert.match(await panel.locator('.chart-summary').first().innerText(), /stacked by line item/);
+      await wb.screenshot('overview-90-line-items');
+    });
+  });
+
+  it('a custom range in the past: its days only, no provisional marker; no day after today can be picked', async () => {
+    await wb.step('custom-range', async () => {
+      const panel = activePanel(frame);
+      // By project: 4 rows a day, all rendered (line items would pass the 500 rows the page shows).
+      await choose(panel, 'Stack by', 'Project');
+      await choose(frame.locator('.range-bar'), 'Range', 'Custom dates…');
+      await frame.locator('.custom-dates').waitFor({ state: 'visible' });
+      // The date pickers stop at today (UTC).
+      for (const label of ['First day (UTC)', 'Last day (UTC)']) {
+        assert.equal(await frame.locator(`vscode-textfield[aria-label="${label}"] input`).getAttribute('max'), utcDay(0));
+      }
+      await setDateField(frame, 'First day (UTC)', utcDay(-59));
+      await setDateField(frame, 'Last day (UTC)', utcDay(-40));
+      await waitFor('20-day cards', async () => ((await panel.locator('.card-title').first().innerText()) === 'Spend, 20 days' ? true : undefined));
+      const table = await waitForTable(frame, '20 days', (t) => new Set(t.rows.map((r) => r[0])).size === 20);
+      assert.equal(column(table, 'Date (UTC)')[0], utcDay(-59));
+      assert.ok(column(table, 'Provisional').every((p) => p === 'no'));
+      assert.equal(await panel.locator('.legend-note').isVisible(), false, 'no hatch legend without provisional days');
+      assert.doesNotMatch(await panel.locator('.chart-summary').first().innerText(), /provisional/);
+      await wb.screenshot('overview-custom-past');
+
+      // A last day after today is refused in the page; the view stays as it was.
+      await setDateField(frame, 'Last day (UTC)', utcDay(5));
+      assert.match(await frame.locator('.range-note').innerText(), /no later than today/);
+      assert.equal(await frame.locator('vscode-textfield[aria-label="Last day (UTC)"]').getAttribute('invalid'), '');
+      assert.equal(await panel.locator('.card-title').first().innerText(), 'Spend, 20 days');
+      await setDateField(frame, 'Last day (UTC)', utcDay(-40));
+    });
+  });
+
+  it('hour buckets: at most the last 7 days of the range, with a note saying so', async () => {
+    await wb.step('hours', async () => {
+      await choose(frame.locator('.range-bar'), 'Range', 'Last 30 days');
+      await openTab(frame, 'Completions');
+      const panel = activePanel(frame);
+      await choose(panel, 'Bucket', 'Hour');
+      const table = await waitForTable(frame, 'hour rows', (t) => /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}/.test(t.rows[0]?.[0] ?? ''));
+      const hours = new Set(column(table, 'Start (UTC)'));
+      assert.ok(hours.size > 24 && hours.size <= 168, `${hours.size} hours`);
+      const note = panel.locator('p.note').first();
+      assert.equal(await note.innerText(), 'Hour buckets show at most the last 7 days of the range.');
+      assert.match(await panel.locator('h2').first().innerText(), /per hour/);
+      await wb.screenshot('completions-hours');
+      await choose(panel, 'Bucket', 'Day');
+      await waitFor('note hidden', async () => !(await note.isVisible()));
+    });
+  });
+
   it('shows no Content-Security-Policy violation in the console, and the webview logs no error or warning', () => {
     const violations = cspViolations(wb.console);
     assert.deepEqual(violations, [], violations.map((v) => `${v.url}: ${v.text}`).join('\n'));
@@ -422,6 +631,124 @@ describe('dashboard panel (sample data)', () => {
       assert.equal(days.length, 30);
       assert.ok(rows.every((r) => /^\d{4}-\d{2}-\d{2}$/.test(r[0] ?? '') && Number(r[3]) > 0));
       assert.deepEqual([...new Set(rows.filter((r) => r[4] === 'yes').map((r) => r[0]))], days.slice(-2));
+    });
+  });
+
+  it('"Show in Panel" with no panel open opens one filtered to the project', async () => {
+    await wb.step('show-project-no-panel', async () => {
+      assert.ok(!(await editorTabs(wb.page)).some((t) => t.includes('OpenAI Usage')), 'no panel open');
+      await openViewContainer(wb.page, 'OpenAI Usage');
+      const row = treeItem(wb.page, 'Projects', 'Data Pipeline');
+      await row.waitFor({ state: 'visible' });
+      await row.hover();
+      await row.locator('.actions .action-label[aria-label^="Show in Panel"]').click();
+      await waitFor('panel opened', async () => (await editorTabs(wb.page)).some((t) => t.includes('OpenAI Usage')));
+      frame = await dashboard(wb);
+      await waitFor('filtered overview', async () => /Filtered to Data Pipeline/.test(await activePanel(frame).locator('.filter-note').innerText().catch(() => '')));
+      assert.equal((await frame.locator('.range-bar .selection').innerText()).trim(), 'Data Pipeline');
+      const table = await readTable(frame);
+      assert.deepEqual([...new Set(column(table, 'Project ID'))], ['proj_sample_data']);
+    });
+  });
+});
+
+describe('dashboard panel (no key, then the API through the loopback fake)', () => {
+  let server: FakeServer;
+  let wb: Workbench;
+  let frame: Frame;
+
+  before(async () => {
+    // The tiny organisation: other project, key and user IDs than the sample organisation's.
+    server = await startFakeServer({ data: createTinyOrg() });
+    wb = await openWorkbench({ name: 'dashboard-api', settings: { 'openaiUsage.apiBaseUrl': server.url }, viewport: { width: 1400, height: 1000 } });
+  });
+  after(async () => {
+    await wb?.close();
+    await server?.close();
+  });
+
+  it('with no key and no sample data, the panel says how to start; Export says the same', async () => {
+    await wb.step('no-key', async () => {
+      await runCommand(wb.page, 'Show OpenAI Usage');
+      frame = await dashboard(wb);
+      const empty = frame.locator('section.empty');
+      await empty.waitFor({ state: 'visible', timeout: 60_000 });
+      assert.equal(await empty.locator('h2').innerText(), 'No Admin key set');
+      assert.match(await empty.innerText(), /Admin key/);
+      assert.deepEqual(
+        (await empty.locator('vscode-button').allInnerTexts()).map((t) => t.trim()),
+        ['Set Admin Key', 'Try with Sample Data'],
+      );
+      assert.equal(await frame.locator('.dashboard').isVisible(), false);
+      await wb.screenshot('no-key');
+      // With the panel open but nothing to show: the no-key advice, not "wait for it to load".
+      await runCommand(wb.page, 'Export Usage…');
+      const note = await waitForNotification(wb.page, /No usage data to export/);
+      assert.match(note.message, /set an Admin key \(or try sample data\)/);
+    });
+  });
+
+  it('sample data, then a real key: sample projects, keys and users do not carry over', async () => {
+    await wb.step('sample-to-key', async () => {
+      await frame.locator('section.empty vscode-button', { hasText: 'Try with Sample Data' }).click();
+      await frame.locator('.banner.sample').waitFor({ state: 'visible', timeout: 60_000 });
+      await setMulti(multi(frame, 'Projects'), ['proj_sample_data']);
+      await waitFor('project filter', async () => ((await frame.locator('.range-bar .selection').innerText()).trim() === 'Data Pipeline' ? true : undefined));
+      await openTab(frame, 'Completions');
+      await waitFor('sample API keys', async () => (await multiOptions(multi(activePanel(frame), 'API keys'))).some((k) => k.startsWith('key_sample_')));
+
+      await runCommand(wb.page, 'Set Admin Key');
+      await fillInputBox(wb.page, FAKE_ADMIN_KEY, { submit: true });
+      await waitFor('the sample banner gone', async () => (await frame.locator('.banner.sample').count()) === 0, 60_000);
+      // The sample project is not in the real organisation: its filter is dropped, not kept silently empty.
+      await waitFor('project filter dropped', async () => ((await frame.locator('.range-bar .selection').innerText()).trim() === 'All' ? true : undefined), 60_000);
+      const table = await waitForTable(frame, 'the real organisation', (t) => column(t, 'Model').every((m) => m === 'gpt-a' || m === 'gpt-b'));
+      assert.ok(table.rows.length > 0);
+      const keys = await waitFor('the real API keys only', async () => {
+        const o = await multiOptions(multi(activePanel(frame), 'API keys'));
+        return o.length > 0 && o.every((k) => /^key_\d$/.test(k)) ? o : undefined;
+      });
+      assert.deepEqual(keys, ['key_0', 'key_1', 'key_2']);
+      assert.deepEqual(await multiOptions(multi(activePanel(frame), 'Users')), ['user_0', 'user_1']);
+      await wb.screenshot('real-key');
+    });
+  });
+
+  it('a failed query keeps the previous numbers dimmed, marked as the previous selection; Try again recovers', async () => {
+    await wb.step('query-error', async () => {
+      const panel = activePanel(frame);
+      const content = panel.locator('.tab-content');
+      const staleNote = panel.locator('.stale-note');
+      server.faults.malformedJson = true;
+      await choose(frame.locator('.range-bar'), 'Range', 'Last 7 days');
+      await panel.locator('.query-state .error-text').waitFor({ state: 'visible', timeout: 60_000 });
+      assert.match(await staleNote.innerText(), /Showing the previous selection: the current one could not be loaded/);
+      assert.match((await content.getAttribute('class')) ?? '', /\bstale\b/);
+      assert.ok(await content.isVisible(), 'the previous numbers stay, dimmed');
+      assert.deepEqual((await panel.locator('.query-state vscode-button').allInnerTexts()).map((t) => t.trim()), ['Try again']);
+      await wb.screenshot('query-error');
+
+      server.faults.malformedJson = false;
+      await panel.locator('.query-state vscode-button', { hasText: 'Try again' }).click();
+      await waitForTable(frame, 'seven days', (t) => new Set(t.rows.map((r) => r[0])).size === 7);
+      await waitFor('no stale note', async () => !(await staleNote.isVisible()));
+      assert.doesNotMatch((await content.getAttribute('class')) ?? '', /\bstale\b/);
+    });
+  });
+
+  it('a key the API now rejects: the stale banner, and the failed view offers Set Admin Key', async () => {
+    await wb.step('key-rejected', async () => {
+      server.setKeys('sk-admin-someone-else-0000');
+      await runCommand(wb.page, 'Refresh');
+      const banner = frame.locator('.banner.stale');
+      await banner.waitFor({ state: 'visible', timeout: 60_000 });
+      assert.match(await banner.innerText(), /Stale since/);
+      await openTab(frame, 'Embeddings');
+      const panel = activePanel(frame);
+      await panel.locator('.query-state .error-text').waitFor({ state: 'visible', timeout: 60_000 });
+      assert.deepEqual((await panel.locator('.query-state vscode-button').allInnerTexts()).map((t) => t.trim()), ['Try again', 'Set Admin Key']);
+      await wb.screenshot('key-rejected');
+      server.setKeys(FAKE_ADMIN_KEY);
     });
   });
 });
