@@ -692,8 +692,18 @@ describe('dashboard panel (no key, then the API through the loopback fake)', () 
     await wb.step('sample-to-key', async () => {
       await frame.locator('section.empty vscode-button', { hasText: 'Try with Sample Data' }).click();
       await frame.locator('.banner.sample').waitFor({ state: 'visible', timeout: 60_000 });
-      await setMulti(multi(frame, 'Projects'), ['proj_sample_data']);
-      await waitFor('project filter', async () => ((await frame.locator('.range-bar .selection').innerText()).trim() === 'Data Pipeline' ? true : undefined));
+      // The project list can arrive after the banner: pick once the option exists, and again
+      // until the page shows the choice (a slow first start can re-render the select meanwhile).
+      await waitFor('sample project options', async () => ((await multiOptions(multi(frame, 'Projects'))).includes('proj_sample_data') ? true : undefined), 60_000);
+      await waitFor(
+        'project filter',
+        async () => {
+          if ((await frame.locator('.range-bar .selection').innerText()).trim() === 'Data Pipeline') return true;
+          await setMulti(multi(frame, 'Projects'), ['proj_sample_data']);
+          return undefined;
+        },
+        60_000,
+      );
       await openTab(frame, 'Completions');
       await waitFor('sample API keys', async () => (await multiOptions(multi(activePanel(frame), 'API keys'))).some((k) => k.startsWith('key_sample_')));
 
