@@ -51,7 +51,7 @@ describe('panel/messages: what the webview sends', () => {
   const bad: [string, unknown][] = [
     ['not an object', 'ready'],
     ['null', null],
-    ['an unknown type', { type: 'setKey', key: 'sk-admin-abcdefghijklmnopqrstuvwxyz0123' }],
+    ['an unknown type', { type: 'setKey', key: 'sk-admin-test-fake-not-a-key' }],
     ['a view with a broken state', { type: 'view', ui: { ...ui, version: 2 } }],
     ['a view with a range ending after today', { type: 'view', ui: { ...ui, range: { kind: 'custom', start: '2020-01-01', end: '2999-01-01' } } }],
   ];
@@ -78,7 +78,7 @@ describe('panel/messages: what the webview sends', () => {
 
   it('a client error is logged (redacted) and runs nothing', () => {
     const r = recorder();
-    handleWebviewMessage({ type: 'clientError', message: 'boom sk-admin-abcdefghijklmnopqrstuvwxyz0123' }, r.handlers, r.log);
+    handleWebviewMessage({ type: 'clientError', message: 'boom sk-admin-test-fake-not-a-key' }, r.handlers, r.log);
     assert.deepEqual(r.calls, []);
     assert.equal(r.warnings.length, 1);
     assert.doesNotMatch(r.warnings[0] ?? '', /abcdefghijklmnop/);
