@@ -1,6 +1,6 @@
 // The dashboard app: the page around the tabs (header, banners, empty and error states, range and
 // project filter), the message loop with the host, and the UI state kept with setState.
-import { ENDPOINTS } from '../src/api/endpoints';
+import { ENDPOINTS, USAGE_ENDPOINT_IDS } from '../src/api/endpoints';
 import type { EndpointId } from '../src/api/endpoints';
 import { parseHostMessage, PRESET_DAYS, todayIso, UiStateSchema } from '../src/protocol';
 import type { HostMessage, Range, Status, TabId, UiState } from '../src/protocol';
@@ -17,18 +17,8 @@ import { onThemeChange, readTheme } from './theme';
 import { getSavedState, post, saveState } from './vscodeApi';
 
 /** Tab order: the overview, then costs (where the money is), then the usage endpoints. */
-export const TAB_ORDER: readonly TabId[] = [
-  'overview',
-  'costs',
-  'completions',
-  'embeddings',
-  'moderations',
-  'images',
-  'audio_speeches',
-  'audio_transcriptions',
-  'vector_stores',
-  'code_interpreter_sessions',
-];
+// Overview, then spend, then the usage endpoints in the endpoint table's order.
+export const TAB_ORDER: readonly TabId[] = ['overview', 'costs', ...USAGE_ENDPOINT_IDS];
 
 const ADMIN_KEYS_URL = 'https://platform.openai.com/settings/organization/admin-keys';
 

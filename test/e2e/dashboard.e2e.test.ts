@@ -22,6 +22,7 @@ import {
   waitForQuickInput,
   webviewFrame,
   type Workbench,
+  waitFor,
 } from './harness';
 
 const TABS: readonly { title: string; column: string }[] = [
@@ -36,20 +37,6 @@ const TABS: readonly { title: string; column: string }[] = [
   { title: 'Code interpreter', column: 'Sessions' },
 ];
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await probe();
-      if (v !== undefined && v !== false) return v;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-}
 
 /** The dashboard's document (inside the webview's two iframes), once the app has rendered. */
 function dashboard(wb: Workbench): Promise<Frame> {

@@ -22,25 +22,12 @@ import {
   waitForNotification,
   waitForStatusBarText,
   type Workbench,
+  waitFor,
 } from './harness';
 
 const STATUS = 'openaiUsage.status';
 const VIEW = 'Projects';
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-}
 
 /** Takes the screenshot, and checks that no key is in the text the page shows at that moment. */
 async function shot(wb: Workbench, name: string): Promise<void> {

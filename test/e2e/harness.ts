@@ -812,3 +812,22 @@ export async function webviewFrame(page: Page, selector = 'body', timeoutMs = UI
   }
   throw new Error(`no webview frame contains ${selector} within ${timeoutMs} ms`);
 }
+
+/**
+ * Polls `probe` until it returns something other than undefined or false, and returns that;
+ * errors thrown meanwhile are kept for the timeout message.
+ */
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await probe();
+      if (v !== undefined && v !== false) return v;
+    } catch (e) {
+      last = e;
+    }
+    await sleep(250);
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}

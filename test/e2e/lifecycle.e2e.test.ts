@@ -37,6 +37,7 @@ import {
   waitForExtensionContributions,
   waitForStatusBarText,
   waitForWorkbench,
+  waitFor,
 } from './harness';
 import type { TreeItemState, Workbench } from './harness';
 
@@ -50,20 +51,6 @@ const LIVE_FOLLOW_MS = 6_000;
 /** How long a settings.json written on disk is given to apply. */
 const DISK_WATCH_MS = 5_000;
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await probe();
-      if (v !== undefined && v !== false) return v;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-}
 
 /** What the fake API's organisation should show, computed as the extension does. */
 async function expectedFigures(seed: number, now: number): Promise<Summary> {
