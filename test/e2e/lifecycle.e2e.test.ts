@@ -297,8 +297,14 @@ describe('key lifecycle in a workspace that tries to redirect the key', () => {
           await waitForWorkbench(other);
           await waitForExtensionContributions(other);
         }
-        const followed = await waitForStatusBarText(other, STATUS, expectedText, 60_000);
+        await waitForStatusBarText(other, STATUS, expectedText, 60_000);
+        // The stored snapshot shows first, under the refresh spinner; then the refresh ends.
+        const followed = await waitFor('the refresh to finish', async () => {
+          const item = await readStatusBarItem(other, STATUS);
+          return item.icons.includes('sync') ? undefined : item;
+        }, 60_000);
         assert.deepEqual(followed.icons, ['graph']);
+        assert.equal(followed.text, expectedText);
         await screenshot(other, 'lifecycle-key-two-windows-set');
 
         // Cleared in this window: the other returns to the prompt.
