@@ -9,12 +9,12 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { ENDPOINT_IDS, ENDPOINTS } from '../src/api/endpoints';
+import { ENDPOINT_IDS, ENDPOINTS } from '../src/shared/endpoints';
 import { UsageClient } from '../src/api/client';
-import { summarize } from '../src/usage/aggregate';
+import { summarize } from '../src/report/summary';
 import { loadSnapshot } from '../src/usage/loader';
 import { createSampleOrg } from '../src/usage/sample';
-import { addDays, dayStartOfMs } from '../src/usage/time';
+import { addDays, dayStartOfMs } from '../src/shared/time';
 import { FAKE_ADMIN_KEY, startFakeServer } from '../test/server/fakeServer';
 
 const RUNS = 7;

@@ -5,14 +5,14 @@
 // The key comes from OPENAI_ADMIN_KEY. Any failure: exit 1 and one line on stderr, never the key.
 import './zodSetup';
 import { parseArgs } from 'node:util';
-import { BUCKET_WIDTHS, DIMENSIONS, ENDPOINT_IDS, ENDPOINTS, WIDTH_SECONDS } from './api/endpoints';
-import type { BucketWidth, Dimension, EndpointId, UsageBucket, UsageQuery } from './api/endpoints';
+import { BUCKET_WIDTHS, DIMENSIONS, ENDPOINT_IDS, ENDPOINTS, WIDTH_SECONDS } from './shared/endpoints';
+import type { BucketWidth, Dimension, EndpointId, UsageBucket, UsageQuery } from './shared/endpoints';
 import { ApiError, redact } from './api/errors';
-import { summarize } from './usage/aggregate';
-import { formatCount, formatMoney } from './usage/format';
+import { summarize } from './report/summary';
+import { formatCount, formatMoney } from './shared/format';
 import { loadSnapshot } from './usage/loader';
 import type { UsageSource } from './usage/source';
-import { alignDown, isoDate, isoMinute, rangeForDays } from './usage/time';
+import { alignDown, isoDate, isoMinute, rangeForDays } from './shared/time';
 
 export const DEFAULT_API_BASE_URL = 'https://api.openai.com/v1';
 

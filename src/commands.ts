@@ -9,7 +9,7 @@ import type { AdminKeyStore } from './secrets';
 import { createApiClient } from './sources';
 import { checkKeyShape, parseBudget } from './validation';
 import type { Mode } from './state';
-import { dayStart, DAY_SECONDS } from './usage/time';
+import { dayStart, DAY_SECONDS } from './shared/time';
 import { nodeId, type ProjectsNode, type ProjectsTreeProvider } from './views/projectsTree';
 
 export interface CommandDeps {

@@ -1,7 +1,7 @@
 // The one model the views render (STYLE: model apart from view). It owns the mode, the last good
 // snapshot and the refresh; it never imports vscode, so its rules are unit-tested in plain Node.
 import type { Mode, Unsubscribe, UsageModel, UsageState } from './state';
-import type { UsageSnapshot } from './usage/snapshot';
+import type { UsageSnapshot } from './shared/snapshot';
 import type { UsageSource } from './usage/source';
 
 export interface UserFacingError {

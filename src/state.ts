@@ -1,4 +1,4 @@
-import type { UsageSnapshot } from './usage/snapshot';
+import type { UsageSnapshot } from './shared/snapshot';
 import type { UsageSource } from './usage/source';
 
 /** What the extension is showing: nothing yet, the live API, or the synthetic sample organisation. */

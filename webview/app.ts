@@ -1,12 +1,12 @@
 // The dashboard app: the page around the tabs (header, banners, empty and error states, range and
 // project filter), the message loop with the host, and the UI state kept with setState.
-import { ENDPOINTS, USAGE_ENDPOINT_IDS } from '../src/api/endpoints';
-import type { EndpointId } from '../src/api/endpoints';
-import { parseHostMessage, PRESET_DAYS, todayIso, UiStateSchema } from '../src/protocol';
-import type { HostMessage, Range, Status, TabId, UiState } from '../src/protocol';
-import { dataKey, defaultUiState } from '../src/panel/uiState';
-import { resolveRange } from '../src/panel/window';
-import { isoDate } from '../src/usage/time';
+import { ENDPOINTS, USAGE_ENDPOINT_IDS } from '../src/shared/endpoints';
+import type { EndpointId } from '../src/shared/endpoints';
+import { parseHostMessage, PRESET_DAYS, todayIso, UiStateSchema } from '../src/shared/protocol';
+import type { HostMessage, Range, Status, TabId, UiState } from '../src/shared/protocol';
+import { dataKey, defaultUiState } from '../src/shared/uiState';
+import { resolveRange } from '../src/shared/queryWindow';
+import { isoDate } from '../src/shared/time';
 import type { TabView, ViewContext } from './context';
 import { multiSelect, singleSelect, syncMulti, syncSingle } from './controls';
 import type { Choice } from './controls';

@@ -2,8 +2,8 @@
 // registered. Colours come from the theme (theme.ts) and are re-applied on a theme change.
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip } from 'chart.js';
 import type { ChartDataset, ScriptableContext, TooltipItem } from 'chart.js';
-import { OTHER_KEY, slotTotals } from '../src/panel/series';
-import type { SeriesSet } from '../src/panel/series';
+import { OTHER_KEY, slotTotals } from '../src/report/series';
+import type { SeriesSet } from '../src/report/series';
 import type { ThemeColors } from './theme';
 import { withAlpha } from './theme';
 

@@ -1,6 +1,6 @@
 // What a tab view needs from the app: the current choices, the status, the theme, and a way to
 // change the choices (which persists them and tells the host).
-import type { Status, UiState } from '../src/protocol';
+import type { Status, UiState } from '../src/shared/protocol';
 import type { ThemeColors } from './theme';
 
 export interface QueryState {

@@ -1,7 +1,7 @@
 // Form controls from @vscode-elements, with a visible label wired to each for screen readers.
 import type { VscodeMultiSelect } from '@vscode-elements/elements/dist/vscode-multi-select/vscode-multi-select.js';
 import type { VscodeSingleSelect } from '@vscode-elements/elements/dist/vscode-single-select/vscode-single-select.js';
-import { MAX_ID_LENGTH, MAX_LIST_LENGTH } from '../src/protocol';
+import { MAX_ID_LENGTH, MAX_LIST_LENGTH } from '../src/shared/protocol';
 import { h, uid } from './dom';
 
 export interface Choice {

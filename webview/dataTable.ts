@@ -1,8 +1,8 @@
 // The accessible data table under each chart: a real <table> with a caption, column headers with
 // scope and aria-sort, and a sort button in each header (keyboard: Tab to it, Enter/Space sorts).
-import type { Sort } from '../src/protocol';
-import { displayCell, sortRows } from '../src/panel/table';
-import type { DataTable } from '../src/panel/table';
+import type { Sort } from '../src/shared/protocol';
+import { displayCell, sortRows } from '../src/report/table';
+import type { DataTable } from '../src/report/table';
 import { h, replaceChildren } from './dom';
 import type { Child } from './dom';
 

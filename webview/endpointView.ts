@@ -1,15 +1,15 @@
 // One endpoint's tab: its own metrics over time, its group-by choices, filters and bucket widths,
 // and the sortable table of every bucket and group.
-import { ENDPOINTS } from '../src/api/endpoints';
-import type { BucketWidth, EndpointId, EndpointSpec, FilterName, UsageBucket } from '../src/api/endpoints';
-import type { FilterOptions, GroupChoice, Window } from '../src/protocol';
-import { bucketLabel, dimensionLabel, formatMetric, isLevelMetric, metricLabel, WIDTH_LABELS } from '../src/panel/labels';
-import { formatCount as formatCompact } from '../src/usage/format';
-import { bucketSeries, slotTotals } from '../src/panel/series';
-import { nextSort, usageTable } from '../src/panel/table';
-import { isWideRange } from '../src/panel/nextSteps';
-import { EMPTY_FILTERS, tabSettings } from '../src/panel/uiState';
-import { CLAMP_NOTE, provisionalStart } from '../src/panel/window';
+import { ENDPOINTS } from '../src/shared/endpoints';
+import type { BucketWidth, EndpointId, EndpointSpec, FilterName, UsageBucket } from '../src/shared/endpoints';
+import type { FilterOptions, GroupChoice, Window } from '../src/shared/protocol';
+import { bucketLabel, dimensionLabel, formatMetric, isLevelMetric, metricLabel, WIDTH_LABELS } from '../src/shared/labels';
+import { formatCount as formatCompact } from '../src/shared/format';
+import { bucketSeries, slotTotals } from '../src/report/series';
+import { nextSort, usageTable } from '../src/report/table';
+import { isWideRange } from '../src/shared/nextSteps';
+import { EMPTY_FILTERS, tabSettings } from '../src/shared/uiState';
+import { CLAMP_NOTE, provisionalStart } from '../src/shared/queryWindow';
 import { StackedBarChart } from './charts';
 import type { TabView, ViewContext } from './context';
 import { multiSelect, singleSelect, syncMulti, syncSingle } from './controls';

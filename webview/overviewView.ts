@@ -1,15 +1,15 @@
 // The overview tab: spend cards, daily spend stacked by project or line item (provisional days
 // hatched), tokens by model, and the daily spend table.
-import type { OverviewData, StackBy } from '../src/protocol';
-import { formatCount as formatCompact, formatMoney } from '../src/usage/format';
-import { nextSort, overviewTable } from '../src/panel/table';
-import { overviewSpendSeries, slotTotals, tokenBreakdown } from '../src/panel/series';
+import type { OverviewData, StackBy } from '../src/shared/protocol';
+import { formatCount as formatCompact, formatMoney } from '../src/shared/format';
+import { nextSort, overviewTable } from '../src/report/table';
+import { overviewSpendSeries, slotTotals, tokenBreakdown } from '../src/report/series';
 import { StackedBarChart, TokensChart } from './charts';
 import type { TabView, ViewContext } from './context';
 import { singleSelect, syncSingle } from './controls';
 import { renderDataTable } from './dataTable';
 import { h, replaceChildren, uid } from './dom';
-import { isWideRange } from '../src/panel/nextSteps';
+import { isWideRange } from '../src/shared/nextSteps';
 import { emptyTableContent, renderQueryState, renderStaleness } from './stateBox';
 
 const STACK_CHOICES = [

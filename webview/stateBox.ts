@@ -1,6 +1,6 @@
 // The loading, error and stale states of a tab's query, shared by every tab view.
-import { emptyTableHint, queryErrorActions, staleDataNote } from '../src/panel/nextSteps';
-import type { EmptyAction } from '../src/panel/nextSteps';
+import { emptyTableHint, queryErrorActions, staleDataNote } from '../src/shared/nextSteps';
+import type { EmptyAction } from '../src/shared/nextSteps';
 import { h, replaceChildren } from './dom';
 import type { Child } from './dom';
 import type { ViewContext } from './context';

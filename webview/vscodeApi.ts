@@ -1,5 +1,5 @@
 // The webview's handle on VS Code: messages to the host and the persisted UI state.
-import type { WebviewMessage } from '../src/protocol';
+import type { WebviewMessage } from '../src/shared/protocol';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;

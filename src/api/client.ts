@@ -3,8 +3,8 @@
 // concurrent queries joined, project names cached. Everything is cancellable.
 
 import type { Dispatcher } from 'undici';
-import { ENDPOINTS, FILTER_PARAMS, WIDTH_SECONDS } from './endpoints';
-import type { BucketWidth, FilterName, Project, UsageBucket, UsageQuery } from './endpoints';
+import { ENDPOINTS, FILTER_PARAMS, WIDTH_SECONDS } from '../shared/endpoints';
+import type { BucketWidth, FilterName, Project, UsageBucket, UsageQuery } from '../shared/endpoints';
 import { ConfigError, InvalidQueryError } from './errors';
 import { abortReason, getJson } from './http';
 import type { HttpOptions, RequestLogEntry } from './http';

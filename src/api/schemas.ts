@@ -3,8 +3,8 @@
 // ignored, non-finite numbers rejected. Everything is normalised to the shapes of endpoints.ts.
 
 import { z } from 'zod';
-import { ENDPOINTS, ENDPOINT_IDS, endpointForResultObject } from './endpoints';
-import type { Dimension, EndpointId, EndpointSpec, Project, UsageBucket, UsageRow } from './endpoints';
+import { ENDPOINTS, ENDPOINT_IDS, endpointForResultObject } from '../shared/endpoints';
+import type { Dimension, EndpointId, EndpointSpec, Project, UsageBucket, UsageRow } from '../shared/endpoints';
 import { ResponseShapeError } from './errors';
 
 const NUMERIC_STRING = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;

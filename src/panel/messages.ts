@@ -1,8 +1,8 @@
 // The host's handling of what the webview sends: validate, then dispatch. No vscode, so it is
 // unit-tested that a malformed message or a command off the allow-list runs nothing.
 import { redact } from '../api/errors';
-import { ALLOWED_COMMANDS, parseWebviewMessage } from '../protocol';
-import type { AllowedCommand, UiState } from '../protocol';
+import { ALLOWED_COMMANDS, parseWebviewMessage } from '../shared/protocol';
+import type { AllowedCommand, UiState } from '../shared/protocol';
 
 export interface WebviewMessageHandlers {
   ready(): void;

@@ -3,20 +3,19 @@
 // that can still change are fetched again: cost data arrives late, so the last two UTC days are
 // always refetched.
 
-import { ENDPOINTS, USAGE_ENDPOINT_IDS } from '../api/endpoints';
-import type { Dimension, EndpointId, Project, UsageBucket, UsageQuery } from '../api/endpoints';
+import { ENDPOINTS, USAGE_ENDPOINT_IDS } from '../shared/endpoints';
+import type { Dimension, EndpointId, Project, UsageBucket, UsageQuery } from '../shared/endpoints';
 import { createLimiter } from '../api/limit';
-import { SNAPSHOT_VERSION } from './snapshot';
-import type { UsageSnapshot } from './snapshot';
+import { SNAPSHOT_VERSION } from '../shared/snapshot';
+import type { UsageSnapshot } from '../shared/snapshot';
 import type { UsageSource } from './source';
-import { FORECAST_WINDOW_DAYS } from './forecast';
-import { addDays, dayStartOfMs, monthStart, rangeForDays } from './time';
+import { FORECAST_WINDOW_DAYS } from '../report/forecast';
+import { PROVISIONAL_DAYS, addDays, dayStartOfMs, monthStart, rangeForDays } from '../shared/time';
 
 type UsageEndpointId = Exclude<EndpointId, 'costs'>;
 
 export const DEFAULT_CONCURRENCY = 4;
 /** Days at the end (yesterday and today) whose data is provisional and always refetched. */
-export const PROVISIONAL_DAYS = 2;
 export const DEFAULT_CURRENCY = 'usd';
 
 export interface LoadOptions {

@@ -8,10 +8,10 @@
 // profile splits the day by cumulative rounding, and minutes split an hour evenly, so minutes sum
 // exactly to hours and hours to days. Costs are priced from the same numbers.
 
-import { ENDPOINTS, WIDTH_SECONDS } from '../api/endpoints';
-import type { BucketWidth, Dimension, EndpointId, Project, UsageBucket, UsageQuery, UsageRow } from '../api/endpoints';
+import { ENDPOINTS, WIDTH_SECONDS } from '../shared/endpoints';
+import type { BucketWidth, Dimension, EndpointId, Project, UsageBucket, UsageQuery, UsageRow } from '../shared/endpoints';
 import type { UsageSource } from './source';
-import { DAY_SECONDS, alignDown, dayIndex, weekday } from './time';
+import { DAY_SECONDS, alignDown, dayIndex, weekday } from '../shared/time';
 
 type UsageEndpointId = Exclude<EndpointId, 'costs'>;
 

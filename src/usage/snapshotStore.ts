@@ -8,9 +8,9 @@ import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import * as path from 'node:path';
 // zod/mini: the snapshot is read on the activation path, and full zod costs ~40 ms to load.
 import * as z from 'zod/mini';
-import { DIMENSIONS, ENDPOINT_IDS } from '../api/endpoints';
-import { SNAPSHOT_VERSION } from './snapshot';
-import type { UsageSnapshot } from './snapshot';
+import { DIMENSIONS, ENDPOINT_IDS } from '../shared/endpoints';
+import { SNAPSHOT_VERSION } from '../shared/snapshot';
+import type { UsageSnapshot } from '../shared/snapshot';
 
 const rowSchema = z.object({
   values: z.record(z.string(), z.number()),

@@ -1,4 +1,4 @@
-import type { Project, UsageBucket, UsageQuery } from '../api/endpoints';
+import type { Project, UsageBucket, UsageQuery } from '../shared/endpoints';
 
 /**
  * Where usage comes from: the live API client (`src/api/client.ts`) or the synthetic sample

@@ -1,5 +1,5 @@
-import { summarize } from '../usage/aggregate';
-import type { UsageSnapshot } from '../usage/snapshot';
+import { summarize } from '../report/summary';
+import type { UsageSnapshot } from '../shared/snapshot';
 import type { TreeData } from './projectsTree';
 import type { StatusFigures } from './statusText';
 

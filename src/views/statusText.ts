@@ -2,7 +2,7 @@
 // so every state of SPEC §2 is unit-tested.
 import type { StatusBarShow } from '../config';
 import type { UsageState } from '../state';
-import { budgetLevel } from '../usage/forecast';
+import { budgetLevel } from '../report/forecast';
 
 export interface StatusFigures {
   readonly currency: string;

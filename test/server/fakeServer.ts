@@ -5,7 +5,7 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ENDPOINTS, ENDPOINT_IDS, FILTER_PARAMS, WIDTH_SECONDS } from '../../src/api/endpoints';
+import { ENDPOINTS, ENDPOINT_IDS, FILTER_PARAMS, WIDTH_SECONDS } from '../../src/shared/endpoints';
 import { createSampleOrg } from '../../src/usage/sample';
 import type {
   BucketWidth,
@@ -16,7 +16,7 @@ import type {
   UsageBucket,
   UsageQuery,
   UsageRow,
-} from '../../src/api/endpoints';
+} from '../../src/shared/endpoints';
 
 /** What the server serves: the sample organisation (src/usage/sample.ts) has this shape. */
 export interface FakeDataProvider {

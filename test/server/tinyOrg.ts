@@ -2,8 +2,8 @@
 // × two models × batch or not, on every bucket of the range. It honours group_by and every filter
 // so tests can check what the client sent by what comes back.
 
-import { ENDPOINTS, WIDTH_SECONDS } from '../../src/api/endpoints';
-import type { Dimension, Project, UsageBucket, UsageQuery, UsageRow } from '../../src/api/endpoints';
+import { ENDPOINTS, WIDTH_SECONDS } from '../../src/shared/endpoints';
+import type { Dimension, Project, UsageBucket, UsageQuery, UsageRow } from '../../src/shared/endpoints';
 import type { FakeDataProvider } from './fakeServer';
 
 interface Atom {

@@ -5,13 +5,13 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { UsageClient, buildQueryParams, splitWindows, validateBaseUrl, validateQuery } from '../../src/api/client';
 import type { UsageClientOptions } from '../../src/api/client';
-import { ENDPOINTS, ENDPOINT_IDS, USAGE_ENDPOINT_IDS } from '../../src/api/endpoints';
-import type { Project, UsageQuery } from '../../src/api/endpoints';
+import { ENDPOINTS, ENDPOINT_IDS, USAGE_ENDPOINT_IDS } from '../../src/shared/endpoints';
+import type { Project, UsageQuery } from '../../src/shared/endpoints';
 import { AuthError, ConfigError, InvalidQueryError, PermissionError } from '../../src/api/errors';
 import type { RequestLogEntry } from '../../src/api/http';
-import { FAKE_ADMIN_KEY, FAKE_PROJECT_KEY, startFakeServer } from '../../test/server/fakeServer';
-import type { FakeServer } from '../../test/server/fakeServer';
-import { createTinyOrg, tinyTotal } from '../../test/server/tinyOrg';
+import { FAKE_ADMIN_KEY, FAKE_PROJECT_KEY, startFakeServer } from '../server/fakeServer';
+import type { FakeServer } from '../server/fakeServer';
+import { createTinyOrg, tinyTotal } from '../server/tinyOrg';
 
 const DAY = 86400;
 const T0 = Date.UTC(2025, 0, 1) / 1000; // a UTC midnight

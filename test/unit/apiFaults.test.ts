@@ -4,13 +4,13 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { UsageClient } from '../../src/api/client';
 import type { UsageClientOptions } from '../../src/api/client';
-import type { UsageBucket, UsageQuery } from '../../src/api/endpoints';
+import type { UsageBucket, UsageQuery } from '../../src/shared/endpoints';
 import { ApiError, BadRequestError, NetworkError, RateLimitError, ResponseShapeError, ServerError, TimeoutError } from '../../src/api/errors';
 import { getJson } from '../../src/api/http';
 import type { RequestLogEntry } from '../../src/api/http';
-import { FAKE_ADMIN_KEY, startFakeServer } from '../../test/server/fakeServer';
-import type { FakeFaults, FakeServer } from '../../test/server/fakeServer';
-import { createTinyOrg } from '../../test/server/tinyOrg';
+import { FAKE_ADMIN_KEY, startFakeServer } from '../server/fakeServer';
+import type { FakeFaults, FakeServer } from '../server/fakeServer';
+import { createTinyOrg } from '../server/tinyOrg';
 
 const DAY = 86400;
 const T0 = Date.UTC(2025, 0, 1) / 1000;

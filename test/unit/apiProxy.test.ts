@@ -9,9 +9,9 @@ import type { AddressInfo, Socket } from 'node:net';
 import { UsageClient } from '../../src/api/client';
 import { ConfigError, NetworkError } from '../../src/api/errors';
 import { createProxyDispatcher } from '../../src/api/proxy';
-import { FAKE_ADMIN_KEY, startFakeServer } from '../../test/server/fakeServer';
-import type { FakeServer } from '../../test/server/fakeServer';
-import { createTinyOrg } from '../../test/server/tinyOrg';
+import { FAKE_ADMIN_KEY, startFakeServer } from '../server/fakeServer';
+import type { FakeServer } from '../server/fakeServer';
+import { createTinyOrg } from '../server/tinyOrg';
 
 const T0 = Date.UTC(2025, 0, 1) / 1000;
 

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { runCli } from '../../src/cli';
 import { createSampleOrg } from '../../src/usage/sample';
-import { addDays, dayStartOfMs, monthStart } from '../../src/usage/time';
+import { addDays, dayStartOfMs, monthStart } from '../../src/shared/time';
 import { FAKE_ADMIN_KEY, FAKE_PROJECT_KEY, startFakeServer, type FakeServer } from '../server/fakeServer';
 
 const NOW = Date.UTC(2026, 10, 18, 15, 30); // a Wednesday afternoon, mid-month

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { UsageController, type ModelDeps } from '../../src/model';
-import type { UsageSnapshot } from '../../src/usage/snapshot';
+import type { UsageSnapshot } from '../../src/shared/snapshot';
 import type { UsageSource } from '../../src/usage/source';
 
 function snapshot(fetchedAt: number, source: 'api' | 'sample' = 'api', origin = 'org-a'): UsageSnapshot {

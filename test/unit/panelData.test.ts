@@ -2,15 +2,15 @@
 // sorting, the overview, and what the host fetches for a view.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { UsageBucket, UsageQuery } from '../../src/api/endpoints';
-import type { OverviewData, UiState } from '../../src/protocol';
-import { fetchIdOptions, fetchOverview, fetchTab, FilterOptionSets, idOptionDimensions, snapshotCovers } from '../../src/panel/fetchView';
-import { emptyTableHint, isWideRange, queryErrorActions, staleDataNote } from '../../src/panel/nextSteps';
-import { buildOverview } from '../../src/panel/overview';
-import { bucketSeries, limitSeries, OTHER_KEY, overviewSpendSeries, slotTotals, tokenBreakdown, windowSlots } from '../../src/panel/series';
-import { displayCell, exportCell, nextSort, overviewTable, sortRows, usageTable } from '../../src/panel/table';
-import { dataKey, defaultUiState, presetOrCustomRange, queryFilters, tabSettings } from '../../src/panel/uiState';
-import { provisionalStart, queryWindow, resolveRange, tabQuery } from '../../src/panel/window';
+import type { UsageBucket, UsageQuery } from '../../src/shared/endpoints';
+import type { OverviewData, UiState } from '../../src/shared/protocol';
+import { fetchIdOptions, fetchOverview, fetchTab, FilterOptionSets, idOptionDimensions, snapshotCovers } from '../../src/queries/fetch';
+import { emptyTableHint, isWideRange, queryErrorActions, staleDataNote } from '../../src/shared/nextSteps';
+import { buildOverview } from '../../src/report/overview';
+import { bucketSeries, limitSeries, OTHER_KEY, overviewSpendSeries, slotTotals, tokenBreakdown, windowSlots } from '../../src/report/series';
+import { displayCell, exportCell, nextSort, overviewTable, sortRows, usageTable } from '../../src/report/table';
+import { dataKey, defaultUiState, presetOrCustomRange, queryFilters, tabSettings } from '../../src/shared/uiState';
+import { provisionalStart, queryWindow, resolveRange, tabQuery } from '../../src/shared/queryWindow';
 import { loadSnapshot } from '../../src/usage/loader';
 import { createSampleOrg } from '../../src/usage/sample';
 import type { UsageSource } from '../../src/usage/source';

@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { contentSecurityPolicy, dashboardHtml, makeNonce } from '../../src/panel/html';
-import { csvField, toCsv, toJson } from '../../src/panel/exportFormat';
-import type { DataTable } from '../../src/panel/table';
+import { csvField, toCsv, toJson } from '../../src/report/exportFormat';
+import type { DataTable } from '../../src/report/table';
 
 const table: DataTable = {
   columns: [

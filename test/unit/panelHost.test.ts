@@ -4,15 +4,16 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ALLOWED_COMMANDS } from '../../src/protocol';
-import type { AllowedCommand, UiState } from '../../src/protocol';
-import { toJson } from '../../src/panel/exportFormat';
-import { nothingToExportMessage, shownExport, snapshotOverviewExport } from '../../src/panel/exportView';
-import { fetchOverview } from '../../src/panel/fetchView';
+import { ALLOWED_COMMANDS } from '../../src/shared/protocol';
+import type { AllowedCommand, UiState } from '../../src/shared/protocol';
+import { toJson } from '../../src/report/exportFormat';
+import { shownExport, snapshotOverviewExport } from '../../src/report/export';
+import { nothingToExportMessage } from '../../src/errorText';
+import { fetchOverview } from '../../src/queries/fetch';
 import { ASSETS, RESOURCE_ROOTS, resourceRoots } from '../../src/panel/html';
 import { handleWebviewMessage } from '../../src/panel/messages';
 import type { WebviewMessageHandlers } from '../../src/panel/messages';
-import { defaultUiState } from '../../src/panel/uiState';
+import { defaultUiState } from '../../src/shared/uiState';
 import { loadSnapshot } from '../../src/usage/loader';
 import { createSampleOrg } from '../../src/usage/sample';
 
@@ -86,7 +87,7 @@ describe('panel/messages: what the webview sends', () => {
 
   it('the allow-list is exactly the commands the webview sends', () => {
     // Every `command: 'openaiUsage.…'` in the webview's sources and the next-step actions it renders.
-    const files = [...readdirSync(join(repo, 'webview')).filter((f) => f.endsWith('.ts')).map((f) => join(repo, 'webview', f)), join(repo, 'src', 'panel', 'nextSteps.ts')];
+    const files = [...readdirSync(join(repo, 'webview')).filter((f) => f.endsWith('.ts')).map((f) => join(repo, 'webview', f)), join(repo, 'src', 'shared', 'nextSteps.ts')];
     const sent = new Set<string>();
     for (const f of files) for (const m of readFileSync(f, 'utf8').matchAll(/command: '(openaiUsage\.[A-Za-z]+)'/g)) sent.add(m[1] ?? '');
     assert.deepEqual([...ALLOWED_COMMANDS].sort(), [...sent].sort());

@@ -6,8 +6,8 @@ import { describe, it } from 'node:test';
 import * as vm from 'node:vm';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
-import { ALLOWED_COMMANDS, HostMessageSchema, parseHostMessage, parseWebviewMessage, TAB_IDS, todayIso, WebviewMessageSchema } from '../../src/protocol';
-import type { HostMessage, OverviewData, Status, UiState, WebviewMessage } from '../../src/protocol';
+import { ALLOWED_COMMANDS, HostMessageSchema, parseHostMessage, parseWebviewMessage, TAB_IDS, todayIso, WebviewMessageSchema } from '../../src/shared/protocol';
+import type { HostMessage, OverviewData, Status, UiState, WebviewMessage } from '../../src/shared/protocol';
 
 const ui: UiState = {
   version: 1,
@@ -169,7 +169,7 @@ describe('protocol: parses without code generation (CSP without unsafe-eval)', (
   it('the webview build of the schemas never calls eval or new Function', async () => {
     // Bundle exactly what the webview bundles (zodConfig first, then the protocol) and run it in a
     // context where string code generation is disabled and the Function constructor is watched.
-    const entry = `import './webview/zodConfig'; import * as p from './src/protocol'; globalThis.protocol = p;`;
+    const entry = `import './webview/zodConfig'; import * as p from './src/shared/protocol'; globalThis.protocol = p;`;
     const out = await esbuild.build({
       stdin: { contents: entry, resolveDir: path.resolve(__dirname, '..', '..'), loader: 'ts' },
       bundle: true,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { UsageState } from '../../src/state';
-import { budgetLevel } from '../../src/usage/forecast';
+import { budgetLevel } from '../../src/report/forecast';
 import { renderStatus, type StatusFigures, type StatusOptions } from '../../src/views/statusText';
 
 const figures: StatusFigures = {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { TOKEN_ENDPOINT_IDS, USAGE_ENDPOINT_IDS } from '../../src/api/endpoints';
-import type { UsageBucket, UsageQuery } from '../../src/api/endpoints';
+import { TOKEN_ENDPOINT_IDS, USAGE_ENDPOINT_IDS } from '../../src/shared/endpoints';
+import type { UsageBucket, UsageQuery } from '../../src/shared/endpoints';
 import {
   NO_PROJECT,
   dailySpend,
@@ -13,11 +13,11 @@ import {
   spendByProject,
   summarize,
   totalsByDimension,
-} from '../../src/usage/aggregate';
-import { budgetLevel, forecastMonthEnd, remainingDaysInMonth, trailingDailyAverage, usedPercent } from '../../src/usage/forecast';
+} from '../../src/report/summary';
+import { budgetLevel, forecastMonthEnd, remainingDaysInMonth, trailingDailyAverage, usedPercent } from '../../src/report/forecast';
 import { createSampleOrg } from '../../src/usage/sample';
-import type { UsageSnapshot } from '../../src/usage/snapshot';
-import { addDays, dayStartOfMs, monthStart, rangeForDays } from '../../src/usage/time';
+import type { UsageSnapshot } from '../../src/shared/snapshot';
+import { addDays, dayStartOfMs, monthStart, rangeForDays } from '../../src/shared/time';
 
 const NOW = Date.parse('2026-11-23T14:37:12Z');
 const TODAY = dayStartOfMs(NOW);

@@ -8,7 +8,7 @@ import {
   formatPercent,
   formatRelativeTime,
   formatUtcTime,
-} from '../../src/usage/format';
+} from '../../src/shared/format';
 
 describe('formatting', () => {
   it('formats US dollars with a dollar sign and cents', () => {

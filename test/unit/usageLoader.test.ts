@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { USAGE_ENDPOINT_IDS } from '../../src/api/endpoints';
-import type { Project, UsageBucket, UsageQuery } from '../../src/api/endpoints';
+import { USAGE_ENDPOINT_IDS } from '../../src/shared/endpoints';
+import type { Project, UsageBucket, UsageQuery } from '../../src/shared/endpoints';
 import { loadSnapshot, snapshotWindow } from '../../src/usage/loader';
 import { createSampleOrg } from '../../src/usage/sample';
 import type { SampleOrg } from '../../src/usage/sample';
-import type { UsageSnapshot } from '../../src/usage/snapshot';
+import type { UsageSnapshot } from '../../src/shared/snapshot';
 import type { UsageSource } from '../../src/usage/source';
-import { addDays, dayStartOfMs, monthStart, rangeForDays } from '../../src/usage/time';
+import { addDays, dayStartOfMs, monthStart, rangeForDays } from '../../src/shared/time';
 
 const MORNING = Date.parse('2026-11-23T09:00:00Z');
 const AFTERNOON = Date.parse('2026-11-23T16:30:00Z');

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ENDPOINTS, ENDPOINT_IDS, USAGE_ENDPOINT_IDS } from '../../src/api/endpoints';
-import type { Dimension, UsageBucket, UsageQuery } from '../../src/api/endpoints';
+import { ENDPOINTS, ENDPOINT_IDS, USAGE_ENDPOINT_IDS } from '../../src/shared/endpoints';
+import type { Dimension, UsageBucket, UsageQuery } from '../../src/shared/endpoints';
 import { SampleQueryError, createSampleOrg } from '../../src/usage/sample';
-import { DAY_SECONDS, addDays, dayStartOfMs, isoDate, rangeForDays, weekday } from '../../src/usage/time';
+import { DAY_SECONDS, addDays, dayStartOfMs, isoDate, rangeForDays, weekday } from '../../src/shared/time';
 
 // A Monday afternoon, fixed so every number below is reproducible.
 const NOW = Date.parse('2026-11-23T14:37:12Z');

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { loadSnapshot } from '../../src/usage/loader';
 import { createSampleOrg } from '../../src/usage/sample';
-import type { UsageSnapshot } from '../../src/usage/snapshot';
+import type { UsageSnapshot } from '../../src/shared/snapshot';
 import { readSnapshot, serializeSnapshot, writeSnapshot } from '../../src/usage/snapshotStore';
 
 const NOW = Date.parse('2026-11-23T14:37:12Z');

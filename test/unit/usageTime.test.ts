@@ -18,7 +18,7 @@ import {
   rangeForDays,
   toSeconds,
   weekday,
-} from '../../src/usage/time';
+} from '../../src/shared/time';
 
 const sec = (iso: string): number => Date.parse(iso) / 1000;
 

@@ -8,7 +8,7 @@
 // whether to compile parsers with `new Function`, which the webview's CSP forbids.
 // zod/mini, not classic zod: classic drags every locale into the webview bundle (~450 KB).
 import * as z from 'zod/mini';
-import { BUCKET_WIDTHS, DIMENSIONS, ENDPOINT_IDS } from './api/endpoints';
+import { BUCKET_WIDTHS, DIMENSIONS, ENDPOINT_IDS } from './endpoints';
 
 // ---- shared pieces ------------------------------------------------------------------------------
 
@@ -135,7 +135,7 @@ export type WebviewMessage = z.infer<typeof WebviewMessageSchema>;
 const FiniteSchema = z.number().check(z.refine((n: number) => Number.isFinite(n), 'not finite'));
 const UnixSecondsSchema = z.int().check(z.nonnegative());
 
-/** UsageRow of src/api/endpoints.ts, on the wire. */
+/** UsageRow of src/shared/endpoints.ts, on the wire. */
 export const RowSchema = z.readonly(
   z.object({
     values: z.readonly(z.record(z.string(), FiniteSchema)),
@@ -143,7 +143,7 @@ export const RowSchema = z.readonly(
     currency: z.optional(z.string()),
   }),
 );
-/** UsageBucket of src/api/endpoints.ts, on the wire. */
+/** UsageBucket of src/shared/endpoints.ts, on the wire. */
 export const BucketSchema = z.readonly(
   z.object({
     startTime: UnixSecondsSchema,

@@ -118,3 +118,6 @@ export function parseIsoDate(text: string): number | undefined {
   // Date.UTC rolls 2025-02-30 over to March; reject instead.
   return isoDate(ms / 1000) === text ? ms / 1000 : undefined;
 }
+
+/** Cost data arrives late: this many UTC days (yesterday and today) are provisional and refetched. */
+export const PROVISIONAL_DAYS = 2;

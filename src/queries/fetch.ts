@@ -1,13 +1,15 @@
 // What the host fetches for the view the webview asked for. No vscode: tested with the sample org.
-import { ENDPOINTS, USAGE_ENDPOINT_IDS } from '../api/endpoints';
-import type { Dimension, EndpointId, UsageBucket, UsageQuery } from '../api/endpoints';
+import { ENDPOINTS, USAGE_ENDPOINT_IDS } from '../shared/endpoints';
+import type { Dimension, EndpointId, UsageBucket, UsageQuery } from '../shared/endpoints';
 import { createLimiter } from '../api/limit';
-import type { FilterOptions, GroupChoice, OverviewData, UiState, Window } from '../protocol';
+import type { FilterOptions, GroupChoice, OverviewData, UiState } from '../shared/protocol';
 import type { Mode } from '../state';
-import type { UsageSnapshot } from '../usage/snapshot';
+import type { UsageSnapshot } from '../shared/snapshot';
 import type { UsageSource } from '../usage/source';
-import { buildOverview } from './overview';
-import { resolveRange, tabQuery } from './window';
+import { buildOverview } from '../report/overview';
+import type { TabResult } from '../report/export';
+export type { TabResult } from '../report/export';
+import { resolveRange, tabQuery } from '../shared/queryWindow';
 
 type UsageEndpointId = Exclude<EndpointId, 'costs'>;
 
@@ -71,14 +73,6 @@ export async function fetchOverview(req: OverviewRequest): Promise<OverviewData>
     monthCosts: snapshot.costs,
     usage,
   });
-}
-
-export interface TabResult {
-  readonly endpoint: EndpointId;
-  readonly window: Window;
-  readonly groupBy: GroupChoice;
-  readonly buckets: UsageBucket[];
-  readonly currency: string;
 }
 
 /** An endpoint tab's data: always a fresh query of the source, never the snapshot. */

@@ -1,17 +1,24 @@
 // What Export Usage… writes: the view the panel shows, or (nothing shown) the overview from the
 // snapshot, or a message that says why there is nothing. Pure (no vscode): unit-tested.
-import type { Project } from '../api/endpoints';
-import type { OverviewData, UiState } from '../protocol';
-import type { UsageState } from '../state';
-import type { UsageSnapshot } from '../usage/snapshot';
+import type { EndpointId, Project, UsageBucket } from '../shared/endpoints';
+import type { GroupChoice, OverviewData, UiState, Window } from '../shared/protocol';
+import type { UsageSnapshot } from '../shared/snapshot';
 import type { ExportMeta } from './exportFormat';
-import type { TabResult } from './fetchView';
-import { isoTime } from './labels';
+import { isoTime } from '../shared/labels';
 import { buildOverview } from './overview';
 import { overviewTable, sortRows, usageTable } from './table';
 import type { DataTable } from './table';
-import { dataKey, tabSettings } from './uiState';
-import { resolveRange } from './window';
+import { dataKey, tabSettings } from '../shared/uiState';
+import { resolveRange } from '../shared/queryWindow';
+
+/** An endpoint tab's data: one query's buckets and what was asked. */
+export interface TabResult {
+  readonly endpoint: EndpointId;
+  readonly window: Window;
+  readonly groupBy: GroupChoice;
+  readonly buckets: UsageBucket[];
+  readonly currency: string;
+}
 
 /** What a view shows, kept so Export writes exactly that. */
 export type Shown =
@@ -97,12 +104,4 @@ export function snapshotOverviewExport(snapshot: UsageSnapshot, ui: UiState, now
     usage: snapshot.usage,
   });
   return shownExport({ kind: 'overview', key: dataKey(overviewUi), ui: overviewUi, data }, overviewUi, snapshot.source, snapshot.projects);
-}
-
-/** Why there is nothing to export (no view shown and no snapshot), in words that say what to do. */
-export function nothingToExportMessage(state: Pick<UsageState, 'mode' | 'loading' | 'error'>): string {
-  if (state.mode === 'none') return 'No usage data to export yet: set an Admin key (or try sample data) and refresh.';
-  if (state.error) return `No usage data to export: the last refresh failed (${state.error.message}). Fix that and run Refresh, then export again.`;
-  if (state.loading) return 'The usage data is still loading: export again once the dashboard shows it.';
-  return 'No usage data to export yet: run Refresh, then export again.';
 }

@@ -1,9 +1,9 @@
 // The dashboard's UI state: defaults, repair of restored state, and which part of it decides the
 // data. Pure (no vscode, no DOM): the host and the webview both use it.
-import { ENDPOINTS } from '../api/endpoints';
-import type { EndpointId, UsageQuery } from '../api/endpoints';
-import { PRESET_DAYS } from '../protocol';
-import type { Filters, Range, TabSettings, UiState } from '../protocol';
+import { ENDPOINTS } from './endpoints';
+import type { EndpointId, UsageQuery } from './endpoints';
+import { PRESET_DAYS } from './protocol';
+import type { Filters, Range, TabSettings, UiState } from './protocol';
 
 export const EMPTY_FILTERS: Filters = {
   userIds: [],

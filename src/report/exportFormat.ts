@@ -1,5 +1,5 @@
 // CSV and JSON of a data table (Export Usage…). Pure, so the escaping is unit-tested.
-import type { ModelTokens, OverviewCards } from '../protocol';
+import type { ModelTokens, OverviewCards } from '../shared/protocol';
 import type { CellValue, DataTable } from './table';
 import { exportCell } from './table';
 

@@ -1,11 +1,11 @@
 // The overview tab's data, built on the host from daily cost and usage buckets. Pure: the host
 // hands in the snapshot's buckets (or freshly queried ones for a range the snapshot does not cover).
-import type { EndpointId, Project, UsageBucket } from '../api/endpoints';
-import type { CostCell, ModelTokens, OverviewData } from '../protocol';
-import { forecastMonthEnd, trailingDailyAverage } from '../usage/forecast';
-import { DAY_SECONDS, dayIndex, dayStartOfMs, eachDay, isoDate, monthStart } from '../usage/time';
-import type { TimeRange } from '../usage/time';
-import { provisionalStart } from './window';
+import type { EndpointId, Project, UsageBucket } from '../shared/endpoints';
+import type { CostCell, ModelTokens, OverviewData } from '../shared/protocol';
+import { forecastMonthEnd, trailingDailyAverage } from './forecast';
+import { DAY_SECONDS, dayIndex, dayStartOfMs, eachDay, isoDate, monthStart } from '../shared/time';
+import type { TimeRange } from '../shared/time';
+import { provisionalStart } from '../shared/queryWindow';
 
 type UsageEndpointId = Exclude<EndpointId, 'costs'>;
 

@@ -1,10 +1,9 @@
 // Time windows of the dashboard's queries. Pure: "now" is always passed in.
-import { ENDPOINTS, WIDTH_SECONDS } from '../api/endpoints';
-import type { BucketWidth, EndpointId, UsageQuery } from '../api/endpoints';
-import type { Range, UiState, Window } from '../protocol';
-import { PROVISIONAL_DAYS } from '../usage/loader';
-import { addDays, alignDown, dayStartOfMs, DAY_SECONDS, nextDayStart, parseIsoDate, toSeconds } from '../usage/time';
-import type { TimeRange } from '../usage/time';
+import { ENDPOINTS, WIDTH_SECONDS } from './endpoints';
+import type { BucketWidth, EndpointId, UsageQuery } from './endpoints';
+import type { Range, UiState, Window } from './protocol';
+import { addDays, alignDown, dayStartOfMs, DAY_SECONDS, nextDayStart, parseIsoDate, PROVISIONAL_DAYS, toSeconds } from './time';
+import type { TimeRange } from './time';
 import { queryFilters, tabSettings } from './uiState';
 
 /**

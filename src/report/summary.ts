@@ -1,12 +1,12 @@
 // Pure sums over bucket lists and snapshots: what the status bar, the tree and the panel show.
 // Sums keep full precision; rounding happens only when formatting for display.
 
-import { TOKEN_ENDPOINT_IDS, USAGE_ENDPOINT_IDS } from '../api/endpoints';
-import type { Dimension, UsageBucket } from '../api/endpoints';
+import { TOKEN_ENDPOINT_IDS, USAGE_ENDPOINT_IDS } from '../shared/endpoints';
+import type { Dimension, UsageBucket } from '../shared/endpoints';
 import { forecastMonthEnd, trailingDailyAverage, usedPercent } from './forecast';
-import type { UsageSnapshot } from './snapshot';
-import { DAY_SECONDS, addDays, dayStart, dayStartOfMs, monthStart, rangeForDays } from './time';
-import type { TimeRange } from './time';
+import type { UsageSnapshot } from '../shared/snapshot';
+import { DAY_SECONDS, addDays, dayStart, dayStartOfMs, monthStart, rangeForDays } from '../shared/time';
+import type { TimeRange } from '../shared/time';
 
 /** The project id under which rows without a `project_id` are counted. */
 export const NO_PROJECT = '';

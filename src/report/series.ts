@@ -1,8 +1,8 @@
 // Chart series from the data: which stacks, in which order, how many. Pure (no Chart.js, no DOM).
-import { WIDTH_SECONDS } from '../api/endpoints';
-import type { UsageBucket } from '../api/endpoints';
-import type { GroupChoice, ModelTokens, OverviewData, StackBy, Window } from '../protocol';
-import { bucketLabel } from './labels';
+import { WIDTH_SECONDS } from '../shared/endpoints';
+import type { UsageBucket } from '../shared/endpoints';
+import type { GroupChoice, ModelTokens, OverviewData, StackBy, Window } from '../shared/protocol';
+import { bucketLabel } from '../shared/labels';
 import { dimensionValueLabel, NONE_LABEL } from './table';
 
 export interface Series {

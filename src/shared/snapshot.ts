@@ -1,4 +1,4 @@
-import type { EndpointId, Project, UsageBucket } from '../api/endpoints';
+import type { EndpointId, Project, UsageBucket } from './endpoints';
 
 export const SNAPSHOT_VERSION = 1;
 

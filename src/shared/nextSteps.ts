@@ -1,7 +1,7 @@
 // What the dashboard offers as the next step in its empty, error and stale states. Pure (no DOM,
 // no vscode): the webview renders these and the unit tests check every state says what to do.
-import type { AllowedCommand, Range } from '../protocol';
-import { resolveRange } from './window';
+import type { AllowedCommand, Range } from './protocol';
+import { resolveRange } from './queryWindow';
 
 export type QueryErrorAction =
   | { readonly kind: 'retry'; readonly label: string }

@@ -1,9 +1,9 @@
 // Words and number formats of the dashboard. Pure: used by the webview for display and by the host
 // for export headers, so a column is called the same thing on screen and in the CSV.
-import type { BucketWidth, Dimension } from '../api/endpoints';
+import type { BucketWidth, Dimension } from './endpoints';
 // Money, counts and bytes look as in the status bar and tree (usage/format.ts).
-import { formatBytes, formatMoney } from '../usage/format';
-import { isoDate, isoMinute } from '../usage/time';
+import { formatBytes, formatMoney } from './format';
+import { isoDate, isoMinute } from './time';
 
 const METRIC_LABELS: Readonly<Record<string, string>> = {
   input_tokens: 'Input tokens',

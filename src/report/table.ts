@@ -1,10 +1,10 @@
 // The data tables under the charts, as plain data: columns, rows, sorting. Pure: the webview renders
 // them and the host exports the very same rows, so the CSV is what the user saw.
-import { ENDPOINTS } from '../api/endpoints';
-import type { BucketWidth, Dimension, EndpointId, UsageBucket } from '../api/endpoints';
-import type { GroupChoice, OverviewData, Sort, StackBy } from '../protocol';
-import { formatBytes, formatMoney } from '../usage/format';
-import { bucketLabel, dimensionLabel, formatNumber, isoTime, metricLabel } from './labels';
+import { ENDPOINTS } from '../shared/endpoints';
+import type { BucketWidth, Dimension, EndpointId, UsageBucket } from '../shared/endpoints';
+import type { GroupChoice, OverviewData, Sort, StackBy } from '../shared/protocol';
+import { formatBytes, formatMoney } from '../shared/format';
+import { bucketLabel, dimensionLabel, formatNumber, isoTime, metricLabel } from '../shared/labels';
 
 export type ColumnKind = 'time' | 'day' | 'text' | 'number' | 'money' | 'bytes';
 export type CellValue = string | number;

@@ -1,6 +1,6 @@
 // The month-end forecast and the budget arithmetic. Pure: "now" is always passed in.
 
-import { DAY_SECONDS, addDays, dayStartOfMs, nextMonthStart } from './time';
+import { DAY_SECONDS, addDays, dayStartOfMs, nextMonthStart } from '../shared/time';
 
 /** Complete UTC days the forecast averages over. */
 export const FORECAST_WINDOW_DAYS = 7;
