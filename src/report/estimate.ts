@@ -1,0 +1,259 @@
+// An estimate of a day's not-yet-billed spend (issue "Spend awareness"): cost data arrives hours
+// late, usage within minutes. Each cost line item is priced against the usage series that drives
+// it, with unit prices learned from this organisation's own recent complete days — no price table
+// to go stale. What cannot be priced from history is listed as "not estimated", never guessed.
+// Pure and browser-safe: the status bar, the dashboard, the CLI and the backtest all call this.
+import type { EndpointId, UsageBucket } from '../shared/endpoints';
+import { DAY_SECONDS, PROVISIONAL_DAYS, dayStart, dayStartOfMs } from '../shared/time';
+
+type UsageEndpointId = Exclude<EndpointId, 'costs'>;
+
+/** Metrics that say how much of something was used; request counts are not billed by themselves. */
+const SKIPPED_METRICS = new Set(['num_model_requests']);
+/** Metrics that are a level (bytes stored), billed per time held: today counts the elapsed part. */
+const LEVEL_METRICS = new Set(['usage_bytes']);
+/** A driver whose day-to-day price varies less than this (coefficient of variation) is trusted. */
+const GOOD_FIT = 0.15;
+
+export interface EstimateOptions {
+  readonly nowMs: number;
+  /** Daily cost buckets, rows grouped by project_id and line_item. */
+  readonly costs: readonly UsageBucket[];
+  /** Usage buckets per endpoint (daily or finer), rows grouped by project_id and, where offered, model. */
+  readonly usage: Readonly<Partial<Record<UsageEndpointId, readonly UsageBucket[]>>>;
+  /** Only rows in this currency are priced (the organisation's main currency). */
+  readonly currency?: string;
+  /** Complete days the driver of a line item is chosen from. Default 14. */
+  readonly historyDays?: number;
+  /** The most recent complete days with data the unit price is learned from. Default 3. */
+  readonly priceDays?: number;
+}
+
+export interface Driver {
+  readonly endpoint: UsageEndpointId;
+  readonly model: string | undefined;
+  readonly metric: string;
+}
+
+export interface LineItemEstimate {
+  readonly projectId: string;
+  readonly lineItem: string;
+  /** Cost already reported for the day. */
+  readonly billed: number;
+  /** Unit price × the driver's usage of the day so far. */
+  readonly estimated: number;
+  readonly driver: Driver;
+  /** Cost per unit of the driver, learned from recent complete days. */
+  readonly unitPrice: number;
+}
+
+export interface UnpricedUsage {
+  readonly projectId: string;
+  readonly endpoint: UsageEndpointId;
+  readonly model: string | undefined;
+  readonly metric: string;
+  readonly amount: number;
+}
+
+export interface DayEstimate {
+  /** The UTC day (start, Unix seconds). */
+  readonly day: number;
+  /** What the Costs API reports for the day so far. */
+  readonly billed: number;
+  /** Estimated spend not billed yet (never negative). */
+  readonly unbilledEstimate: number;
+  /** billed + unbilledEstimate: an estimate, and labelled so wherever it is shown. */
+  readonly total: number;
+  /** Complete days the unit prices were learned from: [from, to) Unix seconds. */
+  readonly learnedFrom: { readonly start: number; readonly end: number };
+  /** The newest usage bucket end that went into it (Unix seconds), undefined when none. */
+  readonly usageThrough: number | undefined;
+  readonly lineItems: readonly LineItemEstimate[];
+  /** Usage of the day with no priced history (a new model, say): not estimated, listed. */
+  readonly notEstimated: readonly UnpricedUsage[];
+}
+
+const key = (...parts: (string | undefined)[]): string => parts.map((p) => p ?? '').join('\u0000');
+
+interface Series {
+  readonly driver: Driver;
+  readonly projectId: string;
+  /** Amount per UTC day start. */
+  readonly byDay: Map<number, number>;
+}
+
+/** Usage per project, endpoint, model and metric, summed per UTC day. */
+function usageSeries(usage: EstimateOptions['usage'], day: number): { series: Map<string, Series>; through: number | undefined } {
+  const series = new Map<string, Series>();
+  let through: number | undefined;
+  for (const [endpoint, buckets] of Object.entries(usage) as [UsageEndpointId, readonly UsageBucket[]][]) {
+    for (const b of buckets ?? []) {
+      const bucketDay = dayStart(b.startTime);
+      let any = false;
+      for (const r of b.rows) {
+        const projectId = r.dims.project_id ?? '';
+        const model = r.dims.model;
+        for (const [metric, value] of Object.entries(r.values)) {
+          if (SKIPPED_METRICS.has(metric) || !Number.isFinite(value) || value === 0) continue;
+          any = true;
+          const k = key(projectId, endpoint, model, metric);
+          let s = series.get(k);
+          if (!s) {
+            s = { driver: { endpoint, model, metric }, projectId, byDay: new Map() };
+            series.set(k, s);
+          }
+          // A level (bytes held) is averaged over the buckets of a day, not added up.
+          const width = Math.max(1, b.endTime - b.startTime);
+          const add = LEVEL_METRICS.has(metric) ? (value * width) / DAY_SECONDS : value;
+          s.byDay.set(bucketDay, (s.byDay.get(bucketDay) ?? 0) + add);
+        }
+      }
+      if (any && bucketDay === day) through = Math.max(through ?? 0, b.endTime);
+    }
+  }
+  return { series, through };
+}
+
+/** Cost per project and line item, per UTC day. */
+function costSeries(costs: readonly UsageBucket[], currency: string | undefined): Map<string, { projectId: string; lineItem: string; byDay: Map<number, number> }> {
+  const out = new Map<string, { projectId: string; lineItem: string; byDay: Map<number, number> }>();
+  for (const b of costs) {
+    const day = dayStart(b.startTime);
+    for (const r of b.rows) {
+      if (currency !== undefined && r.currency !== undefined && r.currency !== currency) continue;
+      const amount = r.values.amount ?? 0;
+      if (!Number.isFinite(amount) || amount === 0) continue;
+      const projectId = r.dims.project_id ?? '';
+      const lineItem = r.dims.line_item ?? '';
+      const k = key(projectId, lineItem);
+      let s = out.get(k);
+      if (!s) {
+        s = { projectId, lineItem, byDay: new Map() };
+        out.set(k, s);
+      }
+      s.byDay.set(day, (s.byDay.get(day) ?? 0) + amount);
+    }
+  }
+  return out;
+}
+
+interface Fit {
+  readonly series: Series;
+  readonly cv: number;
+  readonly named: boolean;
+}
+
+/**
+ * The usage series whose daily amount best explains a line item's daily cost: the steadiest cost
+ * per unit over the history days (coefficient of variation), preferring a series of the model the
+ * line item names when that one fits well.
+ */
+function chooseDriver(cost: Map<number, number>, lineItem: string, candidates: readonly Series[], days: readonly number[]): Fit | undefined {
+  const fits: Fit[] = [];
+  const name = lineItem.toLowerCase();
+  for (const s of candidates) {
+    const ratios: number[] = [];
+    let valid = true;
+    for (const d of days) {
+      const c = cost.get(d) ?? 0;
+      const u = s.byDay.get(d) ?? 0;
+      if (c > 0 && u <= 0) {
+        valid = false; // cost without this usage: not what drives it
+        break;
+      }
+      if (c > 0 && u > 0) ratios.push(c / u);
+    }
+    if (!valid || ratios.length < 2) continue;
+    const mean = ratios.reduce((a, r) => a + r, 0) / ratios.length;
+    const variance = ratios.reduce((a, r) => a + (r - mean) ** 2, 0) / ratios.length;
+    const cv = Math.sqrt(variance) / mean;
+    const model = s.driver.model?.toLowerCase();
+    fits.push({ series: s, cv, named: model !== undefined && model !== '' && name.includes(model) });
+  }
+  if (fits.length === 0) return undefined;
+  const best = (list: Fit[]): Fit | undefined => list.reduce<Fit | undefined>((a, f) => (!a || f.cv < a.cv ? f : a), undefined);
+  const named = best(fits.filter((f) => f.named));
+  if (named && named.cv <= GOOD_FIT) return named;
+  return best(fits);
+}
+
+/**
+ * Estimates the spend of UTC day `day` (default: today) that is not billed yet, from that day's
+ * usage priced at unit prices learned from the complete days before the provisional ones.
+ */
+export function estimateDay(options: EstimateOptions, day: number = dayStartOfMs(options.nowMs)): DayEstimate {
+  const today = dayStartOfMs(options.nowMs);
+  const historyDays = options.historyDays ?? 14;
+  const priceDays = options.priceDays ?? 3;
+  // Days before the provisional ones are complete: their costs have all arrived.
+  const lastComplete = today - PROVISIONAL_DAYS * DAY_SECONDS;
+  const history: number[] = [];
+  for (let d = lastComplete; d > lastComplete - historyDays * DAY_SECONDS; d -= DAY_SECONDS) history.push(d);
+  const { series, through } = usageSeries(options.usage, day);
+  const costs = costSeries(options.costs, options.currency);
+
+  const byProject = new Map<string, Series[]>();
+  for (const s of series.values()) byProject.set(s.projectId, [...(byProject.get(s.projectId) ?? []), s]);
+
+  const lineItems: LineItemEstimate[] = [];
+  const used = new Set<string>();
+  let billed = 0;
+  let unbilled = 0;
+  for (const c of costs.values()) {
+    const billedToday = c.byDay.get(day) ?? 0;
+    billed += billedToday;
+    const fit = chooseDriver(c.byDay, c.lineItem, byProject.get(c.projectId) ?? [], history);
+    if (!fit) continue;
+    used.add(key(c.projectId, fit.series.driver.endpoint, fit.series.driver.model));
+    // The unit price from the newest complete days with this cost (prices change).
+    let cost = 0;
+    let units = 0;
+    let n = 0;
+    for (const d of history) {
+      const cd = c.byDay.get(d) ?? 0;
+      const ud = fit.series.byDay.get(d) ?? 0;
+      if (cd <= 0 || ud <= 0) continue;
+      cost += cd;
+      units += ud;
+      if (++n >= priceDays) break;
+    }
+    if (units <= 0) continue;
+    const unitPrice = cost / units;
+    let dayUnits = fit.series.byDay.get(day) ?? 0;
+    if (LEVEL_METRICS.has(fit.series.driver.metric) && day === today) {
+      // Storage so far today: the elapsed part of the day.
+      dayUnits *= Math.min(1, Math.max(0, options.nowMs / 1000 - today) / DAY_SECONDS);
+    }
+    const estimated = unitPrice * dayUnits;
+    unbilled += Math.max(0, estimated - billedToday);
+    lineItems.push({ projectId: c.projectId, lineItem: c.lineItem, billed: billedToday, estimated, driver: fit.series.driver, unitPrice });
+  }
+
+  // Usage of the day that drives no priced line item and had no cost history: a new model, say.
+  const notEstimated: UnpricedUsage[] = [];
+  const unpriced = new Map<string, UnpricedUsage>();
+  for (const s of series.values()) {
+    const amount = s.byDay.get(day) ?? 0;
+    if (amount <= 0) continue;
+    const k = key(s.projectId, s.driver.endpoint, s.driver.model);
+    if (used.has(k)) continue;
+    const hadHistory = history.some((d) => (s.byDay.get(d) ?? 0) > 0);
+    if (hadHistory) continue; // used before without cost (free, e.g. moderations): nothing to bill
+    if (!unpriced.has(k + s.driver.metric)) {
+      const u = { projectId: s.projectId, endpoint: s.driver.endpoint, model: s.driver.model, metric: s.driver.metric, amount };
+      unpriced.set(k + s.driver.metric, u);
+      notEstimated.push(u);
+    }
+  }
+
+  return {
+    day,
+    billed,
+    unbilledEstimate: unbilled,
+    total: billed + unbilled,
+    learnedFrom: { start: lastComplete - (historyDays - 1) * DAY_SECONDS, end: lastComplete + DAY_SECONDS },
+    usageThrough: through,
+    lineItems: lineItems.sort((a, b) => b.estimated - a.estimated || a.lineItem.localeCompare(b.lineItem)),
+    notEstimated: notEstimated.sort((a, b) => a.projectId.localeCompare(b.projectId) || (a.model ?? '').localeCompare(b.model ?? '')),
+  };
+}
