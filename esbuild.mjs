@@ -1,8 +1,9 @@
 // Builds three bundles: the extension host (node/cjs, `vscode` external), the headless CLI
 // (node/cjs) and the dashboard webview (browser/iife).
 //   node esbuild.mjs               development build with sourcemaps
-//   node esbuild.mjs --production  minified, no sourcemaps
+//   node esbuild.mjs --production  empties dist/ first, then minified, no sourcemaps
 //   node esbuild.mjs --watch       rebuilds on change, prints problem-matcher lines
+import { rmSync } from 'node:fs';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
 
@@ -102,6 +103,9 @@ const configs = [
     assetNames: '[name]',
   },
 ];
+
+// A release starts from an empty dist/, so no source map or bundle from an older build can ship.
+if (production) rmSync('dist', { recursive: true, force: true });
 
 if (watch) {
   const contexts = await Promise.all(configs.map((c) => esbuild.context(c)));
