@@ -39,6 +39,21 @@ const sharedErrors = {
   },
 };
 
+/**
+ * The CLI takes the client and the proxy dispatcher from dist/network.js, as the extension does,
+ * so undici (most of each bundle's weight) ships once. The imports are dynamic in src/cli.ts, so
+ * `--sample` and `--help` never load it.
+ */
+const NETWORK_MODULES = new Set(['src/api/client', 'src/api/proxy'].map((p) => path.resolve(p)));
+const cliNetwork = {
+  name: 'cli-network',
+  setup(build) {
+    build.onResolve({ filter: /\/api\/(client|proxy)$/ }, (args) =>
+      args.kind === 'dynamic-import' && NETWORK_MODULES.has(path.resolve(args.resolveDir, args.path)) ? { path: './network.js', external: true } : undefined,
+    );
+  },
+};
+
 const common = {
   bundle: true,
   minify: production,
@@ -90,6 +105,9 @@ const configs = [
     format: 'cjs',
     target: 'node20',
     banner: { js: '#!/usr/bin/env node' },
+    // import() of ./network.js becomes require(), like the extension's.
+    supported: { 'dynamic-import': false },
+    plugins: [...common.plugins, sharedErrors, cliNetwork],
   },
   {
     ...common,

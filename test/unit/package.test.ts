@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
+import { FAKE_ADMIN_KEY, FAKE_PROJECT_KEY, startFakeServer } from '../server/fakeServer';
 
 const exec = promisify(execFile);
 const VSCE = path.resolve('node_modules/@vscode/vsce/vsce');
@@ -82,5 +83,34 @@ describe('the .vsix', () => {
     assert.equal(png.subarray(1, 4).toString('latin1'), 'PNG');
     // The IHDR chunk holds width and height as big-endian words at bytes 16 and 20.
     assert.ok(png.readUInt32BE(16) >= 128 && png.readUInt32BE(20) >= 128, 'at least 128×128');
+  });
+
+  it('ships undici once: in dist/network.js, which the CLI shares with the extension', () => {
+    const bundles = readdirSync(path.join(copy, 'dist')).filter((f) => f.endsWith('.js'));
+    // undici's error codes (UND_ERR_…) are in every copy of it, minified or not.
+    const withUndici = bundles.filter((f) => readFileSync(path.join(copy, 'dist', f), 'utf8').includes('UND_ERR_'));
+    assert.deepEqual(withUndici, ['network.js']);
+    assert.match(readFileSync(path.join(copy, 'dist', 'cli.js'), 'utf8'), /require\("\.\/network\.js"\)/);
+  });
+
+  it('the packaged CLI reaches the API through dist/network.js, errors and all', async () => {
+    const server = await startFakeServer();
+    try {
+      const cli = path.join(copy, 'dist', 'cli.js');
+      const env = (key: string): NodeJS.ProcessEnv => ({ PATH: process.env.PATH ?? '', OPENAI_ADMIN_KEY: key, OPENAI_BASE_URL: server.url });
+      const ok = await exec(process.execPath, [cli, 'summary', '--json', '--days', '3'], { env: env(FAKE_ADMIN_KEY) });
+      assert.equal((JSON.parse(ok.stdout) as { currency: string }).currency, 'usd');
+      assert.ok(server.requests.some((r) => r.path.endsWith('/organization/costs')));
+      // A project key is refused by the API: the error thrown in network.js is still told apart in cli.js.
+      await assert.rejects(exec(process.execPath, [cli, 'summary'], { env: env(FAKE_PROJECT_KEY) }), (e: { code: number; stderr: string }) => {
+        assert.equal(e.code, 1);
+        assert.doesNotMatch(e.stderr, /unexpected/i, e.stderr);
+        assert.match(e.stderr, /admin key/i, e.stderr);
+        assert.ok(!e.stderr.includes(FAKE_PROJECT_KEY), 'the key is never printed');
+        return true;
+      });
+    } finally {
+      await server.close();
+    }
   });
 });
