@@ -1,8 +1,9 @@
 // Builds three bundles: the extension host (node/cjs, `vscode` external), the headless CLI
 // (node/cjs) and the dashboard webview (browser/iife).
 //   node esbuild.mjs               development build with sourcemaps
-//   node esbuild.mjs --production  minified, no sourcemaps
+//   node esbuild.mjs --production  empties dist/ first, then minified, no sourcemaps
 //   node esbuild.mjs --watch       rebuilds on change, prints problem-matcher lines
+import { rmSync } from 'node:fs';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
 
@@ -34,6 +35,21 @@ const sharedErrors = {
   setup(build) {
     build.onResolve({ filter: /errors$/ }, (args) =>
       path.resolve(args.resolveDir, args.path) === ERRORS_SOURCE ? { path: './errors.js', external: true } : undefined,
+    );
+  },
+};
+
+/**
+ * The CLI takes the client and the proxy dispatcher from dist/network.js, as the extension does,
+ * so undici (most of each bundle's weight) ships once. The imports are dynamic in src/cli.ts, so
+ * `--sample` and `--help` never load it.
+ */
+const NETWORK_MODULES = new Set(['src/api/client', 'src/api/proxy'].map((p) => path.resolve(p)));
+const cliNetwork = {
+  name: 'cli-network',
+  setup(build) {
+    build.onResolve({ filter: /\/api\/(client|proxy)$/ }, (args) =>
+      args.kind === 'dynamic-import' && NETWORK_MODULES.has(path.resolve(args.resolveDir, args.path)) ? { path: './network.js', external: true } : undefined,
     );
   },
 };
@@ -89,6 +105,9 @@ const configs = [
     format: 'cjs',
     target: 'node20',
     banner: { js: '#!/usr/bin/env node' },
+    // import() of ./network.js becomes require(), like the extension's.
+    supported: { 'dynamic-import': false },
+    plugins: [...common.plugins, sharedErrors, cliNetwork],
   },
   {
     ...common,
@@ -102,6 +121,9 @@ const configs = [
     assetNames: '[name]',
   },
 ];
+
+// A release starts from an empty dist/, so no source map or bundle from an older build can ship.
+if (production) rmSync('dist', { recursive: true, force: true });
 
 if (watch) {
   const contexts = await Promise.all(configs.map((c) => esbuild.context(c)));

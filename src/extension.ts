@@ -32,7 +32,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const model = new UsageController({
     createSource: (mode) => createSource(mode, keys, log),
     load: (source, options) => loadSnapshot(source, options),
-    readStored: () => readSnapshot(snapshotFile),
+    readStored: () => readSnapshot(snapshotFile, { log: (message) => log.warn(message) }),
     writeStored: async (snapshot) => {
       await vscode.workspace.fs.createDirectory(context.globalStorageUri);
       await writeSnapshot(snapshotFile, snapshot);

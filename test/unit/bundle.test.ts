@@ -1,4 +1,4 @@
-// Checks the built bundles (npm run build first): the network layer loads lazily, apart from the
+// Checks the built bundles (`npm run test:unit` builds dist/ first): the network layer loads lazily, apart from the
 // extension host, and both share one copy of the error classes so `instanceof` holds across them.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -14,7 +14,7 @@ const requireDist = createRequire(resolve('dist', 'x.js'));
 describe('built bundles', () => {
   let server: FakeServer;
   before(async () => {
-    assert.ok(existsSync('dist/extension.js') && existsSync('dist/network.js') && existsSync('dist/errors.js'), 'dist/ is built (npm run build)');
+    assert.ok(existsSync('dist/extension.js') && existsSync('dist/network.js') && existsSync('dist/errors.js'), 'dist/ is built (npm run test:unit builds it; alone: npm run build)');
     server = await startFakeServer();
   });
   after(() => server.close());
