@@ -41,8 +41,12 @@ export function activate(context: vscode.ExtensionContext): void {
   }));
   own(listenToSettings(vscode.workspace.onDidChangeConfiguration, { mode, model, presenter, dashboard }));
   // Another window set or cleared the key: follow it.
-  own(keys.onDidChange(async () => (await mode.apply()) !== 'none' && void model.refresh()));
+  own(keys.onDidChange(async () => {
+    if ((await mode.apply()) !== 'none') void model.refresh();
+  }));
   registerCommands(context, { model, keys, log, dashboard, mode });
   // Start-up: first the snapshot on disk (no request), then a refresh.
-  void mode.apply().then((m) => m !== 'none' && void model.refresh());
+  void mode.apply().then((m) => {
+    if (m !== 'none') void model.refresh();
+  });
 }
