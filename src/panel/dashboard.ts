@@ -20,7 +20,7 @@ import type { ExportContent, Shown } from '../report/export';
 import { handleWebviewMessage } from './messages';
 import { dataKey, defaultUiState } from '../shared/uiState';
 
-export const PANEL_VIEW_TYPE = 'openaiUsage.panel';
+const PANEL_VIEW_TYPE = 'openaiUsage.panel';
 const TITLE = 'OpenAI Usage';
 
 /** One open panel: its webview, the UI state the webview reported, what it shows. */
