@@ -3,31 +3,29 @@ import { readSettings } from './config';
 import { ADMIN_KEYS_URL, AuthError, PermissionError } from './api/errors';
 import { describeError } from './errorText';
 import type { Log } from './log';
-import type { UsageController } from './model';
+import type { ModeSwitch } from './app/mode';
+import type { UsageModel } from './model';
 import type { Dashboard } from './panel/dashboard';
 import type { AdminKeyStore } from './secrets';
 import { createApiClient } from './sources';
 import { checkKeyShape, parseBudget } from './validation';
-import type { Mode } from './state';
 import { dayStart, DAY_SECONDS } from './shared/time';
-import { nodeId, type ProjectsNode, type ProjectsTreeProvider } from './views/projectsTree';
+import { nodeId, type ProjectsNode } from './views/projectsTree';
 
 export interface CommandDeps {
-  readonly model: UsageController;
+  readonly model: UsageModel;
   readonly keys: AdminKeyStore;
   readonly log: Log;
   readonly dashboard: Dashboard;
-  readonly tree: ProjectsTreeProvider;
-  readonly sampleFlag: string;
   /** Re-reads the key and the sample flag and switches the model's mode. */
-  applyMode(): Promise<Mode>;
+  readonly mode: ModeSwitch;
 }
 
 const CREATE_KEY = 'Create an Admin Key';
 const CANCELLED = Symbol('cancelled');
 
 export function registerCommands(context: vscode.ExtensionContext, deps: CommandDeps): void {
-  const { model, keys, log, dashboard } = deps;
+  const { model, keys, log, dashboard, mode } = deps;
   const register = (id: string, run: (...args: never[]) => unknown): void => {
     context.subscriptions.push(vscode.commands.registerCommand(id, run));
   };
@@ -83,8 +81,7 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
     }
     if (!ok) return;
     await keys.set(key);
-    await context.globalState.update(deps.sampleFlag, undefined);
-    await deps.applyMode();
+    await mode.setSample(false);
     void vscode.window.showInformationMessage('Admin key saved. Fetching your usage…');
     await refreshWithProgress(model, log);
   });
@@ -102,7 +99,7 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
     if (choice !== 'Clear Key') return;
     await keys.clear();
     await model.forgetStored();
-    await deps.applyMode();
+    await mode.apply();
     void vscode.window.showInformationMessage('Admin key cleared.');
   });
 
@@ -111,8 +108,7 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
       void vscode.window.showInformationMessage('An admin key is set, so your real usage is shown. Clear the key to try sample data.');
       return;
     }
-    await context.globalState.update(deps.sampleFlag, true);
-    await deps.applyMode();
+    await mode.setSample(true);
     dashboard.show();
     await refreshWithProgress(model, log);
   });
@@ -146,7 +142,7 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
   });
 }
 
-async function refreshWithProgress(model: UsageController, log: Log): Promise<void> {
+async function refreshWithProgress(model: UsageModel, log: Log): Promise<void> {
   if (model.state.mode === 'none') {
     const choice = await vscode.window.showInformationMessage('Set an admin key first, or try sample data.', 'Set Admin Key', 'Try with Sample Data');
     if (choice === 'Set Admin Key') void vscode.commands.executeCommand('openaiUsage.setAdminKey');
@@ -158,7 +154,7 @@ async function refreshWithProgress(model: UsageController, log: Log): Promise<vo
     async (_progress, token) => {
       const abort = new AbortController();
       token.onCancellationRequested(() => abort.abort());
-      await model.refresh({ userInitiated: true, signal: abort.signal });
+      await model.refresh({ signal: abort.signal });
     },
   );
   const error = model.state.error;

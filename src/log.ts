@@ -5,9 +5,6 @@ import { redact } from './api/errors';
 export class Log implements vscode.Disposable {
   private readonly channel = vscode.window.createOutputChannel('OpenAI Usage', { log: true });
 
-  get outputChannel(): vscode.LogOutputChannel {
-    return this.channel;
-  }
   info(message: string): void {
     this.channel.info(redact(message));
   }

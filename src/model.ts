@@ -1,6 +1,6 @@
 // The one model the views render (STYLE: model apart from view). It owns the mode, the last good
 // snapshot and the refresh; it never imports vscode, so its rules are unit-tested in plain Node.
-import type { Mode, Unsubscribe, UsageModel, UsageState } from './state';
+import type { Mode, Unsubscribe, UsageReader, UsageState } from './state';
 import type { UsageSnapshot } from './shared/snapshot';
 import type { UsageSource } from './usage/source';
 
@@ -27,7 +27,7 @@ export interface ModelDeps {
 
 const INITIAL: UsageState = { mode: 'none', snapshot: undefined, loading: false, error: undefined, staleSince: undefined };
 
-export class UsageController implements UsageModel {
+export class UsageModel implements UsageReader {
   private current: UsageState = INITIAL;
   /** Where the shown data comes from: 'none', 'sample', or a fingerprint of the API host and key. */
   private identity = 'none';
@@ -100,9 +100,10 @@ export class UsageController implements UsageModel {
 
   /**
    * Refreshes; a call while one runs joins it, unless `restart` (what it fetches changed: the
-   * range, the source), which cancels the running one and starts anew.
+   * range, the source), which cancels the running one and starts anew. Never rejects: failures
+   * land in `state.error`. `signal` cancels (a joined call cancels the fetch it joined).
    */
-  refresh(options?: { readonly userInitiated?: boolean; readonly signal?: AbortSignal; readonly restart?: boolean }): Promise<void> {
+  refresh(options?: { readonly signal?: AbortSignal; readonly restart?: boolean }): Promise<void> {
     if (this.current.mode === 'none') return Promise.resolve();
     if (this.running && options?.restart) {
       this.generation++;

@@ -1,18 +1,21 @@
 import * as vscode from 'vscode';
+import { Disposable } from './app/disposable';
 
 const KEY_ID = 'openaiUsage.adminKey';
 
 /** The admin key, kept only in VS Code's SecretStorage (SPEC §3). */
-export class AdminKeyStore implements vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<void>();
+export class AdminKeyStore extends Disposable {
+  private readonly changed = this.register(new vscode.EventEmitter<void>());
   /** Fires when the key changes here or in another window. */
   readonly onDidChange = this.changed.event;
-  private readonly subscription: vscode.Disposable;
 
   constructor(private readonly secrets: vscode.SecretStorage) {
-    this.subscription = secrets.onDidChange((e) => {
-      if (e.key === KEY_ID) this.changed.fire();
-    });
+    super();
+    this.register(
+      secrets.onDidChange((e) => {
+        if (e.key === KEY_ID) this.changed.fire();
+      }),
+    );
   }
 
   async get(): Promise<string | undefined> {
@@ -24,9 +27,5 @@ export class AdminKeyStore implements vscode.Disposable {
   }
   async clear(): Promise<void> {
     await this.secrets.delete(KEY_ID);
-  }
-  dispose(): void {
-    this.subscription.dispose();
-    this.changed.dispose();
   }
 }

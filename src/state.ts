@@ -19,12 +19,10 @@ export interface Unsubscribe {
   dispose(): void;
 }
 
-/** The one model every view renders from. Views subscribe; they never fetch. */
-export interface UsageModel {
+/** What the views and the dashboard's queries read of the model. They subscribe; they never refresh it. */
+export interface UsageReader {
   readonly state: UsageState;
   onDidChange(listener: (state: UsageState) => void): Unsubscribe;
   /** A source for ad-hoc queries (the dashboard's endpoint tabs); undefined in mode 'none'. */
   currentSource(): Promise<UsageSource | undefined>;
-  /** Refreshes; a call while one runs joins it. Never rejects: failures land in `state.error`. */
-  refresh(options?: { readonly userInitiated?: boolean }): Promise<void>;
 }

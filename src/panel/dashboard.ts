@@ -1,15 +1,18 @@
-// The dashboard panel's host side: creates or restores the webview panel, answers the webview's
-// messages (validated with zod before use), runs the endpoint tabs' queries (cancelling the
-// previous one), and exports what the current view shows.
+// The dashboard panel's host side: the webview's lifecycle (create, restore, the ready handshake
+// every post awaits), its messages (validated with zod before use), and Export. The data comes
+// from the QueryService beside the model; this file fetches nothing itself.
 import * as os from 'node:os';
 import * as vscode from 'vscode';
 import { ApiError, redact } from '../api/errors';
+import { Disposable, toDisposable } from '../app/disposable';
+import { ReadyGate } from '../app/readyGate';
 import { readSettings } from '../config';
+import type { Log } from '../log';
 import type { HostMessage, Status, UiState } from '../shared/protocol';
-import type { UsageModel, UsageState } from '../state';
-import type { UsageSnapshot } from '../shared/snapshot';
+import type { UsageReader } from '../state';
 import { ASSETS, dashboardHtml, makeNonce, resourceRoots } from './html';
-import { FilterOptionSets, NoDataError, fetchIdOptions, fetchOverview, fetchTab, idOptionDimensions } from '../queries/fetch';
+import { NoDataError } from '../queries/fetch';
+import type { DataChange, QueryService } from '../queries/service';
 import { toCsv, toJson } from '../report/exportFormat';
 import { shownExport, snapshotOverviewExport } from '../report/export';
 import { nothingToExportMessage } from '../errorText';
@@ -17,47 +20,37 @@ import type { ExportContent, Shown } from '../report/export';
 import { handleWebviewMessage } from './messages';
 import { dataKey, defaultUiState } from '../shared/uiState';
 
-export const PANEL_VIEW_TYPE = 'openaiUsage.panel';
+const PANEL_VIEW_TYPE = 'openaiUsage.panel';
 const TITLE = 'OpenAI Usage';
 
-/** One open panel: its webview, the UI state the webview reported, the query in flight. */
-class PanelSession implements vscode.Disposable {
-  private readonly disposables: vscode.Disposable[] = [];
-  private ready = false;
+/** One open panel: its webview, the UI state the webview reported, what it shows. */
+class PanelSession extends Disposable {
+  /** Open from the document's `ready` until it is discarded (hidden: the webview is not retained). */
+  private readonly gate = new ReadyGate();
   private ui: UiState | undefined;
   private pendingProjectId: string | undefined;
-  private inflight: AbortController | undefined;
   private shown: Shown | undefined;
-  private lastSnapshot: UsageSnapshot | undefined;
-  private lastMode: UsageState['mode'];
-  private readonly options = new FilterOptionSets();
-  /** Ranges and tabs whose API key and user lists were already asked for (see fetchIdOptions). */
-  private readonly prefetched = new Set<string>();
-  private readonly prefetches = new Set<AbortController>();
-  /** Recent results by dataKey, so switching back to a tab does not query again. */
-  private readonly cache = new Map<string, Shown>();
 
   constructor(
     readonly panel: vscode.WebviewPanel,
     private readonly extensionUri: vscode.Uri,
-    private readonly model: UsageModel,
-    private readonly log: vscode.LogOutputChannel,
+    private readonly model: UsageReader,
+    private readonly queries: QueryService,
+    private readonly log: Log,
     projectId: string | undefined,
     onDispose: () => void,
     onVisible: () => void,
   ) {
+    super();
     this.pendingProjectId = projectId;
-    this.lastSnapshot = model.state.snapshot;
-    this.lastMode = model.state.mode;
-    this.options.follow(model.state.mode, model.state.snapshot);
-    this.options.addSnapshot(model.state.snapshot);
+    this.register(toDisposable(() => this.gate.close()));
     const webview = panel.webview;
     webview.options = webviewOptions(extensionUri);
     panel.iconPath = {
       light: vscode.Uri.joinPath(extensionUri, ...ASSETS.iconLight),
       dark: vscode.Uri.joinPath(extensionUri, ...ASSETS.iconDark),
     };
-    this.disposables.push(
+    this.register(
       webview.onDidReceiveMessage((m: unknown) =>
         handleWebviewMessage(
           m,
@@ -65,7 +58,7 @@ class PanelSession implements vscode.Disposable {
             ready: () => this.onReady(),
             view: (ui) => this.onView(ui),
             retry: () => {
-              this.cache.clear();
+              this.queries.invalidate();
               void this.load(true);
             },
             command: (command) => void vscode.commands.executeCommand(command),
@@ -74,15 +67,17 @@ class PanelSession implements vscode.Disposable {
         ),
       ),
     );
-    // A hidden panel's document is discarded (no retainContextWhenHidden): until the next
-    // `ready`, messages would be lost, so a filter asked for meanwhile waits for it.
-    this.disposables.push(
+    this.register(
       panel.onDidChangeViewState(() => {
-        if (!panel.visible) this.ready = false;
-        else onVisible();
+        if (panel.visible) return onVisible();
+        // The document is discarded: posts wait for the next `ready`, and its query is moot.
+        this.gate.reset();
+        this.queries.cancel();
       }),
     );
-    this.disposables.push(
+    this.register(this.queries.onDidChangeData((change) => this.onDataChange(change)));
+    this.register(this.queries.onDidChangeOptions(() => this.postStatus()));
+    this.register(
       panel.onDidDispose(() => {
         this.dispose();
         onDispose();
@@ -102,38 +97,24 @@ class PanelSession implements vscode.Disposable {
     });
   }
 
-  /** show({projectId}) on the open panel. */
+  /** show({projectId}) on the open panel (sent once its document is ready). */
   filter(projectId: string): void {
-    if (this.ready) this.post({ type: 'filter', projectId });
-    else this.pendingProjectId = projectId;
+    this.post({ type: 'filter', projectId });
   }
 
-  /** The model changed: tell the webview, and fetch again when the data behind the view changed. */
-  onModelChange(state: UsageState): void {
-    const changed = state.snapshot !== this.lastSnapshot || state.mode !== this.lastMode;
-    this.lastSnapshot = state.snapshot;
-    this.lastMode = state.mode;
-    if (this.options.follow(state.mode, state.snapshot)) {
-      // Another organisation (sample ↔ key, another key or host): its lists start afresh.
-      for (const p of this.prefetches) p.abort();
-      this.prefetched.clear();
-    }
-    if (changed) {
-      // Even while hidden: a document shown later must not get results of the old data.
-      this.cache.clear();
-      this.options.addSnapshot(state.snapshot);
-    }
-    if (!this.ready) return;
+  /** The model's data changed: tell the webview, and fetch again when the data behind the view changed. */
+  private onDataChange({ state, changed }: DataChange): void {
+    // A discarded document gets the status and asks for its view again when it is ready.
+    if (!this.gate.isOpen) return;
     this.postStatus();
     // Fetch again when the data changed, or when the first data arrived after the view was asked for.
     if (changed || (!this.shown && this.ui && !state.loading)) void this.load(true);
   }
 
-  onConfigChange(): void {
-    // The budget sits in the overview's cards.
-    this.cache.clear();
-    if (!this.ready) return;
+  onSettingsChange(): void {
+    if (!this.gate.isOpen) return;
     this.postStatus();
+    // The budget sits in the overview's cards.
     if (this.ui?.tab === 'overview') void this.load(true);
   }
 
@@ -153,13 +134,14 @@ class PanelSession implements vscode.Disposable {
   private onReady(): void {
     // A fresh document (first load, or shown again after being hidden: the webview is not
     // retained): it has no data, so the next `view` must be answered even if unchanged.
-    this.ready = true;
     this.ui = undefined;
     this.shown = undefined;
-    this.inflight?.abort();
-    this.post({ type: 'init', defaultRangeDays: readSettings().defaultRangeDays, projectId: this.pendingProjectId });
+    this.queries.cancel();
+    // These two go first, ahead of anything posted while the document was not ready.
+    this.send({ type: 'init', defaultRangeDays: readSettings().defaultRangeDays, projectId: this.pendingProjectId });
     this.pendingProjectId = undefined;
-    this.postStatus();
+    this.send(this.status());
+    this.gate.open();
   }
 
   private onView(ui: UiState): void {
@@ -168,107 +150,32 @@ class PanelSession implements vscode.Disposable {
     if (dataKey(ui) !== before) void this.load(false);
   }
 
-  /** Fetches what the current view needs; a newer call aborts the older one. */
+  /** Asks for what the current view needs (a newer call cancels the older one) and posts it. */
   private async load(force: boolean): Promise<void> {
     const ui = this.ui;
     if (!ui) return;
-    const key = dataKey(ui);
-    this.inflight?.abort();
-    const cached = force ? undefined : this.cache.get(key);
-    if (cached) {
-      this.shown = cached;
-      this.postShown(cached);
-      return;
-    }
-    const abort = new AbortController();
-    this.inflight = abort;
-    const state = this.model.state;
-    if (state.mode === 'none') {
-      this.shown = undefined;
-      return; // The webview shows the "set a key / try sample data" state from the status.
-    }
-    if (ui.tab !== 'overview') this.prefetchIdOptions(ui);
-    this.post({ type: 'loading', key });
-    try {
-      const nowMs = Date.now();
-      let shown: Shown;
-      if (ui.tab === 'overview') {
-        const snapshot = state.snapshot;
-        if (!snapshot) {
-          if (state.loading) return; // onModelChange loads once the first snapshot lands.
-          throw new NoDataError(state.error ? state.error.message : 'No usage data yet: run Refresh.');
-        }
-        const data = await fetchOverview({
-          ui,
-          snapshot,
-          // Asked for only when the range reaches outside the snapshot (it may load the network client).
-          source: () => this.model.currentSource(),
-          nowMs,
-          budget: readSettings().monthlyBudget,
-          signal: abort.signal,
-        });
-        shown = { kind: 'overview', key, ui, data };
-      } else {
-        const source = await this.model.currentSource();
-        if (!source) throw new NoDataError('No data source: set an Admin key or try sample data.');
-        const result = await fetchTab(ui, ui.tab, source, nowMs, state.snapshot?.currency ?? 'usd', abort.signal);
-        this.options.add(result.buckets);
-        shown = { kind: 'tab', key, ui, result };
+    const outcome = await this.queries.query(ui, { force, onFetch: (key) => this.post({ type: 'loading', key }) });
+    switch (outcome.status) {
+      case 'shown':
+        this.shown = outcome.shown;
+        if (!outcome.cached) this.postStatus(); // new filter options may have been seen
+        this.postShown(outcome.shown);
+        return;
+      case 'none':
+        this.shown = undefined; // The webview shows the "set a key / try sample data" state from the status.
+        return;
+      case 'waiting': // onDataChange loads once the first snapshot lands.
+      case 'cancelled':
+        return;
+      case 'failed': {
+        const err = outcome.error;
+        const message = err instanceof ApiError || err instanceof NoDataError ? err.message : `Could not load this view: ${redact(String(err instanceof Error ? err.message : err))}`;
+        const kind = err instanceof Error ? err.name : 'Error';
+        this.log.warn(`Dashboard: ${ui.tab} failed: ${message}`);
+        this.shown = undefined;
+        this.post({ type: 'queryError', key: outcome.key, message, kind });
+        return;
       }
-      if (abort.signal.aborted) return;
-      this.remember(shown);
-      this.shown = shown;
-      this.postStatus(); // new filter options may have been seen
-      this.postShown(shown);
-    } catch (err) {
-      if (abort.signal.aborted) return;
-      const message = err instanceof ApiError || err instanceof NoDataError ? err.message : `Could not load this view: ${redact(String(err instanceof Error ? err.message : err))}`;
-      const kind = err instanceof Error ? err.name : 'Error';
-      this.log.warn(`Dashboard: ${ui.tab} failed: ${message}`);
-      this.shown = undefined;
-      this.post({ type: 'queryError', key, message, kind });
-    } finally {
-      if (this.inflight === abort) this.inflight = undefined;
-    }
-  }
-
-  /**
-   * Fills the API key and user filters of an endpoint tab ahead of time: one grouped query in the
-   * background per tab and range, never in the way of the view's own query (failures only logged).
-   */
-  private prefetchIdOptions(ui: UiState): void {
-    const tab = ui.tab;
-    if (tab === 'overview' || idOptionDimensions(tab).length === 0) return;
-    const key = `${tab}|${JSON.stringify(ui.range)}`;
-    if (this.prefetched.has(key)) return;
-    this.prefetched.add(key);
-    const abort = new AbortController();
-    this.prefetches.add(abort);
-    void (async (): Promise<void> => {
-      try {
-        const source = await this.model.currentSource();
-        if (!source || abort.signal.aborted) return;
-        const buckets = await fetchIdOptions(ui, tab, source, Date.now(), abort.signal);
-        if (abort.signal.aborted) return;
-        this.options.add(buckets);
-        if (this.ready) this.postStatus();
-      } catch (err) {
-        if (abort.signal.aborted) return;
-        this.prefetched.delete(key); // try again next time the tab opens
-        this.log.info(`Dashboard: could not list the API keys and users of ${tab}: ${redact(err instanceof Error ? err.message : String(err))}`);
-      } finally {
-        this.prefetches.delete(abort);
-      }
-    })();
-  }
-
-  private remember(shown: Shown): void {
-    this.cache.delete(shown.key);
-    this.cache.set(shown.key, shown);
-    while (this.cache.size > 12) {
-      const oldest = this.cache.keys().next().value;
-      if (oldest === undefined) break;
-      this.cache.delete(oldest);
     }
   }
 
@@ -280,7 +187,12 @@ class PanelSession implements vscode.Disposable {
     }
   }
 
+  /** Built when sent, so a status that waited for `ready` is not out of date. */
   private postStatus(): void {
+    this.post(() => this.status());
+  }
+
+  private status(): HostMessage {
     const s = this.model.state;
     const settings = readSettings();
     const status: Status = {
@@ -292,21 +204,22 @@ class PanelSession implements vscode.Disposable {
       currency: s.snapshot?.currency ?? 'usd',
       budget: settings.monthlyBudget,
       projects: (s.snapshot?.projects ?? []).map((p) => ({ id: p.id, name: p.name || p.id, archived: p.status === 'archived' })),
-      options: this.options.toJSON(),
+      options: this.queries.filterOptions(),
     };
-    this.post({ type: 'status', status });
+    return { type: 'status', status };
   }
 
-  private post(message: HostMessage): void {
-    void this.panel.webview.postMessage(message).then(undefined, (err: unknown) => {
-      this.log.warn(`Dashboard: could not post ${message.type}: ${String(err)}`);
+  /** Sends once the document is ready; dropped if the panel closes first. */
+  private post(message: HostMessage | (() => HostMessage)): void {
+    void this.gate.wait().then((ready) => {
+      if (ready) this.send(typeof message === 'function' ? message() : message);
     });
   }
 
-  dispose(): void {
-    this.inflight?.abort();
-    for (const p of this.prefetches) p.abort();
-    while (this.disposables.length) this.disposables.pop()?.dispose();
+  private send(message: HostMessage): void {
+    void this.panel.webview.postMessage(message).then(undefined, (err: unknown) => {
+      this.log.warn(`Dashboard: could not post ${message.type}: ${String(err)}`);
+    });
   }
 }
 
@@ -319,19 +232,20 @@ function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
   };
 }
 
-export class Dashboard implements vscode.Disposable {
-  private readonly disposables: vscode.Disposable[] = [];
+export class Dashboard extends Disposable {
   private session: PanelSession | undefined;
-  private readonly becameVisible = new vscode.EventEmitter<void>();
+  private readonly becameVisible = this.register(new vscode.EventEmitter<void>());
   /** Fires when the panel is opened, restored or brought back into view (the host may refresh). */
   readonly onDidBecomeVisible = this.becameVisible.event;
 
   constructor(
-    private readonly context: vscode.ExtensionContext,
-    private readonly model: UsageModel,
-    private readonly log: vscode.LogOutputChannel,
+    private readonly extensionUri: vscode.Uri,
+    private readonly model: UsageReader,
+    private readonly queries: QueryService,
+    private readonly log: Log,
   ) {
-    this.disposables.push(
+    super();
+    this.register(
       vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
         // After a window reload: the webview restores its own UI state (getState) and asks for data.
         deserializeWebviewPanel: async (panel: vscode.WebviewPanel): Promise<void> => {
@@ -339,10 +253,12 @@ export class Dashboard implements vscode.Disposable {
         },
       }),
     );
-    this.disposables.push(model.onDidChange((state) => this.session?.onModelChange(state)));
-    this.disposables.push(
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('openaiUsage')) this.session?.onConfigChange();
+    this.register(
+      toDisposable(() => {
+        const session = this.session;
+        this.session = undefined;
+        session?.dispose();
+        session?.panel.dispose();
       }),
     );
   }
@@ -355,18 +271,28 @@ export class Dashboard implements vscode.Disposable {
       return;
     }
     const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, TITLE, vscode.ViewColumn.Active, {
-      ...webviewOptions(this.context.extensionUri),
+      ...webviewOptions(this.extensionUri),
       enableFindWidget: true,
     });
     this.attach(panel, projectId);
   }
 
+  /** A setting changed (the budget, the range…): the panel re-renders and refetches the overview. */
+  onSettingsChange(): void {
+    // The budget sits in the overview's cards: those kept are out of date, even with no panel open.
+    this.queries.invalidate();
+    this.session?.onSettingsChange();
+  }
+
   private attach(panel: vscode.WebviewPanel, projectId: string | undefined): void {
     this.session?.panel.dispose();
+    // A new panel starts afresh, as if nothing had been asked before.
+    this.queries.reset();
     const session = new PanelSession(
       panel,
-      this.context.extensionUri,
+      this.extensionUri,
       this.model,
+      this.queries,
       this.log,
       projectId,
       () => {
@@ -418,13 +344,5 @@ export class Dashboard implements vscode.Disposable {
     }
     this.log.info(`Exported ${content.table.rows.length} rows of ${content.meta.view} to ${target.toString()}`);
     void vscode.window.showInformationMessage(`Exported ${content.table.rows.length} rows to ${target.fsPath}.`);
-  }
-
-  dispose(): void {
-    this.session?.dispose();
-    this.session?.panel.dispose();
-    this.session = undefined;
-    while (this.disposables.length) this.disposables.pop()?.dispose();
-    this.becameVisible.dispose();
   }
 }

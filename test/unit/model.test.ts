@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { UsageController, type ModelDeps } from '../../src/model';
+import { UsageModel, type ModelDeps } from '../../src/model';
 import type { UsageSnapshot } from '../../src/shared/snapshot';
 import type { UsageSource } from '../../src/usage/source';
 
@@ -54,10 +54,10 @@ function harness(stored?: UsageSnapshot): Harness {
   return h;
 }
 
-describe('UsageController', () => {
+describe('UsageModel', () => {
   it('shows the snapshot kept on disk before any request', async () => {
     const h = harness(snapshot(42));
-    const model = new UsageController(h.deps);
+    const model = new UsageModel(h.deps);
     await model.setMode('api', 'org-a');
     assert.equal(model.state.snapshot?.fetchedAt, 42);
     assert.equal(h.loads, 0);
@@ -65,7 +65,7 @@ describe('UsageController', () => {
 
   it('never shows a stored sample snapshot as live data', async () => {
     const h = harness(snapshot(42, 'sample'));
-    const model = new UsageController(h.deps);
+    const model = new UsageModel(h.deps);
     await model.setMode('api', 'org-a');
     assert.equal(model.state.snapshot, undefined);
   });
@@ -74,10 +74,10 @@ describe('UsageController', () => {
     const h = harness();
     let release!: () => void;
     h.next = () => new Promise((resolve) => (release = () => resolve(snapshot(7))));
-    const model = new UsageController(h.deps);
+    const model = new UsageModel(h.deps);
     await model.setMode('api', 'org-a');
     const a = model.refresh();
-    const b = model.refresh({ userInitiated: true });
+    const b = model.refresh();
     await new Promise((r) => setImmediate(r));
     assert.equal(model.state.loading, true);
     release();
@@ -90,7 +90,7 @@ describe('UsageController', () => {
 
   it('keeps the last good data on failure and marks it stale since the first failure', async () => {
     const h = harness();
-    const model = new UsageController(h.deps);
+    const model = new UsageModel(h.deps);
     await model.setMode('api', 'org-a');
     await model.refresh();
     const good = model.state.snapshot;
@@ -114,7 +114,7 @@ describe('UsageController', () => {
   it('an error with no data at all is an error, not stale', async () => {
     const h = harness();
     h.next = () => Promise.reject(new Error('Wrong key'));
-    const model = new UsageController(h.deps);
+    const model = new UsageModel(h.deps);
     await model.setMode('api', 'org-a');
     await model.refresh();
     assert.equal(model.state.snapshot, undefined);
@@ -124,7 +124,7 @@ describe('UsageController', () => {
 
   it('never stores sample data on disk', async () => {
     const h = harness();
-    const model = new UsageController(h.deps);
+    const model = new UsageModel(h.deps);
     await model.setMode('sample');
     await model.refresh();
     assert.ok(model.state.snapshot);
@@ -135,7 +135,7 @@ describe('UsageController', () => {
     const h = harness();
     let release!: () => void;
     h.next = () => new Promise((resolve) => (release = () => resolve(snapshot(99))));
-    const model = new UsageController(h.deps);
+    const model = new UsageModel(h.deps);
     await model.setMode('api', 'org-a');
     const running = model.refresh();
     await new Promise((r) => setImmediate(r));
@@ -151,7 +151,7 @@ describe('UsageController', () => {
 
   it('does nothing without a mode and notifies listeners of each change', async () => {
     const h = harness();
-    const model = new UsageController(h.deps);
+    const model = new UsageModel(h.deps);
     await model.refresh();
     assert.equal(h.loads, 0);
     const seen: boolean[] = [];
@@ -165,13 +165,13 @@ describe('UsageController', () => {
 
   it('a cancelled user refresh keeps the data without an error', async () => {
     const h = harness();
-    const model = new UsageController(h.deps);
+    const model = new UsageModel(h.deps);
     await model.setMode('api', 'org-a');
     await model.refresh();
     h.next = () =>
       new Promise((_resolve, reject) => h.lastSignal?.addEventListener('abort', () => reject(new Error('aborted'))));
     const abort = new AbortController();
-    const p = model.refresh({ userInitiated: true, signal: abort.signal });
+    const p = model.refresh({ signal: abort.signal });
     await new Promise((r) => setImmediate(r));
     abort.abort();
     await p;
@@ -182,13 +182,13 @@ describe('UsageController', () => {
 
   it('never shows or reuses data of another key or host', async () => {
     const h = harness(snapshot(42, 'api', 'org-a'));
-    const model = new UsageController(h.deps);
+    const model = new UsageModel(h.deps);
     await model.setMode('api', 'org-b');
     assert.equal(model.state.snapshot, undefined, 'the stored snapshot of org-a is not shown for org-b');
     const previous: (UsageSnapshot | undefined)[] = [];
     const load = h.deps.load;
     h.deps = { ...h.deps, load: (s, o) => (previous.push(o.previous), load(s, o)) };
-    const model2 = new UsageController(h.deps);
+    const model2 = new UsageModel(h.deps);
     await model2.setMode('api', 'org-a');
     assert.equal(model2.state.snapshot?.fetchedAt, 42);
     await model2.setMode('api', 'org-b');
@@ -203,7 +203,7 @@ describe('UsageController', () => {
     const h = harness();
     let release!: () => void;
     h.next = () => new Promise((resolve) => (release = () => resolve(snapshot(5))));
-    const model = new UsageController(h.deps);
+    const model = new UsageModel(h.deps);
     await model.setMode('api', 'org-a');
     const first = model.refresh();
     await new Promise((r) => setImmediate(r));
@@ -220,7 +220,7 @@ describe('UsageController', () => {
     const h = harness();
     const releases: (() => void)[] = [];
     h.next = () => new Promise((resolve) => releases.push(() => resolve(snapshot(h.clock))));
-    const model = new UsageController(h.deps);
+    const model = new UsageModel(h.deps);
     await model.setMode('api', 'org-a');
     const a = model.refresh();
     await new Promise((r) => setImmediate(r));
@@ -240,7 +240,7 @@ describe('UsageController', () => {
 
   it('a late cancel from a joined caller does not abort a later refresh', async () => {
     const h = harness();
-    const model = new UsageController(h.deps);
+    const model = new UsageModel(h.deps);
     await model.setMode('api', 'org-a');
     const abort = new AbortController();
     await Promise.all([model.refresh(), model.refresh({ signal: abort.signal })]);
@@ -257,7 +257,7 @@ describe('UsageController', () => {
 
   it('counts time since the last try, failed or not, so a failing API is not retried on every focus', async () => {
     const h = harness();
-    const model = new UsageController(h.deps);
+    const model = new UsageModel(h.deps);
     await model.setMode('api', 'org-a');
     assert.equal(model.msSinceLastTry(), Number.POSITIVE_INFINITY);
     h.next = () => Promise.reject(new Error('down'));
@@ -284,7 +284,7 @@ describe('UsageController', () => {
         h.stored = undefined;
       },
     };
-    const model = new UsageController(h.deps);
+    const model = new UsageModel(h.deps);
     await model.setMode('api', 'org-a');
     const refreshing = model.refresh();
     while (!events.includes('write-start')) await new Promise((r) => setImmediate(r));
@@ -301,7 +301,7 @@ describe('UsageController', () => {
     const h = harness();
     let finishRead!: (s: UsageSnapshot | undefined) => void;
     h.deps = { ...h.deps, readStored: () => new Promise((r) => (finishRead = r)) };
-    const model = new UsageController(h.deps);
+    const model = new UsageModel(h.deps);
     await model.setMode('sample');
     const switching = model.setMode('api', 'org-a');
     assert.equal(model.state.mode, 'api');

@@ -1,0 +1,82 @@
+// The model's state as the status bar, the projects tree and its view show it. The figures are a
+// pure function (`present`), unit-tested; the Presenter only hands them to the views it is given.
+import type { Settings } from '../config';
+import type { Mode, UsageState } from '../state';
+import { dayStartOfMs, isoDate } from '../shared/time';
+import { deriveViews } from '../views/derive';
+import type { TreeData } from '../views/projectsTree';
+import type { StatusFigures } from '../views/statusText';
+import { Disposable } from './disposable';
+import type { DisposableLike } from './disposable';
+
+export interface Presentation {
+  readonly status: StatusFigures | undefined;
+  readonly tree: TreeData | undefined;
+  /** The tree view's description (next to its title). */
+  readonly description: string | undefined;
+  /** The tree view's message (above its items). */
+  readonly message: string | undefined;
+  /** The `openaiUsage.mode` context key the manifest's `when` clauses read. */
+  readonly mode: Mode;
+}
+
+export function present(state: UsageState, rangeDays: number, nowMs: number, formatTime: (ms: number) => string): Presentation {
+  const fetchedAt = state.snapshot?.fetchedAt;
+  // Data from an earlier UTC day is shown as of that day, not as an empty "today".
+  const asOf = fetchedAt !== undefined && dayStartOfMs(fetchedAt) < dayStartOfMs(nowMs) ? fetchedAt : undefined;
+  const views = state.snapshot ? deriveViews(state.snapshot, asOf ?? nowMs, rangeDays) : undefined;
+  return {
+    status: views && asOf !== undefined ? { ...views.status, asOfDay: isoDate(dayStartOfMs(asOf)) } : views?.status,
+    tree: views?.tree,
+    description: state.mode === 'sample' ? 'Sample data' : views ? `last ${rangeDays} UTC days` : undefined,
+    message:
+      state.mode === 'sample'
+        ? 'Sample data: a made-up organization. Set an admin key to see yours.'
+        : state.staleSince !== undefined
+          ? `Stale since ${formatTime(state.staleSince)}: ${state.error?.message ?? 'the last refresh failed.'}`
+          : state.error && !state.snapshot
+            ? state.error.message
+            : undefined,
+    mode: state.mode,
+  };
+}
+
+/** What the Presenter renders into: the status bar, the tree provider, the tree view. */
+export interface PresenterViews {
+  readonly statusBar: { render(state: UsageState, figures: StatusFigures | undefined, settings: Settings): void };
+  readonly tree: { render(state: UsageState, data: TreeData | undefined): void };
+  readonly treeView: { description?: string; message?: string };
+  setContext(key: string, value: unknown): void;
+}
+
+export interface PresenterDeps {
+  readonly model: { readonly state: UsageState; onDidChange(listener: () => void): DisposableLike };
+  /** Nothing is rendered until the key has been read once: no "no key" flash at start-up. */
+  readonly mode: { readonly resolved: boolean; onDidResolve(listener: () => void): DisposableLike };
+  settings(): Settings;
+  now(): number;
+  formatTime(ms: number): string;
+}
+
+export class Presenter extends Disposable {
+  constructor(
+    private readonly views: PresenterViews,
+    private readonly deps: PresenterDeps,
+  ) {
+    super();
+    this.register(deps.model.onDidChange(() => this.render()));
+    this.register(deps.mode.onDidResolve(() => this.render()));
+  }
+
+  render(): void {
+    if (!this.deps.mode.resolved || this.isDisposed) return;
+    const settings = this.deps.settings();
+    const state = this.deps.model.state;
+    const p = present(state, settings.defaultRangeDays, this.deps.now(), (ms) => this.deps.formatTime(ms));
+    this.views.statusBar.render(state, p.status, settings);
+    this.views.tree.render(state, p.tree);
+    this.views.treeView.description = p.description;
+    this.views.treeView.message = p.message;
+    this.views.setContext('openaiUsage.mode', p.mode);
+  }
+}
