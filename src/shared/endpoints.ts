@@ -184,6 +184,12 @@ export const ENDPOINTS: Readonly<Record<EndpointId, EndpointSpec>> = {
 /** The ten usage endpoints (everything but costs). */
 export const USAGE_ENDPOINT_IDS = ENDPOINT_IDS.filter((id) => id !== 'costs') as Exclude<EndpointId, 'costs'>[];
 
+/**
+ * The usage endpoints whose `num_model_requests` are requests of their own. Web search's are the
+ * completions requests that searched, already counted there: adding them would count twice.
+ */
+export const REQUEST_ENDPOINT_IDS = USAGE_ENDPOINT_IDS.filter((id) => id !== 'web_search_calls');
+
 /** The endpoints whose results carry token counts (used for the tree's per-model tokens). */
 export const TOKEN_ENDPOINT_IDS = ['completions', 'embeddings', 'moderations'] as const;
 

@@ -169,7 +169,8 @@ const ADMIN_KEYS: readonly ApiKeyInfo[] = [
     id: 'key_sample_admin_finance',
     name: 'finance-dashboard',
     redactedValue: 'sk-admin-...fin1',
-    owner: { type: 'user', id: 'user_sample_alice', name: 'Alice Martin', email: 'alice@example.com' },
+    // An admin key's owner carries no email in the API (unlike a project key's user).
+    owner: { type: 'user', id: 'user_sample_alice', name: 'Alice Martin' },
   },
   {
     id: 'key_sample_admin_ops',
