@@ -161,7 +161,8 @@ class HttpError extends Error {
 }
 
 export async function startFakeServer(options: FakeServerOptions = {}): Promise<FakeServer> {
-  const faults: FakeFaults = { ...DEFAULT_FAULTS };
+  // Arrays are copied so one server's switches never leak into the defaults of the next.
+  const faults: FakeFaults = { ...DEFAULT_FAULTS, forbidden: [] };
   const requests: RequestRecord[] = [];
   let adminKeys = new Set(options.adminKeys ?? [FAKE_ADMIN_KEY]);
   let inFlight = 0;
