@@ -7,7 +7,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import OpenAI from 'openai';
 import { UsageClient, validateQuery } from '../../src/api/client';
-import { listAll } from '../../src/api/admin';
+import { NAME_CONCURRENCY, listAll } from '../../src/api/admin';
 import type { Transport } from '../../src/api/admin';
 import { BadRequestError, InvalidQueryError, PermissionError } from '../../src/api/errors';
 import { getJson } from '../../src/api/http';
@@ -251,6 +251,25 @@ describe('names: API keys, admin keys, users', () => {
     assert.ok(!dir.apiKeys.items.some((k) => k.projectId === 'proj_beta'));
     assert.equal(dir.adminKeys.ok, false);
     assert.equal(dir.users.ok, true);
+  });
+
+  it('fetches project keys in parallel, at most NAME_CONCURRENCY projects at once', async () => {
+    const tiny = createTinyOrg();
+    const projects = Array.from({ length: 12 }, (_, i) => ({ id: `proj_many_${i}`, name: `Many ${i}`, status: 'active' }));
+    const many = await startFakeServer({ data: { ...tiny, projectList: projects } });
+    try {
+      many.faults.delayMs = 40;
+      const c = new UsageClient({ baseUrl: many.url, apiKey: FAKE_ADMIN_KEY, concurrency: 32 });
+      const dir = await c.names();
+      assert.equal(dir.apiKeys.ok, true);
+      const keyRequests = many.requests.filter((r) => /\/projects\/proj_many_\d+\/api_keys$/.test(r.path));
+      assert.equal(keyRequests.length, 12, 'one request per project (each has no key)');
+      // Key lists of 4 projects, plus users and admin keys while the project list loads.
+      assert.ok(many.maxConcurrent <= NAME_CONCURRENCY + 2, `max in flight ${many.maxConcurrent}`);
+      assert.ok(many.maxConcurrent >= NAME_CONCURRENCY, `parallel: ${many.maxConcurrent}`);
+    } finally {
+      await many.close();
+    }
   });
 
   it('stops at the page cap and says the list was cut', async () => {
