@@ -5,7 +5,7 @@
 // The key comes from OPENAI_ADMIN_KEY. Any failure: exit 1 and one line on stderr, never the key.
 import './zodSetup';
 import { parseArgs } from 'node:util';
-import { BUCKET_WIDTHS, DIMENSIONS, ENDPOINT_IDS, ENDPOINTS, WIDTH_SECONDS } from './shared/endpoints';
+import { BUCKET_WIDTHS, DIMENSIONS, ENDPOINT_IDS, ENDPOINTS, USAGE_ENDPOINT_IDS, WIDTH_SECONDS } from './shared/endpoints';
 import type { BucketWidth, Dimension, EndpointId, UsageBucket, UsageQuery } from './shared/endpoints';
 import { ApiError, redact } from './api/errors';
 import { summarize } from './report/summary';
@@ -16,12 +16,18 @@ import { alignDown, isoDate, isoMinute, rangeForDays } from './shared/time';
 
 export const DEFAULT_API_BASE_URL = 'https://api.openai.com/v1';
 
+// The usage endpoints, four to a line, so the help stays readable as the API grows.
+const ENDPOINT_LIST = Array.from({ length: Math.ceil(USAGE_ENDPOINT_IDS.length / 4) }, (_, i) =>
+  `                            ${USAGE_ENDPOINT_IDS.slice(i * 4, i * 4 + 4).join(', ')}`,
+).join(',\n');
+
 const HELP = `Usage: openai-usage-insight <command> [options]
 
 Commands:
   summary                 today, yesterday, month to date, the range and the forecast, by project
   costs                   spend per UTC day (Costs API)
-  usage <endpoint>        usage per bucket; endpoints: ${ENDPOINT_IDS.filter((e) => e !== 'costs').join(', ')}
+  usage <endpoint>        usage per bucket; endpoints:
+${ENDPOINT_LIST}
 
 Options:
   --days N                the last N UTC days, today included (default 30; 1..400)
@@ -85,7 +91,7 @@ function parse(argv: readonly string[], env: CliIo['env']): Options | 'help' {
   if (values.help || positionals.length === 0) return 'help';
   const [command = '', endpointArg, ...extra] = positionals;
   if (!['summary', 'costs', 'usage'].includes(command)) throw new CliError(`Unknown command "${command}": use summary, costs or usage; see --help.`);
-  if (command === 'usage' && !endpointArg) throw new CliError(`usage needs an endpoint: ${ENDPOINT_IDS.join(', ')}.`);
+  if (command === 'usage' && !endpointArg) throw new CliError(`usage needs an endpoint: ${USAGE_ENDPOINT_IDS.join(', ')}.`);
   if ((command !== 'usage' && endpointArg !== undefined) || extra.length) throw new CliError(`Unexpected argument "${command === 'usage' ? extra[0] : endpointArg}"; see --help.`);
   let endpoint: EndpointId | undefined;
   if (command === 'usage') {

@@ -26,7 +26,8 @@ export interface TabData {
   readonly buckets: readonly UsageBucket[];
 }
 
-type ListFilter = Exclude<FilterName, 'projectIds' | 'batch'>;
+// vector_store_ids and context_levels (2026 API) have no control yet: the data layer takes them.
+type ListFilter = Exclude<FilterName, 'projectIds' | 'batch' | 'vectorStoreIds' | 'contextLevels'>;
 /**
  * `creatable`: the lists only hold values seen in the data, so an ID or model can also be typed
  * (the host's schema bounds what is sent). Sources and sizes are fixed lists from the API docs.

@@ -3,8 +3,24 @@
 // concurrent queries joined, project names cached. Everything is cancellable.
 
 import type { Dispatcher } from 'undici';
-import { ENDPOINTS, FILTER_PARAMS, WIDTH_SECONDS } from '../shared/endpoints';
-import type { BucketWidth, FilterName, Project, UsageBucket, UsageQuery } from '../shared/endpoints';
+import { CONTEXT_LEVELS, ENDPOINTS, FILTER_PARAMS, WIDTH_SECONDS } from '../shared/endpoints';
+import type {
+  ApiKeyInfo,
+  BucketWidth,
+  BudgetScope,
+  FilterName,
+  NameDirectory,
+  Project,
+  SpendAlert,
+  SpendAlertInput,
+  SpendLimit,
+  SpendLimitInput,
+  UsageBucket,
+  UsageQuery,
+  UserInfo,
+} from '../shared/endpoints';
+import * as admin from './admin';
+import type { ListResult, Transport } from './admin';
 import { ConfigError, InvalidQueryError } from './errors';
 import { abortReason, getJson } from './http';
 import type { HttpOptions, RequestLogEntry } from './http';
@@ -98,6 +114,10 @@ export function validateQuery(q: UsageQuery): void {
     if (Array.isArray(value) && value.some((v) => typeof v !== 'string' || v === '')) {
       throw new InvalidQueryError(`${name}: every ${FILTER_PARAMS[filter]} value must be a non-empty string.`);
     }
+  }
+  const badLevel = q.contextLevels?.find((l) => !(CONTEXT_LEVELS as readonly string[]).includes(l));
+  if (badLevel !== undefined) {
+    throw new InvalidQueryError(`${name}: context_levels takes ${CONTEXT_LEVELS.join(', ')}; got "${badLevel}".`);
   }
   const max = spec.maxLimit[width] ?? 1;
   if (q.limit !== undefined && (!Number.isInteger(q.limit) || q.limit < 1 || q.limit > max)) {
@@ -212,6 +232,77 @@ export class UsageClient implements UsageSource {
     this.projectGeneration++;
   }
 
+  // --- names and budgets (src/api/admin.ts does the work; cents stay cents) -------------------
+
+  /** One request of the names/budgets endpoints, through the same limiter, retries and logging. */
+  private readonly send: Transport = async (method, path, options) => {
+    const http = options.retry === false ? { ...this.http, maxRetries: 0 } : this.http;
+    const res = await this.limiter(() =>
+      getJson(
+        {
+          baseUrl: this.baseUrl,
+          path,
+          apiKey: this.apiKey,
+          method,
+          ...(options.body === undefined ? {} : { body: options.body }),
+          ...(options.signal ? { signal: options.signal } : {}),
+        },
+        http,
+      ),
+    );
+    return res.body;
+  };
+
+  /** Users, admin keys and every project's keys, each part failing on its own (e.g. a 403). */
+  async names(signal?: AbortSignal): Promise<NameDirectory> {
+    return admin.fetchNameDirectory(this.send, (s) => this.projects(s), signal);
+  }
+
+  async projectApiKeys(projectId: string, signal?: AbortSignal): Promise<ListResult<ApiKeyInfo>> {
+    return admin.listProjectApiKeys(this.send, projectId, signal);
+  }
+
+  async adminApiKeys(signal?: AbortSignal): Promise<ListResult<ApiKeyInfo>> {
+    return admin.listAdminApiKeys(this.send, signal);
+  }
+
+  async users(signal?: AbortSignal): Promise<ListResult<UserInfo>> {
+    return admin.listUsers(this.send, signal);
+  }
+
+  /** The hard spend limit of the organisation (`{}`) or a project; null when none is set. */
+  async getSpendLimit(scope: BudgetScope, signal?: AbortSignal): Promise<SpendLimit | null> {
+    return admin.getSpendLimit(this.send, scope, signal);
+  }
+
+  async setSpendLimit(scope: BudgetScope, input: SpendLimitInput, signal?: AbortSignal): Promise<SpendLimit> {
+    return admin.setSpendLimit(this.send, scope, input, signal);
+  }
+
+  async deleteSpendLimit(scope: BudgetScope, signal?: AbortSignal): Promise<void> {
+    return admin.deleteSpendLimit(this.send, scope, signal);
+  }
+
+  async listSpendAlerts(scope: BudgetScope, signal?: AbortSignal): Promise<SpendAlert[]> {
+    return admin.listSpendAlerts(this.send, scope, signal);
+  }
+
+  async getSpendAlert(scope: BudgetScope, alertId: string, signal?: AbortSignal): Promise<SpendAlert> {
+    return admin.getSpendAlert(this.send, scope, alertId, signal);
+  }
+
+  async createSpendAlert(scope: BudgetScope, input: SpendAlertInput, signal?: AbortSignal): Promise<SpendAlert> {
+    return admin.createSpendAlert(this.send, scope, input, signal);
+  }
+
+  async updateSpendAlert(scope: BudgetScope, alertId: string, input: SpendAlertInput, signal?: AbortSignal): Promise<SpendAlert> {
+    return admin.updateSpendAlert(this.send, scope, alertId, input, signal);
+  }
+
+  async deleteSpendAlert(scope: BudgetScope, alertId: string, signal?: AbortSignal): Promise<void> {
+    return admin.deleteSpendAlert(this.send, scope, alertId, signal);
+  }
+
   private async fetchAll(q: ResolvedQuery, signal: AbortSignal): Promise<UsageBucket[]> {
     // One failing window cancels its siblings instead of letting them run on.
     const siblings = new AbortController();
@@ -284,6 +375,8 @@ function queryKey(q: ResolvedQuery): string {
     sorted(q.sources),
     sorted(q.sizes),
     q.batch,
+    sorted(q.vectorStoreIds),
+    sorted(q.contextLevels),
   ]);
 }
 

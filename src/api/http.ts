@@ -41,6 +41,10 @@ export interface JsonRequest {
   readonly path: string;
   readonly apiKey: string;
   readonly signal?: AbortSignal;
+  /** Default GET. */
+  readonly method?: 'GET' | 'POST' | 'DELETE';
+  /** Sent as JSON (POST). */
+  readonly body?: unknown;
 }
 
 export interface JsonResponse {
@@ -71,7 +75,7 @@ const RETRYABLE_CODES = new Set([
   'UND_ERR_CLOSED',
 ]);
 
-/** GETs JSON, retrying what openai-node retries. Rejects with an ApiError subclass, or the signal's reason on abort. */
+/** Sends one request (GET unless `req.method` says otherwise) and reads JSON, retrying what openai-node retries. Rejects with an ApiError subclass, or the signal's reason on abort. */
 export async function getJson(req: JsonRequest, options: HttpOptions = {}): Promise<JsonResponse> {
   const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
   const url = joinUrl(req.baseUrl, req.path);
@@ -95,7 +99,7 @@ async function attemptOnce(url: URL, req: JsonRequest, options: HttpOptions, att
   const started = performance.now();
   const log = (status: number | undefined, requestId?: string, error?: string): void => {
     const ms = Math.round(performance.now() - started);
-    options.onRequest?.({ method: 'GET', path: pathForLog, status, ms, attempt, ...(requestId ? { requestId } : {}), ...(error ? { error } : {}) });
+    options.onRequest?.({ method: req.method ?? 'GET', path: pathForLog, status, ms, attempt, ...(requestId ? { requestId } : {}), ...(error ? { error } : {}) });
   };
 
   // One controller per attempt: aborted by our timeout or by the caller's signal.
@@ -110,8 +114,13 @@ async function attemptOnce(url: URL, req: JsonRequest, options: HttpOptions, att
 
   try {
     const res = await request(url, {
-      method: 'GET',
-      headers: { authorization: `Bearer ${req.apiKey}`, accept: 'application/json' },
+      method: req.method ?? 'GET',
+      headers: {
+        authorization: `Bearer ${req.apiKey}`,
+        accept: 'application/json',
+        ...(req.body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(req.body === undefined ? {} : { body: JSON.stringify(req.body) }),
       signal: controller.signal,
       ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
     });
@@ -125,7 +134,7 @@ async function attemptOnce(url: URL, req: JsonRequest, options: HttpOptions, att
       try {
         body = JSON.parse(text);
       } catch (cause) {
-        return { kind: 'failed', retry: false, error: new ResponseShapeError(`GET ${pathOnly(req.path)}`, 'malformed JSON', { ...idOpt, cause }) };
+        return { kind: 'failed', retry: false, error: new ResponseShapeError(`${req.method ?? 'GET'} ${pathOnly(req.path)}`, 'malformed JSON', { ...idOpt, cause }) };
       }
       return { kind: 'ok', response: { status: res.statusCode, body, ...idOpt } };
     }
@@ -147,7 +156,7 @@ async function attemptOnce(url: URL, req: JsonRequest, options: HttpOptions, att
     }
     if (timedOut) {
       log(undefined, undefined, 'TimeoutError');
-      return { kind: 'failed', retry: true, error: new TimeoutError(`GET ${pathOnly(req.path)}`, timeoutMs, { cause }) };
+      return { kind: 'failed', retry: true, error: new TimeoutError(`${req.method ?? 'GET'} ${pathOnly(req.path)}`, timeoutMs, { cause }) };
     }
     const code = errorCode(cause);
     log(undefined, undefined, code ?? 'NetworkError');

@@ -4,7 +4,19 @@
 
 import { z } from 'zod';
 import { ENDPOINTS, ENDPOINT_IDS, endpointForResultObject } from '../shared/endpoints';
-import type { Dimension, EndpointId, EndpointSpec, Project, UsageBucket, UsageRow } from '../shared/endpoints';
+import type {
+  ApiKeyInfo,
+  Dimension,
+  EndpointId,
+  EndpointSpec,
+  KeyOwner,
+  Project,
+  SpendAlert,
+  SpendLimit,
+  UsageBucket,
+  UsageRow,
+  UserInfo,
+} from '../shared/endpoints';
 import { ResponseShapeError } from './errors';
 
 const NUMERIC_STRING = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
@@ -77,6 +89,7 @@ const costsResultSchema: z.ZodType<UsageRow> = z
       .looseObject({ value: finiteNumber.nullish(), currency: z.string().nullish() })
       .nullish(),
     quantity: finiteNumber.nullish(),
+    quantity_unit: z.string().nullish(),
     project_id: dimension,
     line_item: dimension,
     api_key_id: dimension,
@@ -86,10 +99,12 @@ const costsResultSchema: z.ZodType<UsageRow> = z
     if (r.quantity !== null && r.quantity !== undefined) values.quantity = r.quantity;
     const dims = collectDims({ project_id: r.project_id, line_item: r.line_item, api_key_id: r.api_key_id }, ENDPOINTS.costs.groupBy);
     const currency = r.amount?.currency ?? undefined;
-    return currency === undefined ? { values, dims } : { values, dims, currency: currency.toLowerCase() };
+    const row: UsageRow = currency === undefined ? { values, dims } : { values, dims, currency: currency.toLowerCase() };
+    // The unit only means something beside a quantity ("1.2 M tokens").
+    return r.quantity_unit && values.quantity !== undefined ? { ...row, quantityUnit: r.quantity_unit } : row;
   });
 
-/** One schema per result kind (the 9 endpoints), keyed by endpoint. */
+/** One schema per result kind (every endpoint of the table), keyed by endpoint. */
 export const RESULT_SCHEMAS: Readonly<Record<EndpointId, z.ZodType<UsageRow>>> = Object.fromEntries(
   ENDPOINT_IDS.map((id) => [id, id === 'costs' ? costsResultSchema : usageResultSchema(ENDPOINTS[id])]),
 ) as Record<EndpointId, z.ZodType<UsageRow>>;
@@ -181,4 +196,161 @@ export function parseWith<T>(schema: z.ZodType<T>, body: unknown, what: string, 
   const issue = r.error.issues[0];
   const path = [...prefix, ...(issue?.path ?? [])].map(String).join('.');
   throw new ResponseShapeError(what, `${path || 'body'}: ${issue?.message ?? 'invalid'}`, { cause: r.error });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Names and budgets. Lists are `{object:"list", data, first_id, last_id, has_more}` paged with
+// `after`; everything is tolerant of missing optional fields and of fields the API adds.
+
+const listEnvelope = {
+  object: z.string().nullish(),
+  has_more: z.union([z.boolean(), z.string()]).nullish(),
+  first_id: z.string().nullish(),
+  last_id: z.string().nullish(),
+};
+
+export interface ListPage<T> {
+  readonly items: T[];
+  readonly hasMore: boolean;
+  readonly lastId?: string;
+}
+
+function listPage<T extends { readonly id: string }>(
+  data: T[],
+  page: { has_more?: boolean | string | null; last_id?: string | null },
+): ListPage<T> {
+  const lastId = page.last_id ?? data.at(-1)?.id;
+  const hasMore = page.has_more === true || page.has_more === 'true';
+  return lastId === undefined ? { items: data, hasMore } : { items: data, hasMore, lastId };
+}
+
+const optionalTime = finiteNumber.nullish().transform((v): number | undefined => v ?? undefined);
+
+const ownerPerson = z.looseObject({ id: z.string().nullish(), name: z.string().nullish(), email: z.string().nullish() });
+
+/** A project key's owner is `{type, user|service_account}`; an admin key's is flat `{type, id, name}`. */
+const ownerSchema = z
+  .looseObject({
+    type: z.string().nullish(),
+    id: z.string().nullish(),
+    name: z.string().nullish(),
+    email: z.string().nullish(),
+    user: ownerPerson.nullish(),
+    service_account: ownerPerson.nullish(),
+  })
+  .transform((o): KeyOwner => {
+    const type = o.type ?? (o.service_account ? 'service_account' : 'user');
+    const who = (type === 'service_account' ? o.service_account : o.user) ?? o;
+    return {
+      type,
+      ...(who.id ? { id: who.id } : {}),
+      ...(who.name ? { name: who.name } : {}),
+      ...(who.email ? { email: who.email } : {}),
+    };
+  });
+
+const apiKeySchema = z
+  .looseObject({
+    id: z.string().min(1),
+    name: z.string().nullish(),
+    redacted_value: z.string().nullish(),
+    created_at: optionalTime,
+    last_used_at: optionalTime,
+    owner: ownerSchema.nullish(),
+  })
+  .transform(
+    (k): ApiKeyInfo => ({
+      id: k.id,
+      name: k.name || k.id,
+      redactedValue: k.redacted_value ?? '',
+      ...(k.owner ? { owner: k.owner } : {}),
+      ...(k.created_at === undefined ? {} : { createdAt: k.created_at }),
+      ...(k.last_used_at === undefined ? {} : { lastUsedAt: k.last_used_at }),
+    }),
+  );
+
+const apiKeysPageSchema = z.looseObject({ ...listEnvelope, data: z.array(apiKeySchema) });
+
+/** One page of project API keys (`projectId` set on each) or, without a project, of admin keys. */
+export function parseApiKeysPage(body: unknown, what: string, projectId?: string): ListPage<ApiKeyInfo> {
+  const page = parseWith(apiKeysPageSchema, body, what);
+  const items = projectId === undefined ? page.data : page.data.map((k) => ({ ...k, projectId }));
+  return listPage(items, page);
+}
+
+const userSchema = z
+  .looseObject({ id: z.string().min(1), name: z.string().nullish(), email: z.string().nullish() })
+  .transform((u): UserInfo => ({ id: u.id, name: u.name || u.email || u.id, ...(u.email ? { email: u.email } : {}) }));
+
+const usersPageSchema = z.looseObject({ ...listEnvelope, data: z.array(userSchema) });
+
+export function parseUsersPage(body: unknown, what: string): ListPage<UserInfo> {
+  const page = parseWith(usersPageSchema, body, what);
+  return listPage(page.data, page);
+}
+
+/** Cents are integers in the API; a fraction would mean we misread the unit, so it is refused. */
+const cents = finiteNumber.refine((n) => Number.isInteger(n) && n >= 0, 'threshold_amount is not whole cents');
+
+export const spendLimitSchema = z
+  .looseObject({
+    object: z.string().nullish(),
+    threshold_amount: cents,
+    currency: z.string().nullish(),
+    interval: z.string().nullish(),
+    enforcement: z.looseObject({ status: z.string().nullish() }).nullish(),
+  })
+  .transform((l): SpendLimit => {
+    const status = l.enforcement?.status ?? 'inactive';
+    return {
+      thresholdCents: l.threshold_amount,
+      currency: (l.currency ?? 'USD').toUpperCase(),
+      interval: l.interval ?? 'month',
+      enforcing: status === 'enforcing',
+      enforcementStatus: status,
+    };
+  });
+
+export function parseSpendLimit(body: unknown, what: string): SpendLimit {
+  return parseWith(spendLimitSchema, body, what);
+}
+
+export const spendAlertSchema = z
+  .looseObject({
+    id: z.string().min(1),
+    threshold_amount: cents,
+    currency: z.string().nullish(),
+    interval: z.string().nullish(),
+    notification_channel: z
+      .looseObject({ type: z.string().nullish(), recipients: z.array(z.string()).nullish(), subject_prefix: z.string().nullish() })
+      .nullish(),
+  })
+  .transform(
+    (a): SpendAlert => ({
+      id: a.id,
+      thresholdCents: a.threshold_amount,
+      currency: (a.currency ?? 'USD').toUpperCase(),
+      interval: a.interval ?? 'month',
+      recipients: a.notification_channel?.recipients ?? [],
+      ...(a.notification_channel?.subject_prefix ? { subjectPrefix: a.notification_channel.subject_prefix } : {}),
+    }),
+  );
+
+export function parseSpendAlert(body: unknown, what: string): SpendAlert {
+  return parseWith(spendAlertSchema, body, what);
+}
+
+const spendAlertsPageSchema = z.looseObject({ ...listEnvelope, data: z.array(spendAlertSchema) });
+
+export function parseSpendAlertsPage(body: unknown, what: string): ListPage<SpendAlert> {
+  const page = parseWith(spendAlertsPageSchema, body, what);
+  return listPage(page.data, page);
+}
+
+const deletedSchema = z.looseObject({ object: z.string().nullish(), deleted: z.union([z.boolean(), z.string()]).nullish() });
+
+/** A `{…deleted, deleted: true}` confirmation; anything else is a ResponseShapeError. */
+export function parseDeleted(body: unknown, what: string): void {
+  const d = parseWith(deletedSchema, body, what);
+  if (d.deleted !== true && d.deleted !== 'true') throw new ResponseShapeError(what, 'deleted: not true');
 }

@@ -1,7 +1,7 @@
 // Pure sums over bucket lists and snapshots: what the status bar, the tree and the panel show.
 // Sums keep full precision; rounding happens only when formatting for display.
 
-import { TOKEN_ENDPOINT_IDS, USAGE_ENDPOINT_IDS } from '../shared/endpoints';
+import { REQUEST_ENDPOINT_IDS, TOKEN_ENDPOINT_IDS } from '../shared/endpoints';
 import type { Dimension, UsageBucket } from '../shared/endpoints';
 import { forecastMonthEnd, trailingDailyAverage, usedPercent } from './forecast';
 import type { UsageSnapshot } from '../shared/snapshot';
@@ -199,7 +199,7 @@ export function requestsByApiKey(snapshot: UsageSnapshot, range?: TimeRange): Ma
 
 function sumOverUsage(snapshot: UsageSnapshot, dim: Dimension, metric: string, range: TimeRange | undefined): Map<string, number> {
   const totals = new Map<string, number>();
-  for (const id of USAGE_ENDPOINT_IDS) {
+  for (const id of REQUEST_ENDPOINT_IDS) {
     for (const [key, value] of totalsByDimension(snapshot.usage[id] ?? [], dim, metric, range)) {
       totals.set(key, (totals.get(key) ?? 0) + value);
     }
@@ -233,7 +233,7 @@ interface ModelAccumulator {
 export function modelUsageByProject(snapshot: UsageSnapshot, range?: TimeRange): Map<string, Map<string, Omit<ModelUsage, 'model'>>> {
   const tokenEndpoints: readonly string[] = TOKEN_ENDPOINT_IDS;
   const out = new Map<string, Map<string, ModelAccumulator>>();
-  for (const id of USAGE_ENDPOINT_IDS) {
+  for (const id of REQUEST_ENDPOINT_IDS) {
     const tokens = tokenEndpoints.includes(id);
     for (const b of snapshot.usage[id] ?? []) {
       if (!inRange(b, range)) continue;
@@ -347,7 +347,7 @@ export function summarize(snapshot: UsageSnapshot, options: SummaryOptions): Sum
     }
   }
   let requests = 0;
-  for (const id of USAGE_ENDPOINT_IDS) requests += sumMetric(snapshot.usage[id] ?? [], 'num_model_requests', range);
+  for (const id of REQUEST_ENDPOINT_IDS) requests += sumMetric(snapshot.usage[id] ?? [], 'num_model_requests', range);
 
   const budgetAmount = options.budget ?? 0;
   const used = usedPercent(monthToDate, budgetAmount);

@@ -10,6 +10,8 @@ export const ENDPOINT_IDS = [
   'audio_transcriptions',
   'vector_stores',
   'code_interpreter_sessions',
+  'file_search_calls',
+  'web_search_calls',
   'costs',
 ] as const;
 export type EndpointId = (typeof ENDPOINT_IDS)[number];
@@ -29,6 +31,8 @@ export const FILTER_PARAMS = {
   sources: 'sources',
   sizes: 'sizes',
   batch: 'batch',
+  vectorStoreIds: 'vector_store_ids',
+  contextLevels: 'context_levels',
 } as const;
 export type FilterName = keyof typeof FILTER_PARAMS;
 
@@ -43,8 +47,33 @@ export const DIMENSIONS = [
   'size',
   'source',
   'line_item',
+  'vector_store_id',
+  'context_level',
 ] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
+
+/** The only values `context_levels` takes (web search calls); anything else is a 400. */
+export const CONTEXT_LEVELS = ['low', 'medium', 'high'] as const;
+export type ContextLevel = (typeof CONTEXT_LEVELS)[number];
+
+/**
+ * Completions' breakdown metrics: each is a part of `input_tokens` or `output_tokens` (SPEC §1),
+ * shown beside the totals and never added to them.
+ */
+export const COMPLETIONS_BREAKDOWN = [
+  'input_cached_tokens',
+  'input_cache_write_tokens',
+  'input_uncached_tokens',
+  'input_text_tokens',
+  'output_text_tokens',
+  'input_cached_text_tokens',
+  'input_audio_tokens',
+  'input_cached_audio_tokens',
+  'output_audio_tokens',
+  'input_image_tokens',
+  'input_cached_image_tokens',
+  'output_image_tokens',
+] as const;
 
 export interface EndpointSpec {
   readonly id: EndpointId;
@@ -74,11 +103,13 @@ function usage(
   metrics: readonly string[],
   filters: readonly FilterName[],
   groupBy: readonly Dimension[],
+  // The result kind does not always follow the path (file_search_calls → file_searches).
+  resultKind: string = id,
 ): EndpointSpec {
   return {
     id,
     path: `/organization/usage/${id}`,
-    resultObject: `organization.usage.${id}.result`,
+    resultObject: `organization.usage.${resultKind}.result`,
     title,
     metrics,
     filters,
@@ -92,7 +123,7 @@ export const ENDPOINTS: Readonly<Record<EndpointId, EndpointSpec>> = {
   completions: usage(
     'completions',
     'Completions',
-    ['input_tokens', 'output_tokens', 'input_cached_tokens', 'input_audio_tokens', 'output_audio_tokens', 'num_model_requests'],
+    ['input_tokens', 'output_tokens', ...COMPLETIONS_BREAKDOWN, 'num_model_requests'],
     [...COMMON_FILTERS, 'batch'],
     [...COMMON_GROUPS, 'batch', 'service_tier'],
   ),
@@ -121,21 +152,43 @@ export const ENDPOINTS: Readonly<Record<EndpointId, EndpointSpec>> = {
     ['projectIds'],
     ['project_id'],
   ),
+  file_search_calls: usage(
+    'file_search_calls',
+    'File search',
+    ['num_requests'],
+    ['projectIds', 'userIds', 'apiKeyIds', 'vectorStoreIds'],
+    ['project_id', 'user_id', 'api_key_id', 'vector_store_id'],
+    'file_searches',
+  ),
+  web_search_calls: usage(
+    'web_search_calls',
+    'Web search',
+    ['num_requests', 'num_model_requests'],
+    [...COMMON_FILTERS, 'contextLevels'],
+    [...COMMON_GROUPS, 'context_level'],
+    'web_searches',
+  ),
   costs: {
     id: 'costs',
     path: '/organization/costs',
     resultObject: 'organization.costs.result',
     title: 'Costs',
     metrics: ['amount', 'quantity'],
-    filters: ['projectIds'],
+    filters: ['projectIds', 'apiKeyIds'],
     groupBy: ['project_id', 'line_item', 'api_key_id'],
     widths: ['1d'],
     maxLimit: { '1d': 180 },
   },
 };
 
-/** The eight usage endpoints (everything but costs). */
+/** The ten usage endpoints (everything but costs). */
 export const USAGE_ENDPOINT_IDS = ENDPOINT_IDS.filter((id) => id !== 'costs') as Exclude<EndpointId, 'costs'>[];
+
+/**
+ * The usage endpoints whose `num_model_requests` are requests of their own. Web search's are the
+ * completions requests that searched, already counted there: adding them would count twice.
+ */
+export const REQUEST_ENDPOINT_IDS = USAGE_ENDPOINT_IDS.filter((id) => id !== 'web_search_calls');
 
 /** The endpoints whose results carry token counts (used for the tree's per-model tokens). */
 export const TOKEN_ENDPOINT_IDS = ['completions', 'embeddings', 'moderations'] as const;
@@ -159,6 +212,8 @@ export interface UsageQuery {
   readonly sources?: readonly string[];
   readonly sizes?: readonly string[];
   readonly batch?: boolean;
+  readonly vectorStoreIds?: readonly string[];
+  readonly contextLevels?: readonly string[];
   /** Buckets per page; default (and always sent): the width's maximum. */
   readonly limit?: number;
 }
@@ -166,12 +221,15 @@ export interface UsageQuery {
 /**
  * One result of a bucket, normalised: the metrics as finite numbers and the grouping dimensions
  * the API filled in (absent when not grouped by them). Costs carry `amount` (and `quantity` when
- * the API gave one) in `values` and the currency in `currency`.
+ * the API gave one) in `values`, the currency in `currency` and the unit of `quantity` (tokens,
+ * images, …) in `quantityUnit` when the API named one.
  */
 export interface UsageRow {
   readonly values: Readonly<Record<string, number>>;
   readonly dims: Readonly<Partial<Record<Dimension, string>>>;
   readonly currency?: string;
+  /** Costs only: `tokens`, `1000_tokens`, `images`, `characters`, `duration_seconds`… as sent. */
+  readonly quantityUnit?: string;
 }
 
 export interface UsageBucket {
@@ -185,4 +243,100 @@ export interface Project {
   readonly name: string;
   readonly status: 'active' | 'archived' | string;
   readonly createdAt?: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Names (API keys, admin keys, users) and budgets (hard spend limits, spend alerts): SPEC §1
+// "Names and budgets". Money here stays in **cents**, as the API sends it; fields say so.
+
+export interface KeyOwner {
+  readonly type: 'user' | 'service_account' | string;
+  readonly id?: string;
+  readonly name?: string;
+  readonly email?: string;
+}
+
+export interface ApiKeyInfo {
+  readonly id: string;
+  readonly name: string;
+  readonly redactedValue: string;
+  /** The project the key belongs to; absent for admin keys. */
+  readonly projectId?: string;
+  readonly owner?: KeyOwner;
+  readonly createdAt?: number;
+  readonly lastUsedAt?: number;
+}
+
+export interface UserInfo {
+  readonly id: string;
+  readonly name: string;
+  readonly email?: string;
+}
+
+/** One part of the name directory: what was read, or why it could not be (e.g. a 403). */
+export type NamePart<T> =
+  | { readonly ok: true; readonly items: readonly T[] }
+  | { readonly ok: false; readonly items: readonly T[]; readonly status?: number; readonly message: string };
+
+/**
+ * Every name the organisation has: project keys (all projects), admin keys and users. Each part
+ * stands alone, so a key that may read usage but not (say) users still gets keys' names.
+ * `apiKeys.items` holds what the readable projects gave even when another project failed.
+ */
+export interface NameDirectory {
+  readonly apiKeys: NamePart<ApiKeyInfo>;
+  readonly adminKeys: NamePart<ApiKeyInfo>;
+  readonly users: NamePart<UserInfo>;
+}
+
+/** Where a budget applies: the whole organisation, or one project. */
+export interface BudgetScope {
+  readonly projectId?: string;
+}
+
+export interface SpendLimit {
+  /** The hard limit in cents (the API's `threshold_amount`). */
+  readonly thresholdCents: number;
+  /** Upper-case ISO 4217 as the API sends it (`USD`). */
+  readonly currency: string;
+  readonly interval: 'month' | string;
+  readonly enforcing: boolean;
+  /** The API's `enforcement.status` as sent (`inactive`, `enforcing`, or a future value). */
+  readonly enforcementStatus: string;
+}
+
+export interface SpendLimitInput {
+  readonly thresholdCents: number;
+  /** Default `USD` (the only one the API takes). */
+  readonly currency?: string;
+  /** Default `month` (the only one the API takes). */
+  readonly interval?: string;
+}
+
+export interface SpendAlert {
+  readonly id: string;
+  readonly thresholdCents: number;
+  readonly currency: string;
+  readonly interval: 'month' | string;
+  readonly recipients: readonly string[];
+  readonly subjectPrefix?: string;
+}
+
+export interface SpendAlertInput {
+  readonly thresholdCents: number;
+  readonly recipients: readonly string[];
+  readonly subjectPrefix?: string;
+  readonly currency?: string;
+  readonly interval?: string;
+}
+
+/** Cents to dollars, for the edge (display, JSON for people); the client keeps cents. */
+export function centsToDollars(cents: number): number {
+  return cents / 100;
+}
+
+/** Dollars to whole cents, for a value a person typed; throws on a non-finite or negative amount. */
+export function dollarsToCents(dollars: number): number {
+  if (!Number.isFinite(dollars) || dollars < 0) throw new RangeError(`not an amount of dollars: ${dollars}`);
+  return Math.round(dollars * 100);
 }

@@ -9,9 +9,19 @@ const METRIC_LABELS: Readonly<Record<string, string>> = {
   input_tokens: 'Input tokens',
   output_tokens: 'Output tokens',
   input_cached_tokens: 'Cached input tokens',
+  input_cache_write_tokens: 'Cache-write input tokens',
+  input_uncached_tokens: 'Uncached input tokens',
+  input_text_tokens: 'Input text tokens',
+  output_text_tokens: 'Output text tokens',
+  input_cached_text_tokens: 'Cached input text tokens',
   input_audio_tokens: 'Input audio tokens',
+  input_cached_audio_tokens: 'Cached input audio tokens',
   output_audio_tokens: 'Output audio tokens',
+  input_image_tokens: 'Input image tokens',
+  input_cached_image_tokens: 'Cached input image tokens',
+  output_image_tokens: 'Output image tokens',
   num_model_requests: 'Requests',
+  num_requests: 'Calls',
   images: 'Images',
   characters: 'Characters',
   seconds: 'Seconds',
@@ -31,6 +41,8 @@ const DIMENSION_LABELS: Readonly<Record<Dimension, string>> = {
   size: 'Size',
   source: 'Source',
   line_item: 'Line item',
+  vector_store_id: 'Vector store',
+  context_level: 'Context level',
 };
 
 export const WIDTH_LABELS: Readonly<Record<BucketWidth, string>> = { '1m': 'Minute', '1h': 'Hour', '1d': 'Day' };

@@ -141,6 +141,7 @@ export const RowSchema = z.readonly(
     values: z.readonly(z.record(z.string(), FiniteSchema)),
     dims: z.readonly(z.partialRecord(DimensionSchema, z.string())),
     currency: z.optional(z.string()),
+    quantityUnit: z.optional(z.string()),
   }),
 );
 /** UsageBucket of src/shared/endpoints.ts, on the wire. */

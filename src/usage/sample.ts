@@ -1,5 +1,5 @@
 // A deterministic synthetic organisation for "Try with Sample Data", the fake API server and the
-// tests. It answers every query of the nine endpoints with the API's semantics (UTC-aligned
+// tests. It answers every query of every endpoint of the table with the API's semantics (UTC-aligned
 // buckets, filters, group_by, nothing after "now"), so sample mode exercises the same code paths
 // as a real key.
 //
@@ -7,9 +7,30 @@
 // an integer total per metric per UTC day (weekly rhythm, gentle trend, seeded noise); an hourly
 // profile splits the day by cumulative rounding, and minutes split an hour evenly, so minutes sum
 // exactly to hours and hours to days. Costs are priced from the same numbers.
+// Completions' breakdown fields are split as leaves (text/audio/image × cached/uncached, cache
+// writes, output by modality) and every total is the sum of its leaves in every bucket, so a part
+// never exceeds its total: input = cached + cache-write + uncached, output = text + audio + image.
+// It also carries the names (keys, admin keys, users) and budgets (a spend limit, alerts) that the
+// fake server serves and sample mode shows; budgets can be changed like the real ones.
 
 import { ENDPOINTS, WIDTH_SECONDS } from '../shared/endpoints';
-import type { BucketWidth, Dimension, EndpointId, Project, UsageBucket, UsageQuery, UsageRow } from '../shared/endpoints';
+import type {
+  ApiKeyInfo,
+  BucketWidth,
+  BudgetScope,
+  Dimension,
+  EndpointId,
+  NameDirectory,
+  Project,
+  SpendAlert,
+  SpendAlertInput,
+  SpendLimit,
+  SpendLimitInput,
+  UsageBucket,
+  UsageQuery,
+  UsageRow,
+  UserInfo,
+} from '../shared/endpoints';
 import type { UsageSource } from './source';
 import { DAY_SECONDS, alignDown, dayIndex, weekday } from '../shared/time';
 
@@ -24,6 +45,15 @@ export class SampleQueryError extends Error {
   }
 }
 
+/** A budget or alert that does not exist (the API says HTTP 404). */
+export class SampleNotFoundError extends Error {
+  readonly status = 404;
+  constructor(message: string) {
+    super(message);
+    this.name = 'SampleNotFoundError';
+  }
+}
+
 export interface SampleUser {
   readonly id: string;
   readonly name: string;
@@ -35,6 +65,21 @@ export interface SampleApiKey {
   readonly name: string;
   readonly projectId: string;
   readonly ownerUserId: string;
+  /** Set when a service account owns the key (its usage still carries `ownerUserId`). */
+  readonly serviceAccount?: { readonly id: string; readonly name: string };
+}
+
+/** The names the sample organisation has, as the list endpoints give them. */
+export interface SampleNames {
+  readonly apiKeys: readonly ApiKeyInfo[];
+  readonly adminKeys: readonly ApiKeyInfo[];
+  readonly users: readonly UserInfo[];
+}
+
+/** Budgets keyed by scope: `''` is the organisation, else a project id. */
+export interface SampleBudgets {
+  readonly spendLimits: ReadonlyMap<string, SpendLimit>;
+  readonly spendAlerts: ReadonlyMap<string, readonly SpendAlert[]>;
 }
 
 export interface SampleOrgOptions {
@@ -58,6 +103,18 @@ export interface SampleOrg extends UsageSource {
   now(): number;
   /** Answers a query synchronously; throws `SampleQueryError` where the API would answer 400. */
   querySync(query: UsageQuery): UsageBucket[];
+  /** Keys, admin keys and users, as plain lists (the fake server pages them). */
+  namesSync(): SampleNames;
+  /** The budgets as they are now (a copy; changes go through the write methods). */
+  budgetsSync(): SampleBudgets;
+  names(signal?: AbortSignal): Promise<NameDirectory>;
+  getSpendLimit(scope: BudgetScope, signal?: AbortSignal): Promise<SpendLimit | null>;
+  setSpendLimit(scope: BudgetScope, input: SpendLimitInput, signal?: AbortSignal): Promise<SpendLimit>;
+  deleteSpendLimit(scope: BudgetScope, signal?: AbortSignal): Promise<void>;
+  listSpendAlerts(scope: BudgetScope, signal?: AbortSignal): Promise<SpendAlert[]>;
+  createSpendAlert(scope: BudgetScope, input: SpendAlertInput, signal?: AbortSignal): Promise<SpendAlert>;
+  updateSpendAlert(scope: BudgetScope, alertId: string, input: SpendAlertInput, signal?: AbortSignal): Promise<SpendAlert>;
+  deleteSpendAlert(scope: BudgetScope, alertId: string, signal?: AbortSignal): Promise<void>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -95,10 +152,50 @@ const API_KEYS: readonly SampleApiKey[] = [
   { id: 'key_sample_support_prod', name: 'support-prod', projectId: 'proj_sample_support', ownerUserId: 'user_sample_alice' },
   { id: 'key_sample_support_dev', name: 'support-dev', projectId: 'proj_sample_support', ownerUserId: 'user_sample_bob' },
   { id: 'key_sample_search', name: 'search-indexer', projectId: 'proj_sample_search', ownerUserId: 'user_sample_carol' },
-  { id: 'key_sample_data_batch', name: 'nightly-batch', projectId: 'proj_sample_data', ownerUserId: 'user_sample_erin' },
+  {
+    id: 'key_sample_data_batch',
+    name: 'nightly-batch',
+    projectId: 'proj_sample_data',
+    ownerUserId: 'user_sample_erin',
+    serviceAccount: { id: 'svc_sample_pipeline', name: 'pipeline-bot' },
+  },
   { id: 'key_sample_data_etl', name: 'etl-worker', projectId: 'proj_sample_data', ownerUserId: 'user_sample_alice' },
   { id: 'key_sample_studio', name: 'studio-app', projectId: 'proj_sample_studio', ownerUserId: 'user_sample_dave' },
   { id: 'key_sample_legacy', name: 'legacy-bot', projectId: 'proj_sample_legacy', ownerUserId: 'user_sample_bob' },
+];
+
+const ADMIN_KEYS: readonly ApiKeyInfo[] = [
+  {
+    id: 'key_sample_admin_finance',
+    name: 'finance-dashboard',
+    redactedValue: 'sk-admin-...fin1',
+    // An admin key's owner carries no email in the API (unlike a project key's user).
+    owner: { type: 'user', id: 'user_sample_alice', name: 'Alice Martin' },
+  },
+  {
+    id: 'key_sample_admin_ops',
+    name: 'ops-automation',
+    redactedValue: 'sk-admin-...ops2',
+    owner: { type: 'service_account', id: 'svc_sample_ops', name: 'ops-bot' },
+  },
+];
+
+// Budgets at creation: the organisation's hard limit ($5,000 a month, enforcing), a project limit
+// that is set but not enforcing, and alerts at 50 % and 80 % of the limit plus one on a project.
+const ORG = '';
+const INITIAL_LIMITS: readonly [string, SpendLimit][] = [
+  [ORG, { thresholdCents: 500_000, currency: 'USD', interval: 'month', enforcing: true, enforcementStatus: 'enforcing' }],
+  ['proj_sample_studio', { thresholdCents: 30_000, currency: 'USD', interval: 'month', enforcing: false, enforcementStatus: 'inactive' }],
+];
+const INITIAL_ALERTS: readonly [string, SpendAlert[]][] = [
+  [
+    ORG,
+    [
+      { id: 'alert_sample_org_half', thresholdCents: 250_000, currency: 'USD', interval: 'month', recipients: ['finance@example.com'], subjectPrefix: 'OpenAI spend' },
+      { id: 'alert_sample_org_80', thresholdCents: 400_000, currency: 'USD', interval: 'month', recipients: ['finance@example.com', 'alice@example.com'] },
+    ],
+  ],
+  ['proj_sample_support', [{ id: 'alert_sample_support', thresholdCents: 100_000, currency: 'USD', interval: 'month', recipients: ['bob@example.com'] }]],
 ];
 
 type Profile = 'interactive' | 'batch';
@@ -113,6 +210,8 @@ interface StreamDef {
   readonly serviceTier?: string;
   readonly size?: string;
   readonly source?: string;
+  readonly vectorStore?: string;
+  readonly contextLevel?: string;
   readonly profile: Profile;
   /** Requests (or sessions) per weekday at the anchor; for vector stores, bytes stored. */
   readonly base: number;
@@ -120,6 +219,12 @@ interface StreamDef {
   readonly perRequest?: Readonly<Record<string, number>>;
   /** Share of input tokens served from cache. */
   readonly cachedShare?: number;
+  /** Completions: shares of input (cached and uncached alike) that are audio / image tokens. */
+  readonly audioShare?: number;
+  readonly imageShare?: number;
+  /** Completions: shares of output that are audio / image tokens. */
+  readonly outAudioShare?: number;
+  readonly outImageShare?: number;
   /** Log growth per day (0.002 ≈ +6 % a month). */
   readonly growth: number;
   /** Weekend volume relative to a weekday. */
@@ -160,24 +265,32 @@ function chat(
 
 const STREAMS: readonly StreamDef[] = [
   // Support Assistant: the customer-facing chat app, busiest on weekdays.
-  chat(SUPPORT, 'key_sample_support_prod', 'gpt-4o', 2200, 1800, 350, { cachedShare: 0.35 }),
+  chat(SUPPORT, 'key_sample_support_prod', 'gpt-4o', 2200, 1800, 350, { cachedShare: 0.35, imageShare: 0.1 }),
   chat(SUPPORT, 'key_sample_support_prod', 'gpt-4o-mini', 9000, 900, 200),
   chat(SUPPORT, 'key_sample_support_dev', 'gpt-4o-mini', 600, 1200, 260, { weekend: 0.1, growth: 0.001 }),
-  chat(SUPPORT, 'key_sample_support_prod', 'gpt-4o-audio-preview', 150, 300, 90, {
-    perRequest: { input_tokens: 300, output_tokens: 90, input_audio_tokens: 600, output_audio_tokens: 900 },
+  // Audio is part of input_tokens/output_tokens: 900 in (600 audio), 990 out (900 audio).
+  chat(SUPPORT, 'key_sample_support_prod', 'gpt-4o-audio-preview', 150, 900, 990, {
     cachedShare: 0.05,
+    audioShare: 2 / 3,
+    outAudioShare: 900 / 990,
   }),
   usageStream('moderations', SUPPORT, 'key_sample_support_prod', 'omni-moderation-latest', 9000, { input_tokens: 250 }),
   usageStream('embeddings', SUPPORT, 'key_sample_support_prod', 'text-embedding-3-small', 3000, { input_tokens: 400 }),
   usageStream('audio_speeches', SUPPORT, 'key_sample_support_prod', 'tts-1', 400, { characters: 350 }),
   usageStream('audio_transcriptions', SUPPORT, 'key_sample_support_prod', 'whisper-1', 250, { seconds: 45 }),
   storage(SUPPORT, 2.1e9),
+  fileSearch(SUPPORT, 'key_sample_support_prod', 'vs_sample_helpdesk', 1800),
+  webSearch(SUPPORT, 'key_sample_support_prod', 'gpt-4o', 'low', 700),
   // Search & Retrieval: embeddings-heavy indexing plus reasoning over results.
   usageStream('embeddings', SEARCH, 'key_sample_search', 'text-embedding-3-small', 20000, { input_tokens: 800 }, { weekend: 0.7 }),
   usageStream('embeddings', SEARCH, 'key_sample_search', 'text-embedding-3-large', 2000, { input_tokens: 600 }, { weekend: 0.7 }),
   chat(SEARCH, 'key_sample_search', 'o3-mini', 800, 3000, 1500, { cachedShare: 0.1 }),
   chat(SEARCH, 'key_sample_search', 'gpt-4o-mini', 3000, 1500, 180),
   storage(SEARCH, 14e9),
+  fileSearch(SEARCH, 'key_sample_search', 'vs_sample_docs', 5200),
+  fileSearch(SEARCH, 'key_sample_search', 'vs_sample_wiki', 1400),
+  webSearch(SEARCH, 'key_sample_search', 'gpt-4o-mini', 'medium', 2400),
+  webSearch(SEARCH, 'key_sample_search', 'o3-mini', 'high', 300),
   // Data Pipeline: nightly batch jobs, barely slower at weekends.
   chat(DATA, 'key_sample_data_batch', 'gpt-4o-mini', 40000, 700, 150, { batch: true, profile: 'batch', weekend: 0.9, cachedShare: 0 }),
   chat(DATA, 'key_sample_data_batch', 'gpt-4o', 3000, 2000, 300, { batch: true, profile: 'batch', weekend: 0.9, cachedShare: 0 }),
@@ -198,7 +311,7 @@ const STREAMS: readonly StreamDef[] = [
   image('gpt-image-1', '1024x1024', 'image.generation', 200),
   image('gpt-image-1', '1024x1024', 'image.edit', 60),
   usageStream('audio_speeches', STUDIO, 'key_sample_studio', 'tts-1-hd', 150, { characters: 600 }, { growth: 0.004 }),
-  chat(STUDIO, 'key_sample_studio', 'gpt-4o', 500, 1200, 500, { growth: 0.004 }),
+  chat(STUDIO, 'key_sample_studio', 'gpt-4o', 500, 1200, 500, { growth: 0.004, imageShare: 0.3, outImageShare: 0.05, serviceTier: 'priority' }),
   // Legacy Chatbot: archived 45 days ago, shrinking before that.
   chat(LEGACY, 'key_sample_legacy', 'gpt-3.5-turbo', 5000, 800, 220, { growth: -0.004, cachedShare: 0 }),
   chat(LEGACY, 'key_sample_legacy', 'gpt-4o-mini', 1500, 800, 200, { growth: -0.003 }),
@@ -215,6 +328,26 @@ function usageStream(
   extra: Partial<StreamDef> = {},
 ): StreamDef {
   return { endpoint, project, key, model, profile: 'interactive', base, perRequest, growth: 0.0015, weekend: 0.45, ...extra };
+}
+
+function fileSearch(project: string, key: string, vectorStore: string, base: number): StreamDef {
+  return { endpoint: 'file_search_calls', project, key, vectorStore, profile: 'interactive', base, growth: 0.002, weekend: 0.5 };
+}
+
+/** Web search calls; the model requests that made them are fewer (one request can search twice). */
+function webSearch(project: string, key: string, model: string, contextLevel: string, base: number): StreamDef {
+  return {
+    endpoint: 'web_search_calls',
+    project,
+    key,
+    model,
+    contextLevel,
+    profile: 'interactive',
+    base,
+    perRequest: { num_model_requests: 0.7 },
+    growth: 0.003,
+    weekend: 0.4,
+  };
 }
 
 function storage(project: string, bytes: number): StreamDef {
@@ -291,9 +424,14 @@ const TTS_PRICES: Readonly<Record<string, number>> = { 'tts-1': 15, 'tts-1-hd': 
 const WHISPER_PER_SECOND = 0.006 / 60;
 const CODE_INTERPRETER_PER_SESSION = 0.03;
 const FILE_SEARCH_PER_GB_DAY = 0.1;
+const FILE_SEARCH_PER_CALL = 2.5 / 1000;
+const WEB_SEARCH_PER_CALL: Readonly<Record<string, number>> = { low: 25 / 1000, medium: 27.5 / 1000, high: 30 / 1000 };
 
-/** The cost line items one stream's day adds: [line item, amount, quantity]. */
-function priceStream(def: StreamDef, v: Readonly<Record<string, number>>, dayFraction: number): [string, number, number][] {
+/** A cost line item: [line item, amount, quantity, quantity unit (null when none applies)]. */
+type LineItem = [string, number, number, string | null];
+
+/** The cost line items one stream's day adds. */
+function priceStream(def: StreamDef, v: Readonly<Record<string, number>>, dayFraction: number): LineItem[] {
   const model = def.model ?? '';
   switch (def.endpoint) {
     case 'completions': {
@@ -303,33 +441,44 @@ function priceStream(def: StreamDef, v: Readonly<Record<string, number>>, dayFra
       const discounted = def.batch === true || def.serviceTier === 'flex';
       const f = discounted ? 0.5 : 1;
       const tag = def.batch === true ? 'batch ' : def.serviceTier === 'flex' ? 'flex ' : '';
+      // Audio is inside input_tokens/output_tokens but billed at its own price, on its own line.
       const cached = v.input_cached_tokens ?? 0;
-      const uncached = (v.input_tokens ?? 0) - cached;
-      const items: [string, number, number][] = [
-        [`${model}, ${tag}input`, uncached * p.input * f * PER_MILLION, uncached],
-        [`${model}, ${tag}cached input`, cached * p.cached * f * PER_MILLION, cached],
-        [`${model}, ${tag}output`, (v.output_tokens ?? 0) * p.output * f * PER_MILLION, v.output_tokens ?? 0],
+      const audioIn = p.audioInput === undefined ? 0 : (v.input_audio_tokens ?? 0);
+      const audioOut = p.audioOutput === undefined ? 0 : (v.output_audio_tokens ?? 0);
+      const input = (v.input_tokens ?? 0) - cached - audioIn;
+      const output = (v.output_tokens ?? 0) - audioOut;
+      const items: LineItem[] = [
+        [`${model}, ${tag}input`, input * p.input * f * PER_MILLION, input, 'tokens'],
+        [`${model}, ${tag}cached input`, cached * p.cached * f * PER_MILLION, cached, 'tokens'],
+        [`${model}, ${tag}output`, output * p.output * f * PER_MILLION, output, 'tokens'],
       ];
-      if (p.audioInput !== undefined) items.push([`${model}, audio input`, (v.input_audio_tokens ?? 0) * p.audioInput * PER_MILLION, v.input_audio_tokens ?? 0]);
-      if (p.audioOutput !== undefined) items.push([`${model}, audio output`, (v.output_audio_tokens ?? 0) * p.audioOutput * PER_MILLION, v.output_audio_tokens ?? 0]);
+      if (p.audioInput !== undefined) items.push([`${model}, audio input`, audioIn * p.audioInput * PER_MILLION, audioIn, 'tokens']);
+      if (p.audioOutput !== undefined) items.push([`${model}, audio output`, audioOut * p.audioOutput * PER_MILLION, audioOut, 'tokens']);
       return items;
     }
     case 'embeddings':
-      return [['embeddings', (v.input_tokens ?? 0) * (EMBEDDING_PRICES[model] ?? 0) * PER_MILLION, v.input_tokens ?? 0]];
+      return [['embeddings', (v.input_tokens ?? 0) * (EMBEDDING_PRICES[model] ?? 0) * PER_MILLION, v.input_tokens ?? 0, 'tokens']];
     case 'moderations':
       return []; // free
     case 'images':
-      return [['images', (v.images ?? 0) * (IMAGE_PRICES[`${model} ${def.size ?? ''}`] ?? 0.04), v.images ?? 0]];
+      return [['images', (v.images ?? 0) * (IMAGE_PRICES[`${model} ${def.size ?? ''}`] ?? 0.04), v.images ?? 0, 'images']];
     case 'audio_speeches':
-      return [['tts', (v.characters ?? 0) * (TTS_PRICES[model] ?? 15) * PER_MILLION, v.characters ?? 0]];
+      return [['tts', (v.characters ?? 0) * (TTS_PRICES[model] ?? 15) * PER_MILLION, v.characters ?? 0, 'characters']];
     case 'audio_transcriptions':
-      return [['whisper', (v.seconds ?? 0) * WHISPER_PER_SECOND, v.seconds ?? 0]];
+      return [['whisper', (v.seconds ?? 0) * WHISPER_PER_SECOND, v.seconds ?? 0, 'duration_seconds']];
     case 'code_interpreter_sessions':
-      return [['code interpreter', (v.num_sessions ?? 0) * CODE_INTERPRETER_PER_SESSION, v.num_sessions ?? 0]];
+      return [['code interpreter', (v.num_sessions ?? 0) * CODE_INTERPRETER_PER_SESSION, v.num_sessions ?? 0, null]];
     case 'vector_stores': {
-      // Storage is billed per GB-day; today only the elapsed part of the day so far.
+      // Storage is billed per GB-day; today only the elapsed part of the day so far. The API
+      // counts it in gibibyte-hours.
       const gbDays = ((v.usage_bytes ?? 0) / 1e9) * dayFraction;
-      return [['file search', gbDays * FILE_SEARCH_PER_GB_DAY, gbDays]];
+      return [['file search', gbDays * FILE_SEARCH_PER_GB_DAY, gbDays * 24, 'gibibyte_hours']];
+    }
+    case 'file_search_calls':
+      return [['file search calls', (v.num_requests ?? 0) * FILE_SEARCH_PER_CALL, v.num_requests ?? 0, null]];
+    case 'web_search_calls': {
+      const level = def.contextLevel ?? 'medium';
+      return [[`web search, ${level} context`, (v.num_requests ?? 0) * (WEB_SEARCH_PER_CALL[level] ?? 0.025), v.num_requests ?? 0, null]];
     }
   }
 }
@@ -358,7 +507,26 @@ function jitter(seed: number, spread: number, stream: number, day: number, salt 
 // ---------------------------------------------------------------------------------------------
 
 const LEVEL_METRICS = new Set(['usage_bytes']);
-const COUNT_METRICS = new Set(['num_model_requests', 'num_sessions']);
+const COUNT_METRICS = new Set(['num_model_requests', 'num_sessions', 'num_requests']);
+
+/**
+ * Completions' totals, each the sum of its leaves. Leaves are split over time on their own; a
+ * total is always re-added from its split leaves, so it matches them in every bucket.
+ */
+const DERIVED: Readonly<Record<string, readonly string[]>> = {
+  input_cached_tokens: ['input_cached_text_tokens', 'input_cached_audio_tokens', 'input_cached_image_tokens'],
+  input_uncached_tokens: ['input_text_tokens', 'input_audio_tokens', 'input_image_tokens'],
+  input_tokens: [
+    'input_cached_text_tokens',
+    'input_cached_audio_tokens',
+    'input_cached_image_tokens',
+    'input_cache_write_tokens',
+    'input_text_tokens',
+    'input_audio_tokens',
+    'input_image_tokens',
+  ],
+  output_tokens: ['output_text_tokens', 'output_audio_tokens', 'output_image_tokens'],
+};
 
 interface Stream {
   readonly def: StreamDef;
@@ -380,6 +548,7 @@ interface CostRow {
   readonly key: string | undefined;
   readonly amount: number;
   readonly quantity: number;
+  readonly unit: string | null;
 }
 
 const MINUTES_PER_DAY = 1440;
@@ -399,6 +568,9 @@ class SampleOrganisation implements SampleOrg {
   private readonly byEndpoint: ReadonlyMap<UsageEndpointId, readonly Stream[]>;
   private readonly dayCache = new Map<number, DayTotals>();
   private readonly costCache = new Map<string, readonly CostRow[]>();
+  private readonly spendLimits = new Map<string, SpendLimit>(INITIAL_LIMITS);
+  private readonly spendAlerts = new Map<string, SpendAlert[]>(INITIAL_ALERTS.map(([k, v]) => [k, v.map((a) => ({ ...a }))]));
+  private alertSerial = 0;
 
   constructor(options: SampleOrgOptions) {
     const now = options.now;
@@ -429,6 +601,8 @@ class SampleOrganisation implements SampleOrg {
       if (spec.groupBy.includes('service_tier')) dims.service_tier = def.serviceTier ?? 'default';
       if (spec.groupBy.includes('size') && def.size !== undefined) dims.size = def.size;
       if (spec.groupBy.includes('source') && def.source !== undefined) dims.source = def.source;
+      if (spec.groupBy.includes('vector_store_id') && def.vectorStore !== undefined) dims.vector_store_id = def.vectorStore;
+      if (spec.groupBy.includes('context_level') && def.contextLevel !== undefined) dims.context_level = def.contextLevel;
       return {
         def,
         index,
@@ -517,15 +691,9 @@ class SampleOrganisation implements SampleOrg {
         group = { dims, values: Object.fromEntries(s.metrics.map((m) => [m, 0])) };
         groups.set(key, group);
       }
-      const cum = CUMULATIVE[s.def.profile];
       const values = group.values;
-      for (let i = 0; i < s.metrics.length; i++) {
-        const metric = s.metrics[i] as string;
-        const total = t[i] ?? 0;
-        // A level (bytes stored) is reported as is in every bucket; counts are split by time.
-        const v = LEVEL_METRICS.has(metric) ? total : cumulative(total, cum, toMinute) - cumulative(total, cum, fromMinute);
-        values[metric] = (values[metric] ?? 0) + v;
-      }
+      const part = splitStream(s, t, fromMinute, toMinute);
+      for (const metric of s.metrics) values[metric] = (values[metric] ?? 0) + (part[metric] ?? 0);
     }
     const rows: UsageRow[] = [];
     for (const g of groups.values()) {
@@ -559,14 +727,151 @@ class SampleOrganisation implements SampleOrg {
     // Roughly one day in forty is a spike (a launch, a backfill, a runaway loop).
     const spike = uniform(seed, s.index, day, 7) < 0.025 ? 2 + uniform(seed, s.index, day, 8) : 1;
     const requests = Math.max(0, Math.round(def.base * weekly * trend * ramp * spike * jitter(seed, 0.3, s.index, day)));
-    const input = Math.round(requests * (def.perRequest?.input_tokens ?? 0) * jitter(seed, 0.15, s.index, day, 11));
+    if (def.endpoint === 'completions') return this.completionsDay(s, day, requests);
     return s.metrics.map((metric, i) => {
-      if (COUNT_METRICS.has(metric)) return requests;
-      if (metric === 'input_tokens') return input;
-      if (metric === 'input_cached_tokens') return Math.min(input, Math.round(input * (def.cachedShare ?? 0) * jitter(seed, 0.3, s.index, day, 12)));
-      const per = def.perRequest?.[metric] ?? 0;
-      return Math.round(requests * per * jitter(seed, 0.15, s.index, day, 20 + i));
+      const per = def.perRequest?.[metric];
+      if (COUNT_METRICS.has(metric) && per === undefined) return requests;
+      if (metric === 'input_tokens') return Math.round(requests * (per ?? 0) * jitter(seed, 0.15, s.index, day, 11));
+      return Math.round(requests * (per ?? 0) * jitter(seed, 0.15, s.index, day, 20 + i));
     });
+  }
+
+  /** A completions stream's day: the leaves first, every total the sum of its leaves. */
+  private completionsDay(s: Stream, day: number, requests: number): number[] {
+    const def = s.def;
+    const seed = this.seed;
+    const input = Math.round(requests * (def.perRequest?.input_tokens ?? 0) * jitter(seed, 0.15, s.index, day, 11));
+    const output = Math.round(requests * (def.perRequest?.output_tokens ?? 0) * jitter(seed, 0.15, s.index, day, 21));
+    const share = def.cachedShare ?? 0;
+    const cached = Math.min(input, Math.round(input * share * jitter(seed, 0.3, s.index, day, 12)));
+    // Prompts that get cached are written first: a few percent of the rest, where caching happens.
+    const cacheWrite = share > 0 ? Math.round((input - cached) * 0.04) : 0;
+    const uncached = input - cached - cacheWrite;
+    const byModality = (total: number, audio: number, image: number): [number, number, number] => {
+      const a = Math.round(total * audio);
+      const i = Math.min(total - a, Math.round(total * image));
+      return [total - a - i, a, i];
+    };
+    const [inText, inAudio, inImage] = byModality(uncached, def.audioShare ?? 0, def.imageShare ?? 0);
+    const [cText, cAudio, cImage] = byModality(cached, def.audioShare ?? 0, def.imageShare ?? 0);
+    const [outText, outAudio, outImage] = byModality(output, def.outAudioShare ?? 0, def.outImageShare ?? 0);
+    const v: Record<string, number> = {
+      input_tokens: input,
+      output_tokens: output,
+      input_cached_tokens: cached,
+      input_cache_write_tokens: cacheWrite,
+      input_uncached_tokens: uncached,
+      input_text_tokens: inText,
+      output_text_tokens: outText,
+      input_cached_text_tokens: cText,
+      input_audio_tokens: inAudio,
+      input_cached_audio_tokens: cAudio,
+      output_audio_tokens: outAudio,
+      input_image_tokens: inImage,
+      input_cached_image_tokens: cImage,
+      output_image_tokens: outImage,
+      num_model_requests: requests,
+    };
+    return s.metrics.map((m) => v[m] ?? 0);
+  }
+
+  // --- names and budgets --------------------------------------------------------------------
+
+  namesSync(): SampleNames {
+    const users = new Map(USERS.map((u) => [u.id, u]));
+    const apiKeys = API_KEYS.map((k): ApiKeyInfo => {
+      const project = this.projectList.find((p) => p.id === k.projectId);
+      const user = users.get(k.ownerUserId);
+      const created = (project?.createdAt ?? this.dataStart) + 3600;
+      const archived = PROJECTS.find((p) => p.id === k.projectId)?.archivedAt;
+      const lastUsed = archived === undefined ? Math.floor(this.clock() / 1000) - 120 : (this.anchorDay + archived) * DAY_SECONDS - 3600;
+      return {
+        id: k.id,
+        name: k.name,
+        redactedValue: `sk-proj-...${k.id.slice(-4)}`,
+        projectId: k.projectId,
+        owner: k.serviceAccount
+          ? { type: 'service_account', id: k.serviceAccount.id, name: k.serviceAccount.name }
+          : { type: 'user', id: k.ownerUserId, ...(user ? { name: user.name, email: user.email } : {}) },
+        createdAt: created,
+        lastUsedAt: lastUsed,
+      };
+    });
+    return { apiKeys, adminKeys: ADMIN_KEYS.map((k) => ({ ...k, createdAt: this.dataStart })), users: USERS.map((u) => ({ ...u })) };
+  }
+
+  budgetsSync(): SampleBudgets {
+    return {
+      spendLimits: new Map(this.spendLimits),
+      spendAlerts: new Map([...this.spendAlerts].map(([k, v]) => [k, v.map((a) => ({ ...a }))])),
+    };
+  }
+
+  async names(signal?: AbortSignal): Promise<NameDirectory> {
+    await settle(signal);
+    const n = this.namesSync();
+    return { apiKeys: { ok: true, items: n.apiKeys }, adminKeys: { ok: true, items: n.adminKeys }, users: { ok: true, items: n.users } };
+  }
+
+  async getSpendLimit(scope: BudgetScope, signal?: AbortSignal): Promise<SpendLimit | null> {
+    await settle(signal);
+    return this.spendLimits.get(this.scopeKey(scope)) ?? null;
+  }
+
+  async setSpendLimit(scope: BudgetScope, input: SpendLimitInput, signal?: AbortSignal): Promise<SpendLimit> {
+    await settle(signal);
+    if (!Number.isInteger(input.thresholdCents) || input.thresholdCents < 1) throw new SampleQueryError('threshold_amount must be whole cents, at least 1');
+    const limit: SpendLimit = {
+      thresholdCents: input.thresholdCents,
+      currency: input.currency ?? 'USD',
+      interval: input.interval ?? 'month',
+      enforcing: true,
+      enforcementStatus: 'enforcing',
+    };
+    this.spendLimits.set(this.scopeKey(scope), limit);
+    return limit;
+  }
+
+  async deleteSpendLimit(scope: BudgetScope, signal?: AbortSignal): Promise<void> {
+    await settle(signal);
+    if (!this.spendLimits.delete(this.scopeKey(scope))) throw new SampleNotFoundError('No spend limit is set.');
+  }
+
+  async listSpendAlerts(scope: BudgetScope, signal?: AbortSignal): Promise<SpendAlert[]> {
+    await settle(signal);
+    return (this.spendAlerts.get(this.scopeKey(scope)) ?? []).map((a) => ({ ...a }));
+  }
+
+  async createSpendAlert(scope: BudgetScope, input: SpendAlertInput, signal?: AbortSignal): Promise<SpendAlert> {
+    await settle(signal);
+    const key = this.scopeKey(scope);
+    const alert = sampleAlert(`alert_sample_new_${++this.alertSerial}`, input);
+    this.spendAlerts.set(key, [...(this.spendAlerts.get(key) ?? []), alert]);
+    return { ...alert };
+  }
+
+  async updateSpendAlert(scope: BudgetScope, alertId: string, input: SpendAlertInput, signal?: AbortSignal): Promise<SpendAlert> {
+    await settle(signal);
+    const key = this.scopeKey(scope);
+    const list = this.spendAlerts.get(key) ?? [];
+    if (!list.some((a) => a.id === alertId)) throw new SampleNotFoundError(`No spend alert ${alertId}.`);
+    const alert = sampleAlert(alertId, input);
+    this.spendAlerts.set(key, list.map((a) => (a.id === alertId ? alert : a)));
+    return { ...alert };
+  }
+
+  async deleteSpendAlert(scope: BudgetScope, alertId: string, signal?: AbortSignal): Promise<void> {
+    await settle(signal);
+    const key = this.scopeKey(scope);
+    const list = this.spendAlerts.get(key) ?? [];
+    if (!list.some((a) => a.id === alertId)) throw new SampleNotFoundError(`No spend alert ${alertId}.`);
+    this.spendAlerts.set(key, list.filter((a) => a.id !== alertId));
+  }
+
+  private scopeKey(scope: BudgetScope): string {
+    if (scope.projectId === undefined) return ORG;
+    if (!this.projectList.some((p) => p.id === scope.projectId)) throw new SampleNotFoundError(`No project ${scope.projectId}.`);
+    return scope.projectId;
   }
 
   // --- costs --------------------------------------------------------------------------------
@@ -575,12 +880,15 @@ class SampleOrganisation implements SampleOrg {
     const day = dayIndex(start);
     const elapsedMinute = Math.min(MINUTES_PER_DAY, Math.floor((nowSec - day * DAY_SECONDS) / 60));
     const projectIds = query.projectIds;
+    const keyIds = query.apiKeyIds;
     const byProject = groupBy.includes('project_id');
     const byLineItem = groupBy.includes('line_item');
     const byKey = groupBy.includes('api_key_id');
-    const groups = new Map<string, { dims: Partial<Record<Dimension, string>>; amount: number; quantity: number }>();
+    const groups = new Map<string, { dims: Partial<Record<Dimension, string>>; amount: number; quantity: number; units: Set<string | null> }>();
     for (const row of this.dayCosts(day, elapsedMinute)) {
       if (projectIds && projectIds.length > 0 && !projectIds.includes(row.project)) continue;
+      // A cost without a key (storage) is left out when keys are asked for, as the API does.
+      if (keyIds && keyIds.length > 0 && (row.key === undefined || !keyIds.includes(row.key))) continue;
       const key = `${byProject ? row.project : ''}\u0000${byLineItem ? row.lineItem : ''}\u0000${byKey ? (row.key ?? '') : ''}`;
       let group = groups.get(key);
       if (!group) {
@@ -589,18 +897,20 @@ class SampleOrganisation implements SampleOrg {
         if (byLineItem) dims.line_item = row.lineItem;
         // A cost without a key (storage) has no api_key_id, as the API sends null.
         if (byKey && row.key !== undefined) dims.api_key_id = row.key;
-        group = { dims, amount: 0, quantity: 0 };
+        group = { dims, amount: 0, quantity: 0, units: new Set() };
         groups.set(key, group);
       }
       group.amount += row.amount;
       group.quantity += row.quantity;
+      group.units.add(row.unit);
     }
-    return [...groups.values()].map((g) => ({
+    return [...groups.values()].map((g): UsageRow => {
       // Every part is whole cents, so rounding the sum only removes float noise.
-      values: { amount: Math.round(g.amount * 100) / 100, quantity: roundTo(g.quantity, 6) },
-      dims: g.dims,
-      currency: 'usd',
-    }));
+      const row: UsageRow = { values: { amount: Math.round(g.amount * 100) / 100, quantity: roundTo(g.quantity, 6) }, dims: g.dims, currency: 'usd' };
+      // One unit for the whole group, or none: quantities of different units are not one number.
+      const [unit] = g.units;
+      return g.units.size === 1 && unit ? { ...row, quantityUnit: unit } : row;
+    });
   }
 
   /** Cost rows (project × line item × key, whole cents) for day `day` up to `elapsedMinute`. */
@@ -610,21 +920,16 @@ class SampleOrganisation implements SampleOrg {
     const cached = this.costCache.get(cacheKey);
     if (cached) return cached;
     const totals = this.dayTotals(day);
-    const sums = new Map<string, { project: string; lineItem: string; key: string | undefined; amount: number; quantity: number }>();
+    const sums = new Map<string, { project: string; lineItem: string; key: string | undefined; amount: number; quantity: number; unit: string | null }>();
     for (const s of this.streams) {
       const t = totals[s.index];
       if (!t) continue;
-      const cum = CUMULATIVE[s.def.profile];
-      const values: Record<string, number> = {};
-      s.metrics.forEach((metric, i) => {
-        const total = t[i] ?? 0;
-        values[metric] = LEVEL_METRICS.has(metric) ? total : cumulative(total, cum, elapsedMinute);
-      });
+      const values = splitStream(s, t, 0, elapsedMinute);
       // Code interpreter sessions have no key in usage; bill them to the project's first key.
       const key = s.def.key ?? (s.def.endpoint === 'vector_stores' ? undefined : API_KEYS.find((k) => k.projectId === s.def.project)?.id);
-      for (const [lineItem, amount, quantity] of priceStream(s.def, values, elapsedMinute / MINUTES_PER_DAY)) {
+      for (const [lineItem, amount, quantity, unit] of priceStream(s.def, values, elapsedMinute / MINUTES_PER_DAY)) {
         const k = `${s.def.project}\u0000${lineItem}\u0000${key ?? ''}`;
-        const sum = sums.get(k) ?? { project: s.def.project, lineItem, key, amount: 0, quantity: 0 };
+        const sum = sums.get(k) ?? { project: s.def.project, lineItem, key, amount: 0, quantity: 0, unit };
         sum.amount += amount;
         sum.quantity += quantity;
         sums.set(k, sum);
@@ -657,6 +962,22 @@ function cumulative(total: number, cum: readonly number[], minute: number): numb
   return atHour + Math.floor(((nextHour - atHour) * m) / 60);
 }
 
+/**
+ * A stream's share of its day between two minutes, per metric: levels (bytes stored) as they are,
+ * counts split by time, and completions' totals re-added from their split leaves.
+ */
+function splitStream(s: Stream, t: readonly number[], fromMinute: number, toMinute: number): Record<string, number> {
+  const cum = CUMULATIVE[s.def.profile];
+  const out: Record<string, number> = {};
+  s.metrics.forEach((metric, i) => {
+    const total = t[i] ?? 0;
+    out[metric] = LEVEL_METRICS.has(metric) ? total : cumulative(total, cum, toMinute) - cumulative(total, cum, fromMinute);
+  });
+  if (s.def.endpoint !== 'completions') return out;
+  for (const [metric, leaves] of Object.entries(DERIVED)) out[metric] = leaves.reduce((sum, leaf) => sum + (out[leaf] ?? 0), 0);
+  return out;
+}
+
 function matches(s: Stream, q: UsageQuery, supported: readonly string[]): boolean {
   const has = (name: string, list: readonly string[] | undefined, value: string | undefined): boolean =>
     !supported.includes(name) || list === undefined || list.length === 0 || (value !== undefined && list.includes(value));
@@ -667,8 +988,24 @@ function matches(s: Stream, q: UsageQuery, supported: readonly string[]): boolea
     has('models', q.models, s.def.model) &&
     has('sources', q.sources, s.def.source) &&
     has('sizes', q.sizes, s.def.size) &&
+    has('vectorStoreIds', q.vectorStoreIds, s.def.vectorStore) &&
+    has('contextLevels', q.contextLevels, s.def.contextLevel) &&
     (!supported.includes('batch') || q.batch === undefined || (s.def.batch === true) === q.batch)
   );
+}
+
+/** An alert from what a person asked for, checked as the API checks it. */
+function sampleAlert(id: string, input: SpendAlertInput): SpendAlert {
+  if (!Number.isInteger(input.thresholdCents) || input.thresholdCents < 0) throw new SampleQueryError('threshold_amount must be whole cents');
+  if (input.recipients.length === 0) throw new SampleQueryError('a spend alert needs at least one recipient');
+  return {
+    id,
+    thresholdCents: input.thresholdCents,
+    currency: input.currency ?? 'USD',
+    interval: input.interval ?? 'month',
+    recipients: [...input.recipients],
+    ...(input.subjectPrefix === undefined ? {} : { subjectPrefix: input.subjectPrefix }),
+  };
 }
 
 function roundTo(x: number, digits: number): number {

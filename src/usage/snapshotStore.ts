@@ -22,6 +22,7 @@ const rowSchema = z.object({
   values: z.record(z.string(), z.number()),
   dims: z.partialRecord(z.enum(DIMENSIONS), z.string()),
   currency: z.optional(z.string()),
+  quantityUnit: z.optional(z.string()),
 });
 
 const bucketSchema = z.object({

@@ -1,28 +1,58 @@
 // A loopback fake of the OpenAI Usage & Costs API: a real node:http server on 127.0.0.1 that
-// answers the 9 endpoints and /organization/projects in the API's JSON shape, with the API's
-// rules (limit default 7, 400s, 401/403) and switchable faults for every quirk of SPEC §1.
+// answers every endpoint of the table and /organization/projects in the API's JSON shape, with the
+// API's rules (limit default 7, 400s, 401/403) and switchable faults for every quirk of SPEC §1.
+// It also serves the names (project keys, admin keys, users; paged with `after`) and budgets
+// (spend limits and alerts, kept in memory: a POST changes what a GET then returns). Array
+// parameters are taken as repeated keys and in the `key[]=` form the official SDK sends.
 
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ENDPOINTS, ENDPOINT_IDS, FILTER_PARAMS, WIDTH_SECONDS } from '../../src/shared/endpoints';
+import { CONTEXT_LEVELS, ENDPOINTS, ENDPOINT_IDS, FILTER_PARAMS, WIDTH_SECONDS } from '../../src/shared/endpoints';
 import { createSampleOrg } from '../../src/usage/sample';
 import type {
+  ApiKeyInfo,
   BucketWidth,
   Dimension,
   EndpointSpec,
   FilterName,
   Project,
+  SpendAlert,
+  SpendLimit,
   UsageBucket,
   UsageQuery,
   UsageRow,
+  UserInfo,
 } from '../../src/shared/endpoints';
+
+/** The names a provider serves (project keys carry their `projectId`). */
+export interface FakeNames {
+  readonly apiKeys: readonly ApiKeyInfo[];
+  readonly adminKeys: readonly ApiKeyInfo[];
+  readonly users: readonly UserInfo[];
+}
+
+/** Budgets at start, keyed by scope: `''` is the organisation, else a project id. */
+export interface FakeBudgets {
+  readonly spendLimits: ReadonlyMap<string, SpendLimit>;
+  readonly spendAlerts: ReadonlyMap<string, readonly SpendAlert[]>;
+}
 
 /** What the server serves: the sample organisation (src/usage/sample.ts) has this shape. */
 export interface FakeDataProvider {
   querySync(q: UsageQuery): UsageBucket[];
   readonly projectList: readonly Project[];
+  /** Without it the name lists are empty. */
+  namesSync?(): FakeNames;
+  /** Without it no budget is set at start. */
+  budgetsSync?(): FakeBudgets;
 }
+
+/**
+ * A part of the names/budgets surface a key may be denied (403): `api_keys` for every project,
+ * `api_keys:<project id>` for one.
+ */
+export type FakeForbiddenPart = 'users' | 'admin_api_keys' | 'api_keys' | 'spend_limit' | 'spend_alerts' | `api_keys:${string}`;
 
 /** Switch these at any time; counters count down as they fire. */
 export interface FakeFaults {
@@ -55,13 +85,18 @@ export interface FakeFaults {
   pageSize: number | undefined;
   /** Status of a project key (`sk-proj-…`): the API has answered both 401 and 403. */
   projectKeyStatus: 401 | 403;
+  /** Parts of names/budgets answered 403 (a key with usage scope but not this one). */
+  forbidden: FakeForbiddenPart[];
 }
 
 export interface RequestRecord {
   readonly method: string;
   /** Path below the base URL, e.g. `/organization/costs`. */
   readonly path: string;
+  /** Array parameters under their plain name, whether sent as `k=…` or `k[]=…`. */
   readonly query: Readonly<Record<string, readonly string[]>>;
+  /** The query string exactly as sent (to see which array form a client used). */
+  readonly search: string;
   /** Whether an Authorization header came; the key itself is never stored. */
   readonly hadAuth: boolean;
   status?: number;
@@ -110,6 +145,7 @@ const DEFAULT_FAULTS: FakeFaults = {
   repeatCursor: false,
   pageSize: undefined,
   projectKeyStatus: 403,
+  forbidden: [],
 };
 
 const BAD_NUMBER_MARK = '__fake_bad_number__';
@@ -125,20 +161,30 @@ class HttpError extends Error {
 }
 
 export async function startFakeServer(options: FakeServerOptions = {}): Promise<FakeServer> {
-  const faults: FakeFaults = { ...DEFAULT_FAULTS };
+  // Arrays are copied so one server's switches never leak into the defaults of the next.
+  const faults: FakeFaults = { ...DEFAULT_FAULTS, forbidden: [] };
   const requests: RequestRecord[] = [];
   let adminKeys = new Set(options.adminKeys ?? [FAKE_ADMIN_KEY]);
   let inFlight = 0;
   let maxConcurrent = 0;
   const now = options.now ?? Date.now;
   const data: FakeDataProvider = options.data ?? createSampleOrg({ now });
+  const budgets = initialBudgets(data);
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://fake');
     const query: Record<string, string[]> = {};
-    for (const [k, v] of url.searchParams) (query[k] ??= []).push(v);
+    // The official SDK sends arrays as `group_by[]=a`; the API takes that and repeated keys alike.
+    for (const [k, v] of url.searchParams) (query[k.replace(/\[\]$/, '')] ??= []).push(v);
     const auth = req.headers.authorization;
-    const record: RequestRecord = { method: req.method ?? 'GET', path: url.pathname.replace(/^\/v1/, ''), query, hadAuth: !!auth };
+    const record: RequestRecord = {
+      method: req.method ?? 'GET',
+      path: url.pathname.replace(/^\/v1/, ''),
+      query,
+      search: url.search,
+      hadAuth: !!auth,
+    };
+    const bodyText = record.method === 'POST' ? await readBody(req) : '';
     requests.push(record);
     inFlight++;
     maxConcurrent = Math.max(maxConcurrent, inFlight);
@@ -150,7 +196,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
         req.socket.destroy();
         return;
       }
-      const { status, body, headers } = respond(record, auth);
+      const { status, body, headers } = respond(record, auth, bodyText);
       record.status = status;
       send(res, status, body, headers);
     } finally {
@@ -161,6 +207,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
   const respond = (
     record: RequestRecord,
     auth: string | undefined,
+    bodyText = '',
   ): { status: number; body: string; headers?: Record<string, string> } => {
     try {
       checkAuth(auth, adminKeys, faults.projectKeyStatus);
@@ -172,6 +219,8 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
         faults.serverError--;
         throw new HttpError(faults.serverErrorStatus, 'The server had an error while processing your request.', 'server_error');
       }
+      const adminBody = adminResponse(record, bodyText, data, budgets, faults);
+      if (adminBody !== undefined) return { status: 200, body: adminBody };
       if (record.method !== 'GET') throw new HttpError(405, `Method ${record.method} not allowed.`);
       const body =
         record.path === '/organization/projects'
@@ -267,6 +316,9 @@ function parseUsageQuery(spec: EndpointSpec, q: Record<string, readonly string[]
     const values = q[FILTER_PARAMS[name]];
     if (!values) continue;
     if (!spec.filters.includes(name)) throw new HttpError(400, `Unrecognized request argument supplied: ${FILTER_PARAMS[name]}.`);
+    if (name === 'contextLevels' && values.some((v) => !(CONTEXT_LEVELS as readonly string[]).includes(v))) {
+      throw new HttpError(400, "Invalid value for 'context_levels'.");
+    }
     if (name === 'batch') {
       if (values[0] !== 'true' && values[0] !== 'false') throw new HttpError(400, "Invalid value for 'batch'.");
       query.batch = values[0] === 'true';
@@ -336,7 +388,10 @@ function serializeRow(spec: EndpointSpec, row: UsageRow, groupBy: readonly Dimen
     out.line_item = groupBy.includes('line_item') ? (row.dims.line_item ?? null) : null;
     out.project_id = groupBy.includes('project_id') ? (row.dims.project_id ?? null) : null;
     if (groupBy.includes('api_key_id')) out.api_key_id = row.dims.api_key_id ?? null;
-    if (groupBy.includes('line_item')) out.quantity = row.values.quantity === undefined ? null : num(row.values.quantity);
+    if (groupBy.includes('line_item')) {
+      out.quantity = row.values.quantity === undefined ? null : num(row.values.quantity);
+      out.quantity_unit = row.quantityUnit ?? null;
+    }
     return out;
   }
   for (const m of spec.metrics) out[m] = num(row.values[m] ?? 0);
@@ -369,6 +424,233 @@ function projectsPage(projects: readonly Project[], q: Record<string, readonly s
     first_id: slice[0]?.id ?? null,
     last_id: slice.at(-1)?.id ?? null,
     has_more: from + limit < visible.length,
+  });
+}
+
+// --- names and budgets ------------------------------------------------------------------------
+
+interface BudgetState {
+  readonly spendLimits: Map<string, SpendLimit>;
+  readonly spendAlerts: Map<string, SpendAlert[]>;
+  serial: number;
+}
+
+function initialBudgets(data: FakeDataProvider): BudgetState {
+  const b = data.budgetsSync?.();
+  return {
+    spendLimits: new Map(b?.spendLimits ?? []),
+    spendAlerts: new Map([...(b?.spendAlerts ?? [])].map(([k, v]) => [k, v.map((a) => ({ ...a }))])),
+    serial: 0,
+  };
+}
+
+const FORBIDDEN_MESSAGE = 'You have insufficient permissions for this operation. Missing scopes: api.management.read.';
+
+/**
+ * Answers the names and budgets endpoints (the body as text), or undefined for any other path.
+ * Throws HttpError for 400/403/404/405.
+ */
+function adminResponse(
+  record: RequestRecord,
+  bodyText: string,
+  data: FakeDataProvider,
+  budgets: BudgetState,
+  faults: FakeFaults,
+): string | undefined {
+  const { method, path, query } = record;
+  const deny = (part: FakeForbiddenPart): void => {
+    if (faults.forbidden.includes(part)) throw new HttpError(403, FORBIDDEN_MESSAGE);
+  };
+  const only = (...methods: string[]): void => {
+    if (!methods.includes(method)) throw new HttpError(405, `Method ${method} not allowed.`);
+  };
+  const names = data.namesSync?.() ?? { apiKeys: [], adminKeys: [], users: [] };
+  if (path === '/organization/users') {
+    only('GET');
+    deny('users');
+    return listBody(names.users.map(userJson), query);
+  }
+  if (path === '/organization/admin_api_keys') {
+    only('GET');
+    deny('admin_api_keys');
+    return listBody(names.adminKeys.map(adminKeyJson), query);
+  }
+  const m = /^\/organization(?:\/projects\/([^/]+))?\/(api_keys|spend_limit|spend_alerts)(?:\/([^/]+))?$/.exec(path);
+  if (!m) return undefined;
+  const projectId = m[1] === undefined ? undefined : decodeURIComponent(m[1]);
+  const kind = m[2] as 'api_keys' | 'spend_limit' | 'spend_alerts';
+  const alertId = m[3] === undefined ? undefined : decodeURIComponent(m[3]);
+  if (projectId !== undefined && !data.projectList.some((p) => p.id === projectId)) throw new HttpError(404, `No such project: ${projectId}.`);
+  if (kind === 'api_keys') {
+    if (projectId === undefined || alertId !== undefined) return undefined;
+    only('GET');
+    deny('api_keys');
+    deny(`api_keys:${projectId}`);
+    return listBody(names.apiKeys.filter((k) => k.projectId === projectId).map(projectKeyJson), query);
+  }
+  const scope = projectId ?? '';
+  const prefix = projectId === undefined ? 'organization' : 'project';
+  if (kind === 'spend_limit') {
+    if (alertId !== undefined) return undefined;
+    deny('spend_limit');
+    if (method === 'GET') {
+      const limit = budgets.spendLimits.get(scope);
+      if (!limit) throw new HttpError(404, 'No hard spend limit is set.');
+      return JSON.stringify(spendLimitJson(limit, prefix));
+    }
+    if (method === 'POST') {
+      const body = parseBody(bodyText);
+      const cents = wholeCents(body.threshold_amount, 1);
+      checkCurrencyInterval(body);
+      const limit: SpendLimit = { thresholdCents: cents, currency: 'USD', interval: 'month', enforcing: true, enforcementStatus: 'enforcing' };
+      budgets.spendLimits.set(scope, limit);
+      return JSON.stringify(spendLimitJson(limit, prefix));
+    }
+    only('DELETE');
+    if (!budgets.spendLimits.delete(scope)) throw new HttpError(404, 'No hard spend limit is set.');
+    return JSON.stringify({ object: `${prefix}.spend_limit.deleted`, deleted: true });
+  }
+  deny('spend_alerts');
+  const alerts = budgets.spendAlerts.get(scope) ?? [];
+  if (alertId === undefined) {
+    if (method === 'GET') return listBody(alerts.map((a) => spendAlertJson(a, prefix)), query);
+    only('POST');
+    const alert = alertFromBody(`alert_fake_${++budgets.serial}`, parseBody(bodyText));
+    budgets.spendAlerts.set(scope, [...alerts, alert]);
+    return JSON.stringify(spendAlertJson(alert, prefix));
+  }
+  const existing = alerts.find((a) => a.id === alertId);
+  if (!existing) throw new HttpError(404, `No such spend alert: ${alertId}.`);
+  if (method === 'GET') return JSON.stringify(spendAlertJson(existing, prefix));
+  if (method === 'POST') {
+    const alert = alertFromBody(alertId, parseBody(bodyText));
+    budgets.spendAlerts.set(scope, alerts.map((a) => (a.id === alertId ? alert : a)));
+    return JSON.stringify(spendAlertJson(alert, prefix));
+  }
+  only('DELETE');
+  budgets.spendAlerts.set(scope, alerts.filter((a) => a.id !== alertId));
+  return JSON.stringify({ id: alertId, object: `${prefix}.spend_alert.deleted`, deleted: true });
+}
+
+/** A `{object:"list"}` page of items with an `id`, paged like the API: `limit` 1..100 (default 20), `after`. */
+function listBody(items: readonly { readonly id: string }[], q: Record<string, readonly string[]>): string {
+  const limit = toInt(q.limit?.[0], 'limit') ?? 20;
+  if (limit < 1 || limit > 100) throw new HttpError(400, "Invalid 'limit': must be between 1 and 100.");
+  const after = q.after?.[0];
+  const from = after === undefined ? 0 : items.findIndex((p) => p.id === after) + 1;
+  if (after !== undefined && from === 0) throw new HttpError(400, `Invalid 'after': no object ${after}.`);
+  const slice = items.slice(from, from + limit);
+  return JSON.stringify({
+    object: 'list',
+    data: slice,
+    first_id: slice[0]?.id ?? null,
+    last_id: slice.at(-1)?.id ?? null,
+    has_more: from + limit < items.length,
+  });
+}
+
+function userJson(u: UserInfo): { id: string } & Record<string, unknown> {
+  return { object: 'organization.user', id: u.id, name: u.name, email: u.email ?? null, role: 'reader', added_at: 1_700_000_000 };
+}
+
+function projectKeyJson(k: ApiKeyInfo): { id: string } & Record<string, unknown> {
+  const o = k.owner;
+  const person = { id: o?.id ?? 'unknown', name: o?.name ?? '', created_at: 1_700_000_000, role: 'member' };
+  const owner =
+    o?.type === 'service_account' ? { type: 'service_account', service_account: person } : { type: 'user', user: { ...person, email: o?.email ?? '' } };
+  return {
+    object: 'organization.project.api_key',
+    redacted_value: k.redactedValue,
+    name: k.name,
+    created_at: k.createdAt ?? 1_700_000_000,
+    last_used_at: k.lastUsedAt ?? null,
+    id: k.id,
+    owner_project_access: 'active',
+    owner,
+  };
+}
+
+function adminKeyJson(k: ApiKeyInfo): { id: string } & Record<string, unknown> {
+  const o = k.owner;
+  return {
+    object: 'organization.admin_api_key',
+    id: k.id,
+    name: k.name,
+    redacted_value: k.redactedValue,
+    created_at: k.createdAt ?? 1_700_000_000,
+    expires_at: null,
+    last_used_at: k.lastUsedAt ?? null,
+    owner: {
+      type: o?.type ?? 'user',
+      object: o?.type === 'service_account' ? 'organization.service_account' : 'organization.user',
+      id: o?.id ?? 'unknown',
+      name: o?.name ?? '',
+      created_at: 1_700_000_000,
+      role: 'owner',
+    },
+  };
+}
+
+function spendLimitJson(l: SpendLimit, prefix: string): Record<string, unknown> {
+  return {
+    object: `${prefix}.spend_limit`,
+    threshold_amount: l.thresholdCents,
+    currency: l.currency,
+    interval: l.interval,
+    enforcement: { status: l.enforcementStatus },
+  };
+}
+
+function spendAlertJson(a: SpendAlert, prefix: string): { id: string } & Record<string, unknown> {
+  return {
+    id: a.id,
+    object: `${prefix}.spend_alert`,
+    threshold_amount: a.thresholdCents,
+    currency: a.currency,
+    interval: a.interval,
+    notification_channel: { type: 'email', recipients: [...a.recipients], subject_prefix: a.subjectPrefix ?? null },
+  };
+}
+
+function parseBody(text: string): Record<string, unknown> {
+  try {
+    const v: unknown = JSON.parse(text);
+    if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
+  } catch {
+    // fall through
+  }
+  throw new HttpError(400, 'We could not parse the JSON body of your request.');
+}
+
+function wholeCents(v: unknown, min: number): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new HttpError(400, `Invalid 'threshold_amount': an integer of cents >= ${min} is required.`);
+  return v;
+}
+
+function checkCurrencyInterval(body: Record<string, unknown>): void {
+  if (body.currency !== 'USD') throw new HttpError(400, "Invalid 'currency': only USD is supported.");
+  if (body.interval !== 'month') throw new HttpError(400, "Invalid 'interval': only month is supported.");
+}
+
+function alertFromBody(id: string, body: Record<string, unknown>): SpendAlert {
+  const cents = wholeCents(body.threshold_amount, 0);
+  checkCurrencyInterval(body);
+  const channel = body.notification_channel as { type?: unknown; recipients?: unknown; subject_prefix?: unknown } | undefined;
+  if (!channel || channel.type !== 'email') throw new HttpError(400, "Invalid 'notification_channel': type must be email.");
+  const recipients = channel.recipients;
+  if (!Array.isArray(recipients) || recipients.length === 0 || recipients.some((r) => typeof r !== 'string')) {
+    throw new HttpError(400, "Invalid 'notification_channel.recipients'.");
+  }
+  const prefix = typeof channel.subject_prefix === 'string' ? { subjectPrefix: channel.subject_prefix } : {};
+  return { id, thresholdCents: cents, currency: 'USD', interval: 'month', recipients: recipients as string[], ...prefix };
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
   });
 }
 

@@ -11,7 +11,7 @@ import { AuthError, ConfigError, InvalidQueryError, PermissionError } from '../.
 import type { RequestLogEntry } from '../../src/api/http';
 import { FAKE_ADMIN_KEY, FAKE_PROJECT_KEY, startFakeServer } from '../server/fakeServer';
 import type { FakeServer } from '../server/fakeServer';
-import { createTinyOrg, tinyTotal } from '../server/tinyOrg';
+import { createTinyOrg, tinyMetricTotal, tinyTotal } from '../server/tinyOrg';
 
 const DAY = 86400;
 const T0 = Date.UTC(2025, 0, 1) / 1000; // a UTC midnight
@@ -46,7 +46,7 @@ describe('UsageClient: every endpoint', () => {
       for (const b of buckets) {
         assert.equal(b.rows.length, 1);
         assert.deepEqual(b.rows[0]?.dims, {});
-        ENDPOINTS[id].metrics.forEach((m, i) => assert.equal(b.rows[0]?.values[m], tinyTotal(i), `${id}.${m}`));
+        ENDPOINTS[id].metrics.forEach((m) => assert.equal(b.rows[0]?.values[m], tinyMetricTotal(id, m), `${id}.${m}`));
       }
       const [req] = usageRequests();
       assert.equal(req?.path, ENDPOINTS[id].path);
@@ -131,7 +131,7 @@ describe('UsageClient: parameters', () => {
     assert.deepEqual(q?.batch, ['false']);
     const rows = buckets[0]?.rows ?? [];
     assert.deepEqual(rows.map((r) => `${r.dims.project_id}/${r.dims.model}`).sort(), ['proj_alpha/gpt-b', 'proj_beta/gpt-b']);
-    const expected = tinyTotal(0, (d) => d.project_id === 'proj_alpha' && d.model === 'gpt-b' && d.batch === 'false');
+    const expected = tinyMetricTotal('completions', 'input_tokens', (d) => d.project_id === 'proj_alpha' && d.model === 'gpt-b' && d.batch === 'false');
     assert.equal(rows.find((r) => r.dims.project_id === 'proj_alpha')?.values.input_tokens, expected);
   });
 

@@ -1,6 +1,16 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseProjectsPage, parseUsagePage } from '../../src/api/schemas';
+import {
+  parseApiKeysPage,
+  parseDeleted,
+  parseProjectsPage,
+  parseSpendAlert,
+  parseSpendAlertsPage,
+  parseSpendLimit,
+  parseUsagePage,
+  parseUsersPage,
+} from '../../src/api/schemas';
+import { ENDPOINTS, USAGE_ENDPOINT_IDS } from '../../src/shared/endpoints';
 import {
   ADMIN_KEYS_URL,
   ApiError,
@@ -16,6 +26,9 @@ import {
 import { parseRetryAfter, retryDelayMs } from '../../src/api/http';
 
 const KEY = 'sk-admin-test-fake-0000';
+
+/** Every completions metric at 0: what a result that leaves the breakdown fields out gives. */
+const COMPLETIONS_ZEROS: Readonly<Record<string, number>> = Object.fromEntries(ENDPOINTS.completions.metrics.map((m) => [m, 0]));
 
 function page(results: unknown[], extra: Record<string, unknown> = {}, key = 'results'): unknown {
   return { object: 'page', data: [{ object: 'bucket', start_time: 100, end_time: 200, [key]: results }], has_more: false, next_page: null, ...extra };
@@ -45,7 +58,7 @@ describe('api schemas: usage pages', () => {
     assert.deepEqual(p.buckets[0], {
       startTime: 100,
       endTime: 200,
-      rows: [{ values: { input_tokens: 10, output_tokens: 20, input_cached_tokens: 1, input_audio_tokens: 0, output_audio_tokens: 0, num_model_requests: 3 }, dims: {} }],
+      rows: [{ values: { ...COMPLETIONS_ZEROS, input_tokens: 10, output_tokens: 20, input_cached_tokens: 1, num_model_requests: 3 }, dims: {} }],
     });
     assert.equal(p.hasMore, false);
     assert.equal(p.nextPage, undefined);
@@ -78,7 +91,7 @@ describe('api schemas: usage pages', () => {
 
   it('turns null or missing metrics into 0', () => {
     const p = parseUsagePage('completions', page([{ object: 'organization.usage.completions.result', input_tokens: null, num_model_requests: 2 }]), 'GET x');
-    assert.deepEqual(p.buckets[0]?.rows[0]?.values, { input_tokens: 0, output_tokens: 0, input_cached_tokens: 0, input_audio_tokens: 0, output_audio_tokens: 0, num_model_requests: 2 });
+    assert.deepEqual(p.buckets[0]?.rows[0]?.values, { ...COMPLETIONS_ZEROS, num_model_requests: 2 });
   });
 
   for (const bad of ['NaN', 'Infinity', '-Infinity', 'abc', '', '12abc']) {
@@ -132,7 +145,7 @@ describe('api schemas: usage pages', () => {
     assert.throws(() => parseUsagePage('costs', page([{ object: 'organization.costs.result', amount: { value: 'NaN', currency: 'usd' } }]), 'GET x'), ResponseShapeError);
   });
 
-  it('parses each of the 9 result kinds with its own metrics and dims', () => {
+  it('parses each result kind with its own metrics and dims', () => {
     const cases: [Parameters<typeof parseUsagePage>[0], Record<string, unknown>, Record<string, number>, Record<string, string>][] = [
       ['embeddings', { input_tokens: 1, num_model_requests: 2, user_id: 'u' }, { input_tokens: 1, num_model_requests: 2 }, { user_id: 'u' }],
       ['moderations', { input_tokens: 3, num_model_requests: 4, api_key_id: 'k' }, { input_tokens: 3, num_model_requests: 4 }, { api_key_id: 'k' }],
@@ -141,12 +154,72 @@ describe('api schemas: usage pages', () => {
       ['audio_transcriptions', { seconds: 9, num_model_requests: 10, model: 'whisper-1' }, { seconds: 9, num_model_requests: 10 }, { model: 'whisper-1' }],
       ['vector_stores', { usage_bytes: 11, project_id: 'p' }, { usage_bytes: 11 }, { project_id: 'p' }],
       ['code_interpreter_sessions', { num_sessions: 12 }, { num_sessions: 12 }, {}],
-      ['completions', { input_tokens: 1, output_tokens: 2, num_model_requests: 3, service_tier: 'flex' }, { input_tokens: 1, output_tokens: 2, input_cached_tokens: 0, input_audio_tokens: 0, output_audio_tokens: 0, num_model_requests: 3 }, { service_tier: 'flex' }],
+      ['completions', { input_tokens: 1, output_tokens: 2, num_model_requests: 3, service_tier: 'flex' }, { ...COMPLETIONS_ZEROS, input_tokens: 1, output_tokens: 2, num_model_requests: 3 }, { service_tier: 'flex' }],
+      ['file_search_calls', { num_requests: 13, vector_store_id: 'vs_1', user_id: 'u' }, { num_requests: 13 }, { vector_store_id: 'vs_1', user_id: 'u' }],
+      ['web_search_calls', { num_requests: 14, num_model_requests: 15, context_level: 'high', model: 'm' }, { num_requests: 14, num_model_requests: 15 }, { context_level: 'high', model: 'm' }],
     ];
+    assert.deepEqual(new Set(cases.map((c) => c[0])), new Set(USAGE_ENDPOINT_IDS), 'every usage endpoint has a case');
     for (const [id, raw, values, dims] of cases) {
-      const rows = parseUsagePage(id, page([{ object: `organization.usage.${id}.result`, ...raw }]), 'GET x').buckets[0]?.rows;
+      const rows = parseUsagePage(id, page([{ object: ENDPOINTS[id].resultObject, ...raw }]), 'GET x').buckets[0]?.rows;
       assert.deepEqual(rows, [{ values, dims }], id);
     }
+  });
+
+  it('knows the 2026 result kinds by their real names (file_searches, web_searches)', () => {
+    assert.equal(ENDPOINTS.file_search_calls.resultObject, 'organization.usage.file_searches.result');
+    assert.equal(ENDPOINTS.web_search_calls.resultObject, 'organization.usage.web_searches.result');
+    // The example of the reference, verbatim.
+    const body = page([
+      { object: 'organization.usage.web_searches.result', num_model_requests: 2, num_requests: 2, project_id: null, user_id: null, api_key_id: null, model: null, context_level: null },
+    ]);
+    assert.deepEqual(parseUsagePage('web_search_calls', body, 'GET x').buckets[0]?.rows, [{ values: { num_requests: 2, num_model_requests: 2 }, dims: {} }]);
+    // A file search result is not mistaken for a web search one.
+    assert.deepEqual(parseUsagePage('web_search_calls', page([{ object: 'organization.usage.file_searches.result', num_requests: 9 }]), 'GET x').buckets[0]?.rows, []);
+  });
+
+  it('reads every completions breakdown field of the reference example', () => {
+    const example = {
+      object: 'organization.usage.completions.result',
+      input_tokens: 5000,
+      input_cached_tokens: 1800,
+      input_cache_write_tokens: 200,
+      input_uncached_tokens: 3000,
+      output_tokens: 1000,
+      input_text_tokens: 2500,
+      output_text_tokens: 800,
+      input_cached_text_tokens: 1500,
+      input_audio_tokens: 300,
+      input_cached_audio_tokens: 100,
+      output_audio_tokens: 100,
+      input_image_tokens: 200,
+      input_cached_image_tokens: 200,
+      output_image_tokens: 100,
+      num_model_requests: 5,
+      project_id: 'proj_abc',
+      batch: false,
+      service_tier: 'default',
+    };
+    const [row] = parseUsagePage('completions', page([example]), 'GET x').buckets[0]?.rows ?? [];
+    const { object: _object, project_id: _p, batch: _b, service_tier: _s, ...metrics } = example;
+    assert.deepEqual(row?.values, metrics);
+    assert.deepEqual(row?.dims, { project_id: 'proj_abc', batch: 'false', service_tier: 'default' });
+  });
+
+  it('keeps quantity_unit beside quantity on costs, drops it without a quantity', () => {
+    const rows = parseUsagePage(
+      'costs',
+      page([
+        { object: 'organization.costs.result', amount: { value: 0.06, currency: 'usd' }, line_item: 'input_tokens', api_key_id: 'key_1', quantity: 10000, quantity_unit: 'tokens' },
+        { object: 'organization.costs.result', amount: { value: 1, currency: 'usd' }, quantity: null, quantity_unit: 'tokens' },
+        { object: 'organization.costs.result', amount: { value: 1, currency: 'usd' }, quantity: 5, quantity_unit: null },
+      ]),
+      'GET x',
+    ).buckets[0]?.rows;
+    assert.deepEqual(rows, [
+      { values: { amount: 0.06, quantity: 10000 }, dims: { line_item: 'input_tokens', api_key_id: 'key_1' }, currency: 'usd', quantityUnit: 'tokens' },
+      { values: { amount: 1 }, dims: {}, currency: 'usd' },
+      { values: { amount: 1, quantity: 5 }, dims: {}, currency: 'usd' },
+    ]);
   });
 
   it('rejects a page without data, and a non-object body', () => {
@@ -251,5 +324,72 @@ describe('api retry timing', () => {
       assert.ok(d10 > 6000 - 1e-9 && d10 <= 8000, String(d10));
     }
     assert.equal(retryDelayMs(3, 1234), 1234);
+  });
+});
+
+describe('api schemas: names and budgets', () => {
+  it('reads a project key page: owner user or service account, times, project id attached', () => {
+    const body = {
+      object: 'list',
+      data: [
+        {
+          object: 'organization.project.api_key',
+          redacted_value: 'sk-abc...def',
+          name: 'My API Key',
+          created_at: 1711471533,
+          last_used_at: 1711471534,
+          id: 'key_abc',
+          owner_project_access: 'active',
+          owner: { type: 'user', user: { id: 'user_abc', name: 'First Last', email: 'user@example.com', role: 'owner', created_at: 1711471533 } },
+        },
+        { id: 'key_sa', name: '', redacted_value: 'sk-...x', created_at: 1, last_used_at: null, owner: { type: 'service_account', service_account: { id: 'sa_1', name: 'bot' } } },
+      ],
+      first_id: 'key_abc',
+      last_id: 'key_sa',
+      has_more: true,
+    };
+    const p = parseApiKeysPage(body, 'GET x', 'proj_1');
+    assert.deepEqual(p.items, [
+      {
+        id: 'key_abc',
+        name: 'My API Key',
+        redactedValue: 'sk-abc...def',
+        owner: { type: 'user', id: 'user_abc', name: 'First Last', email: 'user@example.com' },
+        createdAt: 1711471533,
+        lastUsedAt: 1711471534,
+        projectId: 'proj_1',
+      },
+      { id: 'key_sa', name: 'key_sa', redactedValue: 'sk-...x', owner: { type: 'service_account', id: 'sa_1', name: 'bot' }, createdAt: 1, projectId: 'proj_1' },
+    ]);
+    assert.equal(p.hasMore, true);
+    assert.equal(p.lastId, 'key_sa');
+  });
+
+  it('reads an admin key page (flat owner) and a users page', () => {
+    const admin = parseApiKeysPage(
+      { object: 'list', data: [{ object: 'organization.admin_api_key', id: 'key_a', name: 'Main', redacted_value: 'sk-admin...def', created_at: 5, expires_at: null, owner: { type: 'service_account', object: 'organization.service_account', id: 'sa_456', name: 'SA' } }], has_more: false },
+      'GET x',
+    );
+    assert.deepEqual(admin.items, [{ id: 'key_a', name: 'Main', redactedValue: 'sk-admin...def', owner: { type: 'service_account', id: 'sa_456', name: 'SA' }, createdAt: 5 }]);
+    const users = parseUsersPage({ object: 'list', data: [{ id: 'user_1', name: 'Ann', email: 'ann@example.com' }, { id: 'user_2', name: null, email: null }], has_more: false }, 'GET x');
+    assert.deepEqual(users.items, [{ id: 'user_1', name: 'Ann', email: 'ann@example.com' }, { id: 'user_2', name: 'user_2' }]);
+    assert.throws(() => parseUsersPage({ data: [{ name: 'no id' }] }, 'GET x'), ResponseShapeError);
+  });
+
+  it('reads a spend limit in cents and its enforcement; refuses fractional cents', () => {
+    const limit = parseSpendLimit({ object: 'organization.spend_limit', threshold_amount: 10000, currency: 'USD', interval: 'month', enforcement: { status: 'enforcing' } }, 'GET x');
+    assert.deepEqual(limit, { thresholdCents: 10000, currency: 'USD', interval: 'month', enforcing: true, enforcementStatus: 'enforcing' });
+    assert.equal(parseSpendLimit({ threshold_amount: '500', enforcement: { status: 'inactive' } }, 'GET x').enforcing, false);
+    assert.throws(() => parseSpendLimit({ threshold_amount: 12.5, currency: 'USD' }, 'GET x'), ResponseShapeError);
+  });
+
+  it('reads spend alerts (one and a page) and a deletion', () => {
+    const raw = { id: 'alert_abc123', object: 'project.spend_alert', threshold_amount: 100000, currency: 'USD', interval: 'month', notification_channel: { type: 'email', recipients: ['finance@example.com'], subject_prefix: 'OpenAI spend alert' } };
+    const alert = { id: 'alert_abc123', thresholdCents: 100000, currency: 'USD', interval: 'month', recipients: ['finance@example.com'], subjectPrefix: 'OpenAI spend alert' };
+    assert.deepEqual(parseSpendAlert(raw, 'GET x'), alert);
+    const p = parseSpendAlertsPage({ object: 'list', data: [raw], first_id: 'alert_abc123', last_id: 'alert_abc123', has_more: false }, 'GET x');
+    assert.deepEqual(p, { items: [alert], hasMore: false, lastId: 'alert_abc123' });
+    assert.doesNotThrow(() => parseDeleted({ id: 'alert_abc123', object: 'project.spend_alert.deleted', deleted: true }, 'DELETE x'));
+    assert.throws(() => parseDeleted({ object: 'organization.spend_limit.deleted', deleted: false }, 'DELETE x'), ResponseShapeError);
   });
 });

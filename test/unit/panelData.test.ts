@@ -279,7 +279,7 @@ describe('panel/overview and fetchView with the sample organisation', () => {
     assert.ok(one.cards.requests < all.cards.requests);
   });
 
-  it('a range outside the snapshot is fetched from the source (costs and the eight usage endpoints)', async () => {
+  it('a range outside the snapshot is fetched from the source (costs and the ten usage endpoints)', async () => {
     const snapshot = await loadSnapshot(org, { nowMs: NOW_MS, rangeDays: 7 });
     const state = ui({ range: { kind: 'preset', days: 90 } });
     const r = resolveRange(state.range, NOW_MS);
@@ -289,7 +289,7 @@ describe('panel/overview and fetchView with the sample organisation', () => {
     const source: UsageSource = { kind: 'sample', query: (q, s) => (asked.push(q.endpoint), org.query(q, s)), projects: () => org.projects() };
     const data = await fetchOverview({ ui: state, snapshot, source: async () => source, nowMs: NOW_MS, budget: 0 });
     assert.equal(data.days.length, 90);
-    assert.equal(asked.length, 9);
+    assert.equal(asked.length, 11);
     assert.ok(data.cards.rangeSpend > 0);
   });
 
@@ -395,7 +395,9 @@ describe('panel/fetchView: filter options', () => {
     const source: UsageSource = { kind: 'sample', query: (q, s) => (asked++, org.query(q, s)), projects: () => org.projects() };
     assert.deepEqual(idOptionDimensions('vector_stores'), []);
     assert.deepEqual(await fetchIdOptions(ui({ tab: 'vector_stores' }), 'vector_stores', source, NOW_MS), []);
-    assert.deepEqual(await fetchIdOptions(ui({ tab: 'costs' }), 'costs', source, NOW_MS), []);
+    assert.deepEqual(await fetchIdOptions(ui({ tab: 'code_interpreter_sessions' }), 'code_interpreter_sessions', source, NOW_MS), []);
+    // Costs take api_key_ids since the 2026 API, so their key list is worth a query.
+    assert.deepEqual(idOptionDimensions('costs'), ['api_key_id']);
     assert.equal(asked, 0);
   });
   it('values seen in sample data are dropped when the mode or the origin changes', async () => {

@@ -107,8 +107,8 @@ describe('protocol: valid messages', () => {
     assert.deepEqual([...new Set(validWebview.map((m) => m.type))].sort(), webviewTypes);
     assert.deepEqual([...new Set(validHost.map((m) => m.type))].sort(), hostTypes);
   });
-  it('accepts every tab id, including the nine endpoints and the overview', () => {
-    assert.equal(TAB_IDS.length, 10);
+  it('accepts every tab id, including the eleven endpoints and the overview', () => {
+    assert.equal(TAB_IDS.length, 12);
     for (const tab of TAB_IDS) assert.ok(parseWebviewMessage({ type: 'view', ui: { ...ui, tab } }), tab);
   });
 });

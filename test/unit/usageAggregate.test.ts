@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { TOKEN_ENDPOINT_IDS, USAGE_ENDPOINT_IDS } from '../../src/shared/endpoints';
+import { ENDPOINTS, REQUEST_ENDPOINT_IDS, TOKEN_ENDPOINT_IDS, USAGE_ENDPOINT_IDS } from '../../src/shared/endpoints';
 import type { UsageBucket, UsageQuery } from '../../src/shared/endpoints';
 import {
   NO_PROJECT,
@@ -30,7 +30,7 @@ const costsStart = Math.min(range.start, monthStart(TODAY), addDays(TODAY, -7));
 function sampleSnapshot(): UsageSnapshot {
   const usage: Partial<Record<(typeof USAGE_ENDPOINT_IDS)[number], UsageBucket[]>> = {};
   for (const id of USAGE_ENDPOINT_IDS) {
-    const groupBy = id === 'vector_stores' || id === 'code_interpreter_sessions' ? (['project_id'] as const) : (['project_id', 'model'] as const);
+    const groupBy = ENDPOINTS[id].groupBy.filter((d) => d === 'project_id' || d === 'model');
     usage[id] = org.querySync({ endpoint: id, startTime: range.start, endTime: range.end, groupBy });
   }
   return {
@@ -138,7 +138,7 @@ describe('aggregation over a snapshot', () => {
     }
     assert.deepEqual(summary.tokens, { input, output, cached });
     assert.ok(input > 0 && output > 0 && cached > 0);
-    const requests = USAGE_ENDPOINT_IDS.reduce((s, endpoint) => s + sum({ endpoint, ...r }, 'num_model_requests'), 0);
+    const requests = REQUEST_ENDPOINT_IDS.reduce((s, endpoint) => s + sum({ endpoint, ...r }, 'num_model_requests'), 0);
     assert.equal(summary.requests, requests);
 
     const support = summary.projects.find((p) => p.id === 'proj_sample_support');

@@ -67,13 +67,13 @@ function deepFreeze<T>(value: T): T {
 }
 
 describe('loadSnapshot', () => {
-  it('fetches projects, costs and the eight usage endpoints over the right days', async () => {
+  it('fetches projects, costs and the ten usage endpoints over the right days', async () => {
     const { org } = clockedOrg(MORNING);
     const source = counting(org);
     const snap = await loadSnapshot(source, { nowMs: MORNING, rangeDays: 30 });
     const range = rangeForDays(MORNING, 30);
     assert.equal(source.projectCalls, 1);
-    assert.equal(source.queries.length, 9);
+    assert.equal(source.queries.length, 11);
     const costs = source.queries.find((q) => q.endpoint === 'costs');
     assert.deepEqual(costs, { endpoint: 'costs', startTime: range.start, endTime: range.end, bucketWidth: '1d', groupBy: ['project_id', 'line_item'] });
     for (const id of USAGE_ENDPOINT_IDS) {
@@ -81,7 +81,7 @@ describe('loadSnapshot', () => {
       assert.equal(q?.startTime, range.start, id);
       assert.equal(q?.endTime, range.end, id);
       assert.equal(q?.bucketWidth, '1d');
-      const expected = id === 'vector_stores' || id === 'code_interpreter_sessions' ? ['project_id'] : ['project_id', 'model'];
+      const expected = ['vector_stores', 'code_interpreter_sessions', 'file_search_calls'].includes(id) ? ['project_id'] : ['project_id', 'model'];
       assert.deepEqual(q?.groupBy, expected, id);
     }
     assert.equal(snap.source, 'sample');
@@ -113,7 +113,7 @@ describe('loadSnapshot', () => {
     set(AFTERNOON);
     const source = counting(org);
     const snap = await loadSnapshot(source, { nowMs: AFTERNOON, rangeDays: 30, previous });
-    assert.equal(source.queries.length, 9);
+    assert.equal(source.queries.length, 11);
     for (const q of source.queries) {
       assert.equal(q.startTime, YESTERDAY, `${q.endpoint} starts at yesterday`);
       assert.equal(q.endTime, addDays(TODAY, 1));
@@ -181,7 +181,7 @@ describe('loadSnapshot', () => {
     assert.equal(two.maxInFlight, 2);
     const many = counting(org, { delayMs: 10 });
     await loadSnapshot(many, { nowMs: MORNING, rangeDays: 7, concurrency: 16 });
-    assert.equal(many.maxInFlight, 9);
+    assert.equal(many.maxInFlight, 11);
   });
 
   it('is cancellable', async () => {
@@ -191,7 +191,7 @@ describe('loadSnapshot', () => {
     const load = loadSnapshot(source, { nowMs: MORNING, rangeDays: 7, signal: controller.signal, concurrency: 1 });
     controller.abort();
     await assert.rejects(load, { name: 'AbortError' });
-    assert.ok(source.queries.length < 9);
+    assert.ok(source.queries.length < 11);
     await assert.rejects(loadSnapshot(org, { nowMs: MORNING, rangeDays: 7, signal: AbortSignal.abort() }), { name: 'AbortError' });
   });
 

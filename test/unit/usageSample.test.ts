@@ -45,7 +45,7 @@ describe('sample organisation', () => {
     assert.equal(total(org.querySync({ endpoint: 'completions', ...days(30), projectIds: [legacy.id] }), 'num_model_requests'), 0);
   });
 
-  it('has data for all nine endpoints at both ends of the last 200 days', () => {
+  it('has data for every endpoint at both ends of the last 200 days', () => {
     for (const endpoint of ENDPOINT_IDS) {
       const metric = ENDPOINTS[endpoint].metrics[0] ?? 'amount';
       const oldest = org.querySync({ endpoint, startTime: addDays(TODAY, -199), endTime: addDays(TODAY, -192) });
@@ -285,6 +285,95 @@ describe('sample organisation', () => {
     const elapsed = performance.now() - started;
     // Typically 30–70 ms cold on a busy CI machine; the bound leaves room for slow runners.
     assert.ok(elapsed < 500, `took ${elapsed.toFixed(0)} ms`);
-    assert.ok(USAGE_ENDPOINT_IDS.length === 8);
+    assert.equal(USAGE_ENDPOINT_IDS.length, 10);
+  });
+});
+
+describe('sample organisation: the 2026 surface', () => {
+  it('completions breakdowns are parts of their totals in every bucket, at every width', () => {
+    const check = (buckets: readonly UsageBucket[], what: string): void => {
+      for (const b of buckets) {
+        for (const r of b.rows) {
+          const v = (m: string): number => r.values[m] ?? 0;
+          const at = `${what} ${b.startTime} ${JSON.stringify(r.dims)}`;
+          assert.equal(v('input_cached_tokens') + v('input_cache_write_tokens') + v('input_uncached_tokens'), v('input_tokens'), at);
+          assert.equal(v('input_text_tokens') + v('input_audio_tokens') + v('input_image_tokens'), v('input_uncached_tokens'), at);
+          assert.equal(v('input_cached_text_tokens') + v('input_cached_audio_tokens') + v('input_cached_image_tokens'), v('input_cached_tokens'), at);
+          assert.equal(v('output_text_tokens') + v('output_audio_tokens') + v('output_image_tokens'), v('output_tokens'), at);
+          for (const m of ENDPOINTS.completions.metrics) assert.ok(v(m) >= 0, `${at} ${m}`);
+        }
+      }
+    };
+    const groupBy: Dimension[] = ['project_id', 'model', 'service_tier'];
+    check(org.querySync({ endpoint: 'completions', ...days(10), groupBy }), '1d');
+    check(org.querySync({ endpoint: 'completions', startTime: addDays(TODAY, -1), bucketWidth: '1h', groupBy }), '1h');
+    check(org.querySync({ endpoint: 'completions', startTime: TODAY + 13 * 3600, bucketWidth: '1m', groupBy }), '1m');
+    // Every breakdown field carries something somewhere, and three service tiers appear.
+    const month = org.querySync({ endpoint: 'completions', ...days(30), groupBy: ['service_tier'] });
+    for (const m of ENDPOINTS.completions.metrics) assert.ok(total(month, m) > 0, m);
+    assert.deepEqual([...new Set(month.flatMap((b) => b.rows.map((r) => r.dims.service_tier)))].sort(), ['default', 'flex', 'priority']);
+  });
+
+  it('file and web search calls honour their own filters and group_by', () => {
+    const files = org.querySync({ endpoint: 'file_search_calls', ...days(7), groupBy: ['vector_store_id', 'project_id'] });
+    const stores = new Set(files.flatMap((b) => b.rows.map((r) => `${r.dims.project_id}/${r.dims.vector_store_id}`)));
+    assert.deepEqual([...stores].sort(), ['proj_sample_search/vs_sample_docs', 'proj_sample_search/vs_sample_wiki', 'proj_sample_support/vs_sample_helpdesk']);
+    const docs = org.querySync({ endpoint: 'file_search_calls', ...days(7), vectorStoreIds: ['vs_sample_docs'] });
+    const docsGrouped = files.flatMap((b) => b.rows).filter((r) => r.dims.vector_store_id === 'vs_sample_docs');
+    assert.equal(total(docs, 'num_requests'), docsGrouped.reduce((s, r) => s + (r.values.num_requests ?? 0), 0));
+    const web = org.querySync({ endpoint: 'web_search_calls', ...days(7), contextLevels: ['high'], groupBy: ['model', 'context_level'] });
+    assert.deepEqual([...new Set(web.flatMap((b) => b.rows.map((r) => `${r.dims.model}/${r.dims.context_level}`)))], ['o3-mini/high']);
+    const all = org.querySync({ endpoint: 'web_search_calls', ...days(7) });
+    assert.ok(total(all, 'num_model_requests') < total(all, 'num_requests'), 'one request can search more than once');
+  });
+
+  it('costs: by api_key_id with the api_key_ids filter, and a quantity_unit per line item', () => {
+    const range = days(3);
+    const perKey = org.querySync({ endpoint: 'costs', ...range, groupBy: ['api_key_id'], apiKeyIds: ['key_sample_search'] }).flatMap((b) => b.rows);
+    assert.ok(perKey.length > 0);
+    assert.ok(perKey.every((r) => r.dims.api_key_id === 'key_sample_search'));
+    const byItem = org.querySync({ endpoint: 'costs', ...range, groupBy: ['line_item'] }).flatMap((b) => b.rows);
+    const unit = (item: string): string | undefined => byItem.find((r) => r.dims.line_item === item)?.quantityUnit;
+    assert.equal(unit('gpt-4o, input'), 'tokens');
+    assert.equal(unit('images'), 'images');
+    assert.equal(unit('tts'), 'characters');
+    assert.equal(unit('whisper'), 'duration_seconds');
+    assert.equal(unit('file search'), 'gibibyte_hours');
+    assert.equal(unit('code interpreter'), undefined, 'no unit of the API applies');
+    assert.ok(byItem.some((r) => r.dims.line_item === 'file search calls'));
+    assert.ok(byItem.some((r) => r.dims.line_item?.startsWith('web search, ')));
+  });
+
+  it('has names for every key of its usage, and users for every owner', async () => {
+    const names = await org.names();
+    assert.ok(names.apiKeys.ok && names.users.ok && names.adminKeys.ok);
+    const keyIds = new Set(names.apiKeys.items.map((k) => k.id));
+    const used = org.querySync({ endpoint: 'costs', ...days(400), groupBy: ['api_key_id'] }).flatMap((b) => b.rows.map((r) => r.dims.api_key_id));
+    for (const id of used) if (id !== undefined) assert.ok(keyIds.has(id), id);
+    const userIds = new Set(names.users.items.map((u) => u.id));
+    for (const k of names.apiKeys.items) {
+      if (k.owner?.type === 'user') assert.ok(userIds.has(k.owner.id ?? ''), k.id);
+      assert.ok(k.projectId && org.projectList.some((p) => p.id === k.projectId), k.id);
+    }
+    assert.ok(names.apiKeys.items.some((k) => k.owner?.type === 'service_account'));
+  });
+
+  it('budgets: a limit and alerts at start, changed by the write methods, per organisation', async () => {
+    const mine = createSampleOrg({ now: NOW });
+    assert.equal((await mine.getSpendLimit({}))?.thresholdCents, 500_000);
+    await mine.setSpendLimit({}, { thresholdCents: 99_00 });
+    assert.equal((await mine.getSpendLimit({}))?.thresholdCents, 9900);
+    await mine.deleteSpendLimit({});
+    assert.equal(await mine.getSpendLimit({}), null);
+    await assert.rejects(mine.setSpendLimit({ projectId: 'proj_sample_data' }, { thresholdCents: 0.5 }), SampleQueryError);
+    await assert.rejects(mine.getSpendLimit({ projectId: 'proj_nope' }), (e: unknown) => (e as { status?: number }).status === 404);
+    const alert = await mine.createSpendAlert({ projectId: 'proj_sample_data' }, { thresholdCents: 1000, recipients: ['erin@example.com'] });
+    await mine.updateSpendAlert({ projectId: 'proj_sample_data' }, alert.id, { thresholdCents: 2000, recipients: ['erin@example.com'] });
+    assert.deepEqual((await mine.listSpendAlerts({ projectId: 'proj_sample_data' })).map((a) => a.thresholdCents), [2000]);
+    await mine.deleteSpendAlert({ projectId: 'proj_sample_data' }, alert.id);
+    assert.deepEqual(await mine.listSpendAlerts({ projectId: 'proj_sample_data' }), []);
+    // Another organisation (and the shared one) is untouched.
+    assert.equal((await org.getSpendLimit({}))?.thresholdCents, 500_000);
+    assert.equal((await createSampleOrg({ now: NOW }).listSpendAlerts({})).length, 2);
   });
 });
