@@ -95,11 +95,11 @@ describe('queries/service: cache', () => {
     const model = new FakeModel({ snapshot: sampleSnapshot });
     const queries = service(model);
     const fetched: string[] = [];
-    const costs = shown(await queries.query(tab('costs'), { onFetch: (k) => fetched.push(k) }));
+    const costs = shown(await queries.query(tab('vector_stores'), { onFetch: (k) => fetched.push(k) }));
     assert.equal(costs.shown.kind, 'tab');
-    assert.deepEqual(fetched, [dataKey(tab('costs'))]);
+    assert.deepEqual(fetched, [dataKey(tab('vector_stores'))]);
     assert.equal(model.queries.length, 1);
-    assert.equal(shown(await queries.query(tab('costs'), { onFetch: (k) => fetched.push(k) })).cached, true);
+    assert.equal(shown(await queries.query(tab('vector_stores'), { onFetch: (k) => fetched.push(k) })).cached, true);
     assert.equal(model.queries.length, 1);
     assert.equal(fetched.length, 1, 'no spinner for a cached view');
   });
@@ -131,7 +131,7 @@ describe('queries/service: cancel', () => {
     const queries = service(model);
     let release!: () => void;
     model.hold = new Promise((r) => (release = r));
-    const older = queries.query(tab('costs'));
+    const older = queries.query(tab('vector_stores'));
     await tick();
     const newer = queries.query(tab('code_interpreter_sessions'));
     await tick();
@@ -139,7 +139,7 @@ describe('queries/service: cancel', () => {
     assert.deepEqual(await older, { status: 'cancelled' });
     assert.equal(model.queries[0]?.signal?.aborted, true);
     assert.equal(shown(await newer).shown.key, dataKey(tab('code_interpreter_sessions')));
-    assert.equal(shown(await queries.query(tab('costs'))).cached, false, 'a cancelled result is not kept');
+    assert.equal(shown(await queries.query(tab('vector_stores'))).cached, false, 'a cancelled result is not kept');
   });
 
   it('a failure is returned as it was thrown, and not kept', async () => {
