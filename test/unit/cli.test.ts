@@ -81,7 +81,7 @@ describe('CLI', () => {
   it('costs --csv has a row per day and a header', async () => {
     const run = await cli(['costs', '--days', '3', '--csv'], env);
     assert.equal(run.code, 0, run.err.join('\n'));
-    const lines = run.out.trim().split('\n');
+    const lines = run.out.trim().split(/\r?\n/);
     assert.equal(lines[0], 'start,amount_usd,quantity');
     assert.equal(lines.length, 4);
   });
