@@ -10,6 +10,7 @@ import { snapshotOverviewExport } from '../../src/report/export';
 import { toJson } from '../../src/report/exportFormat';
 import { NonFiniteTotalError, assertFiniteBuckets } from '../../src/report/finite';
 import { summarize } from '../../src/report/summary';
+import { metricTotals, usageTable } from '../../src/report/table';
 import { formatMoney } from '../../src/shared/format';
 import { defaultUiState } from '../../src/shared/uiState';
 import { addDays, dayStartOfMs, rangeForDays } from '../../src/shared/time';
@@ -108,6 +109,15 @@ describe('report: several currencies are never added', () => {
     const exported = JSON.parse(toJson(snapshotOverviewExport(snap, defaultUiState(7), NOW, 0).meta, snapshotOverviewExport(snap, defaultUiState(7), NOW, 0).table)) as { byCurrency?: Record<string, { today: number }> };
     assert.equal(exported.byCurrency?.eur?.today, 5);
     for (const text of [status.tooltip, tooltip, ...tree]) assert.ok(!text?.includes('15.00'), text);
+  });
+
+  it('an endpoint tab keeps currencies apart in its table and its totals', () => {
+    const t = usageTable({ endpoint: 'costs', buckets: costs, groupBy: 'line_item', width: '1d', currency: 'usd', projectNames: {} });
+    assert.deepEqual(t.columns.map((c) => c.id), ['start', 'line_item', 'currency', 'amount', 'quantity']);
+    assert.deepEqual(t.rows.map((r) => [r[1], r[2], r[3]]), [['gpt', 'usd', 10], ['gpt', 'eur', 5]]);
+    const totals = metricTotals('costs', costs, 'usd');
+    assert.deepEqual(totals[0]?.byCurrency, [{ currency: 'usd', amount: 10 }, { currency: 'eur', amount: 5 }]);
+    assert.equal(metricTotals('costs', [day(TODAY, costs[0]?.rows.slice(0, 1) ?? [])], 'usd')[0]?.byCurrency, undefined);
   });
 
   it('one currency: no byCurrency anywhere', () => {
