@@ -104,6 +104,7 @@ export function treeItemText(node: ProjectsNode, rangeDays: number, f: TreeForma
         tooltip: `**${escapeMarkdown(label)}**\n\nInput tokens: ${n(r.inputTokens)}  \nOutput tokens: ${n(r.outputTokens)}  \nRequests: ${n(r.requests)}`,
         icon: 'symbol-misc',
         contextValue: 'model',
+        accessibilityLabel: `${label}: ${n(r.inputTokens)} input tokens, ${n(r.outputTokens)} output tokens, ${n(r.requests)} requests`,
         collapsible: false,
       };
     }
@@ -116,6 +117,7 @@ export function treeItemText(node: ProjectsNode, rangeDays: number, f: TreeForma
         tooltip: `${escapeMarkdown(node.name)}: ${escapeMarkdown(spend)}`,
         icon: 'credit-card',
         contextValue: 'lineItem',
+        accessibilityLabel: `${node.name}, ${spend}`,
         collapsible: false,
       };
     }
