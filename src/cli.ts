@@ -152,7 +152,8 @@ function table(headers: readonly string[], rows: readonly (readonly (string | nu
 function emit(o: Options, io: CliIo, headers: readonly string[], rows: readonly (readonly (string | number)[])[], numeric: ReadonlySet<number>, display?: (row: readonly (string | number)[]) => (string | number)[]): void {
   if (o.format === 'csv') {
     // The one CSV writer of Export Usage…, with its spreadsheet-formula guard.
-    io.out(csvText(headers, rows).replace(/\r\n$/, ''));
+    // `out` ends the text with "\n": drop the writer's last "\n" so every line ends in CRLF.
+    io.out(csvText(headers, rows).slice(0, -1));
   } else {
     io.out(table(headers, display ? rows.map(display) : rows, numeric));
   }

@@ -2,7 +2,7 @@
 // so every state of SPEC §2 is unit-tested.
 import type { StatusBarShow } from '../config';
 import type { UsageState } from '../state';
-import { budgetLevel } from '../report/forecast';
+import { budgetLevel, usedPercent } from '../report/forecast';
 
 /** The money figures of one more currency (never added to the main one). */
 export interface OtherCurrencyFigures {
@@ -115,7 +115,7 @@ export function renderStatus(state: UsageState, figures: StatusFigures | undefin
     `| Month-end forecast (estimate) | ${all((f) => f.forecastMonthEnd)} |`,
   );
   if (o.monthlyBudget > 0) {
-    const used = (figures.monthToDate / o.monthlyBudget) * 100;
+    const used = usedPercent(figures.monthToDate, o.monthlyBudget) ?? 0;
     lines.push(`| Budget used | ${used.toFixed(0)} % of ${money(o.monthlyBudget)} |`);
   }
   lines.push('');
