@@ -87,7 +87,8 @@ export function treeItemText(node: ProjectsNode, rangeDays: number, f: TreeForma
         id: `project:${p.id}`,
         label: p.archived ? `${p.name} (archived)` : p.name,
         description: spend,
-        tooltip: `**${escapeMarkdown(p.name)}**${p.archived ? ' (archived)' : ''}\n\n\`${escapeMarkdown(p.id)}\`\n\nSpend in the last ${rangeDays} UTC days: ${escapeMarkdown(spend)}`,
+        // Escaped text, not a code span: a code span would show the escapes' backslashes.
+        tooltip: `**${escapeMarkdown(p.name)}**${p.archived ? ' (archived)' : ''}\n\nID: ${escapeMarkdown(p.id)}\n\nSpend in the last ${rangeDays} UTC days: ${escapeMarkdown(spend)}`,
         icon: p.archived ? 'archive' : 'project',
         contextValue: 'project',
         accessibilityLabel: `${p.name}, ${spend}`,

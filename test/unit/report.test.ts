@@ -178,3 +178,22 @@ describe('report: outside strings are escaped in Markdown', () => {
     }
   });
 });
+
+describe('tree text (vscode-free)', () => {
+  it('projects by name with the ID in the tooltip, models with tokens and requests, line items with spend', () => {
+    const costs = [day(TODAY, [{ values: { amount: 2.5 }, dims: { project_id: 'proj_old', line_item: 'gpt-4o, input' }, currency: 'usd' }])];
+    const usage = { completions: [day(TODAY, [{ values: { input_tokens: 1500, output_tokens: 20, num_model_requests: 4 }, dims: { project_id: 'proj_old', model: 'gpt-4o' } }])] };
+    const views = deriveViews(snapshot(costs, usage, [{ id: 'proj_old', name: 'Old Bot', status: 'archived' }]), NOW, 7);
+    const [project] = treeChildren(views.tree);
+    assert.ok(project);
+    const p = treeItemText(project, 7);
+    assert.deepEqual([p.label, p.description, p.icon, p.contextValue, p.collapsible], ['Old Bot (archived)', '$2.50', 'archive', 'project', true]);
+    assert.equal(p.tooltip, '**Old Bot** (archived)\n\nID: proj\\_old\n\nSpend in the last 7 UTC days: \\$2\\.50');
+    const children = treeChildren(views.tree, project).map((n) => treeItemText(n, 7));
+    assert.deepEqual(children.map((c) => [c.label, c.description]), [
+      ['gpt-4o', '1.5K in · 20 out · 4 req'],
+      ['gpt-4o, input', '$2.50'],
+    ]);
+    assert.match(children[0]?.accessibilityLabel ?? '', /1,500 input tokens, 20 output tokens, 4 requests/);
+  });
+});
