@@ -151,9 +151,6 @@ export class OverviewView implements TabView {
       others.length === 0
         ? null
         : h('div', { class: 'card-sub' }, `Also ${others.map(([cur, cc]) => { const v = pick(cc); return v === undefined ? `— ${cur.toUpperCase()}` : formatMoney(v, cur); }).join(' · ')}`);
-    if (others.length) {
-      this.cards.setAttribute('aria-description', `Amounts in ${data.currency.toUpperCase()}, the currency with the most spend; other currencies are listed under each card, never added.`);
-    } else this.cards.removeAttribute('aria-description');
     replaceChildren(
       this.cards,
       card(`Spend, ${days} ${days === 1 ? 'day' : 'days'}`, money(c.rangeSpend), `${data.days[0] ?? ''} – ${data.days[days - 1] ?? ''} (UTC)`, also((x) => x.rangeSpend)),
@@ -171,6 +168,12 @@ export class OverviewView implements TabView {
       card('Cached input tokens', formatCompact(c.cachedTokens), c.inputTokens > 0 ? `${Math.round((c.cachedTokens / c.inputTokens) * 100)}% of input` : undefined),
       card('Requests', formatCompact(c.requests), 'All endpoints'),
     );
+    if (others.length) {
+      // Said in words, not only in the cards: the chart and the table below are of one currency.
+      this.cards.prepend(
+        h('p', { class: 'filter-note' }, `Spend in ${others.length + 1} currencies. Cards, chart and table show ${data.currency.toUpperCase()} (the most spend); other currencies are listed under each card, never added.`),
+      );
+    }
     if (filtered) {
       const names = ctx.ui.projectIds.map((p) => ctx.projectNames[p] ?? p).join(', ');
       this.cards.prepend(h('p', { class: 'filter-note' }, `Filtered to ${names}. Budget applies to the whole organization and is not shown.`));
