@@ -6,9 +6,12 @@
 import './zodSetup';
 import { parseArgs } from 'node:util';
 import { BUCKET_WIDTHS, DIMENSIONS, ENDPOINT_IDS, ENDPOINTS, USAGE_ENDPOINT_IDS, WIDTH_SECONDS } from './shared/endpoints';
-import type { BucketWidth, Dimension, EndpointId, UsageBucket, UsageQuery } from './shared/endpoints';
+import type { BucketWidth, Dimension, EndpointId, UsageQuery } from './shared/endpoints';
 import { ApiError, redact } from './api/errors';
 import { summarize } from './report/summary';
+import type { CurrencyTotals, Summary } from './report/summary';
+import { NonFiniteTotalError, assertFiniteBuckets } from './report/finite';
+import { csvText } from './report/exportFormat';
 import { formatCount, formatMoney } from './shared/format';
 import { loadSnapshot } from './usage/loader';
 import type { UsageSource } from './usage/source';
@@ -141,11 +144,6 @@ async function createCliSource(o: Options, io: CliIo): Promise<UsageSource> {
 
 // --- output ------------------------------------------------------------------------------------
 
-function csvCell(value: string | number): string {
-  const text = String(value);
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 function table(headers: readonly string[], rows: readonly (readonly (string | number)[])[], rightAligned: ReadonlySet<number>): string {
   const cells = [headers, ...rows.map((r) => r.map(String))];
   const widths = headers.map((_, i) => Math.max(...cells.map((r) => String(r[i] ?? '').length)));
@@ -159,57 +157,100 @@ function table(headers: readonly string[], rows: readonly (readonly (string | nu
 
 function emit(o: Options, io: CliIo, headers: readonly string[], rows: readonly (readonly (string | number)[])[], numeric: ReadonlySet<number>, display?: (row: readonly (string | number)[]) => (string | number)[]): void {
   if (o.format === 'csv') {
-    io.out([headers, ...rows].map((r) => r.map(csvCell).join(',')).join('\n'));
+    // The one CSV writer of Export Usage…, with its spreadsheet-formula guard.
+    // `out` ends the text with "\n": drop the writer's last "\n" so every line ends in CRLF.
+    io.out(csvText(headers, rows).slice(0, -1));
   } else {
     io.out(table(headers, display ? rows.map(display) : rows, numeric));
   }
 }
 
+/** A total a number cannot hold is a plain error line (exit 1), never "null" printed with exit 0. */
+async function refusingNonFinite<T>(task: () => Promise<T>): Promise<T> {
+  try {
+    return await task();
+  } catch (e) {
+    if (e instanceof NonFiniteTotalError) throw new CliError(e.message);
+    throw e;
+  }
+}
+
 // --- commands ----------------------------------------------------------------------------------
 
-async function runSummary(o: Options, io: CliIo, source: UsageSource): Promise<void> {
-  const nowMs = io.now();
-  const snapshot = await loadSnapshot(source, { nowMs, rangeDays: o.days });
-  const s = summarize(snapshot, { nowMs, rangeDays: o.days });
-  // Sums keep full precision; JSON drops only float noise (1e-6 of the currency unit).
-  const m = (v: number): number => Math.round(v * 1e6) / 1e6;
-  const result = {
+/** Sums keep full precision; JSON drops only float noise (1e-6 of the currency unit). */
+const m6 = (v: number): number => Math.round(v * 1e6) / 1e6;
+
+/** What `summary --json` prints: a projection of the report's summary. */
+export function summaryJson(s: Summary, sample: boolean): Record<string, unknown> {
+  const multi = s.currencies.length > 1;
+  const totalsOf = (c: string): Record<string, number> => {
+    const t = s.byCurrency[c];
+    return { today: m6(t?.today ?? 0), yesterday: m6(t?.yesterday ?? 0), monthToDate: m6(t?.monthToDate ?? 0), rangeTotal: m6(t?.rangeTotal ?? 0), forecastMonthEnd: m6(t?.forecastMonthEnd ?? 0) };
+  };
+  return {
     currency: s.currency,
-    today: m(s.today),
-    yesterday: m(s.yesterday),
-    monthToDate: m(s.monthToDate),
+    ...(multi ? { currencyNote: `Headline figures are in ${s.currency}, the currency with the most spend in the range; byCurrency has each currency's totals (never added together).` } : {}),
+    today: m6(s.today),
+    yesterday: m6(s.yesterday),
+    monthToDate: m6(s.monthToDate),
     rangeDays: s.rangeDays,
     rangeStart: isoDate(s.rangeStart),
     rangeEnd: isoDate(s.rangeEnd - 1),
-    rangeTotal: m(s.rangeTotal),
-    forecastMonthEnd: m(s.forecastMonthEnd),
+    rangeTotal: m6(s.rangeTotal),
+    forecastMonthEnd: m6(s.forecastMonthEnd),
     tokens: s.tokens,
     requests: s.requests,
-    sample: source.kind === 'sample',
-    projects: s.projects.filter((p) => p.spend !== 0).map((p) => ({ id: p.id, name: p.name, archived: p.archived, spend: m(p.spend) })),
+    sample,
+    projects: s.projects
+      .filter((p) => p.spends.some((x) => x.amount !== 0))
+      .map((p) => ({
+        id: p.id,
+        name: p.name,
+        archived: p.archived,
+        spend: m6(p.spend),
+        ...(multi ? { byCurrency: Object.fromEntries(p.spends.map((x) => [x.currency, m6(x.amount)])) } : {}),
+      })),
+    ...(multi ? { byCurrency: Object.fromEntries(s.currencies.map((c) => [c, totalsOf(c)])) } : {}),
   };
+}
+
+async function runSummary(o: Options, io: CliIo, source: UsageSource): Promise<void> {
+  const nowMs = io.now();
+  const s = await refusingNonFinite(async () => summarize(await loadSnapshot(source, { nowMs, rangeDays: o.days }), { nowMs, rangeDays: o.days }));
+  const sample = source.kind === 'sample';
   if (o.format === 'json') {
-    io.out(JSON.stringify(result, null, 2));
+    io.out(JSON.stringify(summaryJson(s, sample), null, 2));
     return;
   }
-  const rows = result.projects.map((p) => [p.name + (p.archived ? ' (archived)' : ''), p.id, p.spend]);
+  const currencies = s.currencies;
+  const projects = s.projects.filter((p) => p.spends.some((x) => x.amount !== 0));
+  const spendOf = (p: (typeof projects)[number], c: string): number => p.spends.find((x) => x.currency === c)?.amount ?? 0;
   if (o.format === 'csv') {
-    emit(o, io, ['project', 'id', `spend_${s.currency}`], rows, new Set([2]));
+    emit(
+      o,
+      io,
+      ['project', 'id', ...currencies.map((c) => `spend_${c}`)],
+      projects.map((p) => [p.name + (p.archived ? ' (archived)' : ''), p.id, ...currencies.map((c) => m6(spendOf(p, c)))]),
+      new Set(currencies.map((_, i) => 2 + i)),
+    );
     return;
   }
-  const money = (v: number): string => formatMoney(v, s.currency);
+  // Each currency on its own, never added: "$10.00 · 5.00 EUR".
+  const all = (pick: (t: CurrencyTotals) => number): string => currencies.map((c) => formatMoney(pick(s.byCurrency[c] ?? ZERO), c)).join(' · ');
+  const rangeLine = `${isoDate(s.rangeStart)} – ${isoDate(s.rangeEnd - 1)}`;
   io.out(
     [
-      `OpenAI usage${result.sample ? ' — SAMPLE DATA' : ''} (UTC days; the last two are provisional)`,
+      `OpenAI usage${sample ? ' — SAMPLE DATA' : ''} (UTC days; the last two are provisional)`,
+      ...(currencies.length > 1 ? [`Spend in ${currencies.length} currencies, each shown on its own; ${s.currency.toUpperCase()} (the most spend) comes first.`] : []),
       '',
       table(
         ['', ''],
         [
-          ['Today (UTC)', money(s.today)],
-          ['Yesterday', money(s.yesterday)],
-          ['Month to date', money(s.monthToDate)],
-          [`Last ${s.rangeDays} days (${result.rangeStart} – ${result.rangeEnd})`, money(s.rangeTotal)],
-          ['Month-end forecast (estimate)', money(s.forecastMonthEnd)],
+          ['Today (UTC)', all((t) => t.today)],
+          ['Yesterday', all((t) => t.yesterday)],
+          ['Month to date', all((t) => t.monthToDate)],
+          [`Last ${s.rangeDays} days (${rangeLine})`, all((t) => t.rangeTotal)],
+          ['Month-end forecast (estimate)', all((t) => t.forecastMonthEnd)],
           ['Tokens in / out / cached', `${formatCount(s.tokens.input)} / ${formatCount(s.tokens.output)} / ${formatCount(s.tokens.cached)}`],
           ['Requests', formatCount(s.requests)],
         ],
@@ -219,10 +260,18 @@ async function runSummary(o: Options, io: CliIo, source: UsageSource): Promise<v
         .slice(2)
         .join('\n'),
       '',
-      rows.length ? table(['Project', 'ID', 'Spend'], rows.map((r) => [r[0] ?? '', r[1] ?? '', money(Number(r[2]))]), new Set([2])) : 'No spend in this range.',
+      projects.length
+        ? table(
+            ['Project', 'ID', 'Spend'],
+            projects.map((p) => [p.name + (p.archived ? ' (archived)' : ''), p.id, p.spends.filter((x) => x.amount !== 0).map((x) => formatMoney(x.amount, x.currency)).join(' · ')]),
+            new Set([2]),
+          )
+        : 'No spend in this range.',
     ].join('\n'),
   );
 }
+
+const ZERO: CurrencyTotals = { currency: '', today: 0, yesterday: 0, monthToDate: 0, rangeTotal: 0, forecastMonthEnd: 0 };
 
 function bucketLabel(start: number, width: BucketWidth): string {
   return width === '1d' ? isoDate(start) : isoMinute(start);
@@ -246,18 +295,36 @@ async function runQuery(o: Options, io: CliIo, source: UsageSource, endpoint: En
   // Refused here exactly as the API would, in sample mode too.
   const { validateQuery } = await import('./api/client');
   validateQuery(query);
-  const buckets: UsageBucket[] = await source.query(query);
   const dims = o.groupBy;
+  const byProject = dims.includes('project_id');
+  // Tables show names: the project's name beside its ID when grouped by project.
+  const [buckets, projects] = await Promise.all([source.query(query), byProject ? source.projects() : Promise.resolve([])]);
+  await refusingNonFinite(async () => assertFiniteBuckets(buckets, endpoint === 'costs' ? 'costs' : `${endpoint} usage`));
+  const names = new Map(projects.map((p) => [p.id, p.name || p.id]));
   const metrics = spec.metrics;
   const rows: (string | number)[][] = [];
-  let currency = 'usd';
+  const currencies = new Set<string>();
+  for (const b of buckets) for (const r of b.rows) if (r.currency) currencies.add(r.currency.toLowerCase());
+  const several = currencies.size > 1;
+  const currency = [...currencies][0] ?? 'usd';
   for (const b of buckets) {
     for (const r of b.rows) {
-      if (r.currency) currency = r.currency;
-      rows.push([bucketLabel(b.startTime, width), ...dims.map((d) => r.dims[d] ?? ''), ...metrics.map((m) => r.values[m] ?? 0)]);
+      rows.push([
+        bucketLabel(b.startTime, width),
+        ...(byProject ? [r.dims.project_id === undefined ? '' : names.get(r.dims.project_id) ?? r.dims.project_id] : []),
+        ...dims.map((d) => r.dims[d] ?? ''),
+        ...(several ? [r.currency?.toLowerCase() ?? ''] : []),
+        ...metrics.map((m) => r.values[m] ?? 0),
+      ]);
     }
   }
-  const headers = ['start', ...dims, ...metrics.map((m) => (m === 'amount' ? `amount_${currency}` : m))];
+  const headers = [
+    'start',
+    ...(byProject ? ['project'] : []),
+    ...dims,
+    ...(several ? ['currency'] : []),
+    ...metrics.map((m) => (m === 'amount' ? (several ? 'amount' : `amount_${currency}`) : m)),
+  ];
   if (o.format === 'json') {
     io.out(
       JSON.stringify(
@@ -265,8 +332,18 @@ async function runQuery(o: Options, io: CliIo, source: UsageSource, endpoint: En
           endpoint,
           bucketWidth: width,
           groupBy: dims,
-          ...(endpoint === 'costs' ? { currency } : {}),
-          buckets: buckets.map((b) => ({ startTime: b.startTime, endTime: b.endTime, start: bucketLabel(b.startTime, width), results: b.rows.map((r) => ({ ...r.dims, ...r.values })) })),
+          ...(endpoint === 'costs' ? (several ? { currencies: [...currencies] } : { currency }) : {}),
+          buckets: buckets.map((b) => ({
+            startTime: b.startTime,
+            endTime: b.endTime,
+            start: bucketLabel(b.startTime, width),
+            results: b.rows.map((r) => ({
+              ...r.dims,
+              ...(byProject && r.dims.project_id !== undefined ? { project_name: names.get(r.dims.project_id) ?? r.dims.project_id } : {}),
+              ...(r.currency ? { currency: r.currency.toLowerCase() } : {}),
+              ...r.values,
+            })),
+          })),
         },
         null,
         2,
@@ -274,13 +351,17 @@ async function runQuery(o: Options, io: CliIo, source: UsageSource, endpoint: En
     );
     return;
   }
-  const numeric = new Set(metrics.map((_, i) => 1 + dims.length + i));
+  const firstMetric = headers.length - metrics.length;
+  const numeric = new Set(metrics.map((_, i) => firstMetric + i));
+  const currencyColumn = several ? firstMetric - 1 : -1;
   if (!rows.length && o.format === 'table') {
     io.out(`No ${spec.title.toLowerCase()} data in the last ${o.days} days.`);
     return;
   }
   emit(o, io, headers, rows, numeric, (row) =>
-    row.map((c, i) => (numeric.has(i) ? (headers[i]?.startsWith('amount') ? formatMoney(Number(c), currency) : formatCount(Number(c))) : c)),
+    row.map((c, i) =>
+      numeric.has(i) ? (headers[i]?.startsWith('amount') ? formatMoney(Number(c), currencyColumn >= 0 ? String(row[currencyColumn] ?? '') : currency) : formatCount(Number(c))) : c,
+    ),
   );
 }
 

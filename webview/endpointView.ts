@@ -6,7 +6,7 @@ import type { FilterOptions, GroupChoice, Window } from '../src/shared/protocol'
 import { bucketLabel, dimensionLabel, formatMetric, isLevelMetric, metricLabel, WIDTH_LABELS } from '../src/shared/labels';
 import { formatCount as formatCompact } from '../src/shared/format';
 import { bucketSeries, slotTotals } from '../src/report/series';
-import { nextSort, usageTable } from '../src/report/table';
+import { metricTotals, nextSort, usageTable } from '../src/report/table';
 import { isWideRange } from '../src/shared/nextSteps';
 import { EMPTY_FILTERS, tabSettings } from '../src/shared/uiState';
 import { CLAMP_NOTE, provisionalStart } from '../src/shared/queryWindow';
@@ -238,35 +238,32 @@ export class EndpointView implements TabView {
     return [{ value: 'none', label: 'Nothing (total)' }, ...this.spec.groupBy.map((g) => ({ value: g, label: dimensionLabel(g) }))];
   }
 
-  /** Totals of every metric over the window (storage: the latest level, since bytes do not add up). */
+  /** Totals of every metric over the window, from the report (storage: the latest level). */
   private renderTotals(data: TabData): void {
-    const sums = new Map<string, number>();
-    let lastStart = -1;
-    for (const b of data.buckets) {
-      for (const r of b.rows) {
-        for (const m of this.spec.metrics) {
-          if (isLevelMetric(m)) continue;
-          sums.set(m, (sums.get(m) ?? 0) + (r.values[m] ?? 0));
-        }
-      }
-      if (b.rows.length > 0 && b.startTime > lastStart) lastStart = b.startTime;
-    }
-    for (const m of this.spec.metrics) {
-      if (!isLevelMetric(m)) continue;
-      const last = data.buckets.find((b) => b.startTime === lastStart);
-      sums.set(m, last ? last.rows.reduce((a, r) => a + (r.values[m] ?? 0), 0) : 0);
-    }
     replaceChildren(
       this.totals,
-      ...this.spec.metrics.map((m) =>
+      ...metricTotals(this.endpoint, data.buckets, data.currency).map((t) =>
         h(
           'div',
-          { class: 'card', role: 'group', 'aria-label': metricLabel(m) },
-          h('div', { class: 'card-title' }, isLevelMetric(m) ? `${metricLabel(m)}, latest` : metricLabel(m)),
-          h('div', { class: 'card-value' }, m === 'amount' ? formatMetric(m, sums.get(m) ?? 0, data.currency) : m === 'usage_bytes' ? formatMetric(m, sums.get(m) ?? 0, data.currency) : formatCompact(sums.get(m) ?? 0)),
+          { class: 'card', role: 'group', 'aria-label': metricLabel(t.metric) },
+          h('div', { class: 'card-title' }, t.level ? `${metricLabel(t.metric)}, latest` : metricLabel(t.metric)),
+          h(
+            'div',
+            { class: 'card-value' },
+            t.byCurrency
+              ? t.byCurrency.map((c) => formatMetric(t.metric, c.amount, c.currency)).join(' · ')
+              : t.metric === 'amount' || t.metric === 'usage_bytes'
+                ? formatMetric(t.metric, t.value, t.byCurrency === undefined && t.metric === 'amount' ? this.amountCurrency(data) : data.currency)
+                : formatCompact(t.value),
+          ),
         ),
       ),
     );
+  }
+
+  /** The one currency of the rows (the tab's when none is named). */
+  private amountCurrency(data: TabData): string {
+    return data.buckets.flatMap((b) => b.rows).find((r) => r.currency)?.currency?.toLowerCase() ?? data.currency;
   }
 
   private describe(labels: readonly string[], totals: readonly number[], series: readonly string[], metric: string, fmt: (v: number) => string, range: string): string {

@@ -1,6 +1,6 @@
 // The overview tab: spend cards, daily spend stacked by project or line item (provisional days
 // hatched), tokens by model, and the daily spend table.
-import type { OverviewData, StackBy } from '../src/shared/protocol';
+import type { CurrencyCards, OverviewData, StackBy } from '../src/shared/protocol';
 import { formatCount as formatCompact, formatMoney } from '../src/shared/format';
 import { nextSort, overviewTable } from '../src/report/table';
 import { overviewSpendSeries, slotTotals, tokenBreakdown } from '../src/report/series';
@@ -144,16 +144,23 @@ export class OverviewView implements TabView {
       );
     }
     const days = data.days.length;
+    // Several currencies: the cards are of the main one; each other currency is shown on its own
+    // line, never added to it.
+    const others = Object.entries(data.byCurrency ?? {}).filter(([cur]) => cur !== data.currency);
+    const also = (pick: (cards: CurrencyCards) => number | undefined): HTMLElement | null =>
+      others.length === 0
+        ? null
+        : h('div', { class: 'card-sub' }, `Also ${others.map(([cur, cc]) => { const v = pick(cc); return v === undefined ? `— ${cur.toUpperCase()}` : formatMoney(v, cur); }).join(' · ')}`);
     replaceChildren(
       this.cards,
-      card(`Spend, ${days} ${days === 1 ? 'day' : 'days'}`, money(c.rangeSpend), `${data.days[0] ?? ''} – ${data.days[days - 1] ?? ''} (UTC)`),
-      card('Today (UTC)', money(c.today), 'The current UTC day; provisional'),
-      card('Month to date (UTC)', money(c.monthToDate)),
+      card(`Spend, ${days} ${days === 1 ? 'day' : 'days'}`, money(c.rangeSpend), `${data.days[0] ?? ''} – ${data.days[days - 1] ?? ''} (UTC)`, also((x) => x.rangeSpend)),
+      card('Today (UTC)', money(c.today), 'The current UTC day; provisional', also((x) => x.today)),
+      card('Month to date (UTC)', money(c.monthToDate), undefined, also((x) => x.monthToDate)),
       card(
         'Month-end forecast',
         c.forecast === undefined ? '—' : money(c.forecast),
         budget > 0 ? 'Estimate, against the monthly budget' : filtered ? 'Estimate for the filtered projects' : 'Estimate; no monthly budget set',
-        forecastExtra,
+        forecastExtra ?? also((x) => x.forecast),
         forecastClass,
       ),
       card('Input tokens', formatCompact(c.inputTokens), 'Completions, embeddings, moderations'),
@@ -161,6 +168,12 @@ export class OverviewView implements TabView {
       card('Cached input tokens', formatCompact(c.cachedTokens), c.inputTokens > 0 ? `${Math.round((c.cachedTokens / c.inputTokens) * 100)}% of input` : undefined),
       card('Requests', formatCompact(c.requests), 'All endpoints'),
     );
+    if (others.length) {
+      // Said in words, not only in the cards: the chart and the table below are of one currency.
+      this.cards.prepend(
+        h('p', { class: 'filter-note' }, `Spend in ${others.length + 1} currencies. Cards, chart and table show ${data.currency.toUpperCase()} (the most spend); other currencies are listed under each card, never added.`),
+      );
+    }
     if (filtered) {
       const names = ctx.ui.projectIds.map((p) => ctx.projectNames[p] ?? p).join(', ');
       this.cards.prepend(h('p', { class: 'filter-note' }, `Filtered to ${names}. Budget applies to the whole organization and is not shown.`));

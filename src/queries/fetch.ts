@@ -7,6 +7,7 @@ import type { Mode } from '../state';
 import type { UsageSnapshot } from '../shared/snapshot';
 import type { UsageSource } from '../usage/source';
 import { buildOverview } from '../report/overview';
+import { assertFiniteBuckets } from '../report/finite';
 import type { TabResult } from '../report/export';
 export type { TabResult } from '../report/export';
 import { resolveRange, tabQuery } from '../shared/queryWindow';
@@ -80,6 +81,8 @@ export async function fetchTab(ui: UiState, endpoint: EndpointId, source: UsageS
   const { query, window } = tabQuery(ui, endpoint, nowMs);
   // A window with no time in it (a range after today) is empty: asking the API would be an error.
   const buckets = window.startTime < window.endTime ? await source.query(query, signal) : [];
+  // The tab's table and chart sum these: a total no number can hold is an error, never "$∞".
+  assertFiniteBuckets(buckets, endpoint === 'costs' ? 'costs' : `${endpoint} usage`, fallbackCurrency);
   const currency = buckets.flatMap((b) => b.rows).find((r) => r.currency)?.currency ?? fallbackCurrency;
   const groupBy: GroupChoice = query.groupBy?.[0] ?? 'none';
   return { endpoint, window, groupBy, buckets, currency };

@@ -54,6 +54,7 @@ export function shownExport(shown: Shown, ui: UiState, source: 'api' | 'sample',
         // The JSON carries what the view shows beside the table (CSV keeps to the table).
         cards: d.cards,
         tokensByModel: d.tokensByModel,
+        ...(d.byCurrency ? { byCurrency: d.byCurrency } : {}),
       },
     };
   }

@@ -1,5 +1,5 @@
 // CSV and JSON of a data table (Export Usage…). Pure, so the escaping is unit-tested.
-import type { ModelTokens, OverviewCards } from '../shared/protocol';
+import type { CurrencyCards, ModelTokens, OverviewCards } from '../shared/protocol';
 import type { CellValue, DataTable } from './table';
 import { exportCell } from './table';
 
@@ -14,11 +14,22 @@ export function csvField(value: CellValue): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+/**
+ * The one CSV writer (Export Usage… and the CLI's --csv): a header line, then one line per row,
+ * every field through `csvField` (quoting and the formula guard), CRLF line ends (RFC 4180).
+ */
+export function csvText(headers: readonly string[], rows: readonly (readonly CellValue[])[]): string {
+  const lines = [headers.map(csvField).join(',')];
+  for (const row of rows) lines.push(headers.map((_, i) => csvField(row[i] ?? '')).join(','));
+  return `${lines.join('\r\n')}\r\n`;
+}
+
 /** The table as CSV: a header of column labels, then one line per row, CRLF line ends. */
 export function toCsv(table: DataTable, rows: readonly (readonly CellValue[])[] = table.rows): string {
-  const lines = [table.columns.map((c) => csvField(c.label)).join(',')];
-  for (const row of rows) lines.push(table.columns.map((c, i) => csvField(exportCell(c, row[i] ?? ''))).join(','));
-  return `${lines.join('\r\n')}\r\n`;
+  return csvText(
+    table.columns.map((c) => c.label),
+    rows.map((row) => table.columns.map((c, i) => exportCell(c, row[i] ?? ''))),
+  );
 }
 
 export interface ExportMeta {
@@ -36,6 +47,8 @@ export interface ExportMeta {
   /** The overview's cards and tokens by model (JSON only: CSV is the table). */
   readonly cards?: OverviewCards;
   readonly tokensByModel?: readonly ModelTokens[];
+  /** Each currency's money cards, only when more than one currency appears (never added up). */
+  readonly byCurrency?: Readonly<Record<string, CurrencyCards>>;
 }
 
 /** The table as JSON: the context of the export, then one object per row keyed by column id. */

@@ -4,7 +4,8 @@ import { ENDPOINTS } from '../shared/endpoints';
 import type { BucketWidth, Dimension, EndpointId, UsageBucket } from '../shared/endpoints';
 import type { GroupChoice, OverviewData, Sort, StackBy } from '../shared/protocol';
 import { formatBytes, formatMoney } from '../shared/format';
-import { bucketLabel, dimensionLabel, formatNumber, isoTime, metricLabel } from '../shared/labels';
+import { bucketLabel, dimensionLabel, formatNumber, isLevelMetric, isoTime, metricLabel } from '../shared/labels';
+import { rowCurrency } from './finite';
 
 export type ColumnKind = 'time' | 'day' | 'text' | 'number' | 'money' | 'bytes';
 export type CellValue = string | number;
@@ -54,25 +55,34 @@ export interface UsageTableInput {
  */
 export function usageTable(input: UsageTableInput): DataTable {
   const spec = ENDPOINTS[input.endpoint];
+  const fallback = input.currency || 'usd';
+  // Amounts of two currencies are never summed into one cell: with several, each row is of one.
+  const currencies = new Set<string>();
+  if (spec.metrics.includes('amount')) for (const b of input.buckets) for (const r of b.rows) currencies.add(rowCurrency(r.currency, fallback));
+  const several = currencies.size > 1;
   const columns: Column[] = [{ id: 'start', label: 'Start (UTC)', kind: input.width === '1d' ? 'day' : 'time' }];
   const dim = input.groupBy === 'none' ? undefined : input.groupBy;
   if (dim) {
     columns.push({ id: dim, label: dimensionLabel(dim), kind: 'text' });
     if (dim === 'project_id') columns.push({ id: 'project_id_raw', label: 'Project ID', kind: 'text' });
   }
+  if (several) columns.push({ id: 'currency', label: 'Currency', kind: 'text' });
   for (const m of spec.metrics) {
-    columns.push({ id: m, label: m === 'amount' ? costLabel(input.currency) : metricLabel(m), kind: m === 'amount' ? 'money' : m === 'usage_bytes' ? 'bytes' : 'number' });
+    // Several currencies: a plain number beside its row's Currency column, never one symbol for all.
+    const kind: ColumnKind = m === 'amount' ? (several ? 'number' : 'money') : m === 'usage_bytes' ? 'bytes' : 'number';
+    columns.push({ id: m, label: m === 'amount' ? (several ? 'Cost' : costLabel(input.currency)) : metricLabel(m), kind });
   }
 
   const rows: CellValue[][] = [];
   for (const b of [...input.buckets].sort((x, y) => x.startTime - y.startTime)) {
-    const groups = new Map<string, { value: string | undefined; sums: number[] }>();
+    const groups = new Map<string, { value: string | undefined; currency: string; sums: number[] }>();
     for (const r of b.rows) {
       const value = dim ? r.dims[dim] : undefined;
-      const key = value ?? '\u0000';
+      const currency = several ? rowCurrency(r.currency, fallback) : '';
+      const key = `${value ?? '\u0000'}\u0000${currency}`;
       let g = groups.get(key);
       if (!g) {
-        g = { value, sums: spec.metrics.map(() => 0) };
+        g = { value, currency, sums: spec.metrics.map(() => 0) };
         groups.set(key, g);
       }
       spec.metrics.forEach((m, i) => {
@@ -85,11 +95,52 @@ export function usageTable(input: UsageTableInput): DataTable {
         cells.push(dimensionValueLabel(dim, g.value, input.projectNames));
         if (dim === 'project_id') cells.push(g.value ?? '');
       }
+      if (several) cells.push(g.currency);
       cells.push(...g.sums);
       rows.push(cells);
     }
   }
   return { columns, rows, currency: input.currency, width: input.width };
+}
+
+export interface MetricTotal {
+  readonly metric: string;
+  /** A level (storage bytes): the latest bucket's, since levels do not add up over time. */
+  readonly level: boolean;
+  /** The total (amount: of the main currency). */
+  readonly value: number;
+  /** Amount only: each currency's total, main first, when more than one appears. */
+  readonly byCurrency?: readonly { readonly currency: string; readonly amount: number }[];
+}
+
+/** The totals cards of an endpoint tab: every metric over the window. */
+export function metricTotals(endpoint: EndpointId, buckets: readonly UsageBucket[], currency: string): MetricTotal[] {
+  const spec = ENDPOINTS[endpoint];
+  const fallback = currency || 'usd';
+  const sums = new Map<string, number>();
+  const amounts = new Map<string, number>();
+  let lastStart = -1;
+  for (const b of buckets) {
+    for (const r of b.rows) {
+      for (const m of spec.metrics) {
+        if (isLevelMetric(m)) continue;
+        if (m === 'amount') {
+          const c = rowCurrency(r.currency, fallback);
+          amounts.set(c, (amounts.get(c) ?? 0) + (r.values.amount ?? 0));
+        } else sums.set(m, (sums.get(m) ?? 0) + (r.values[m] ?? 0));
+      }
+    }
+    if (b.rows.length > 0 && b.startTime > lastStart) lastStart = b.startTime;
+  }
+  const last = buckets.find((b) => b.startTime === lastStart);
+  const byCurrency = [...amounts]
+    .map(([c, amount]) => ({ currency: c, amount }))
+    .sort((a, b) => Math.abs(b.amount) - Math.abs(a.amount) || a.currency.localeCompare(b.currency));
+  return spec.metrics.map((m): MetricTotal => {
+    if (isLevelMetric(m)) return { metric: m, level: true, value: last ? last.rows.reduce((a, r) => a + (r.values[m] ?? 0), 0) : 0 };
+    if (m === 'amount') return { metric: m, level: false, value: byCurrency[0]?.amount ?? 0, ...(byCurrency.length > 1 ? { byCurrency } : {}) };
+    return { metric: m, level: false, value: sums.get(m) ?? 0 };
+  });
 }
 
 /** The overview's table: spend per UTC day and project (or line item), as the chart stacks it. */

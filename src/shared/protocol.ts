@@ -193,6 +193,15 @@ export const ModelTokensSchema = z.object({
 });
 export type ModelTokens = z.infer<typeof ModelTokensSchema>;
 
+/** The money cards of one currency (amounts of two currencies are never added). */
+export const CurrencyCardsSchema = z.object({
+  rangeSpend: FiniteSchema,
+  today: FiniteSchema,
+  monthToDate: FiniteSchema,
+  forecast: z.optional(FiniteSchema),
+});
+export type CurrencyCards = z.infer<typeof CurrencyCardsSchema>;
+
 export const OverviewCardsSchema = z.object({
   rangeSpend: FiniteSchema,
   today: FiniteSchema,
@@ -215,7 +224,10 @@ export const OverviewDataSchema = z.object({
   days: z.array(IsoDaySchema),
   /** Index into `days` of the first provisional day (cost data still arriving); days.length = none. */
   provisionalFrom: z.int().check(z.nonnegative()),
+  /** Cards and costs are of `currency`, the one with the most spend in the range. */
   cards: OverviewCardsSchema,
+  /** Each currency's money cards, only when more than one currency appears. */
+  byCurrency: z.optional(z.record(z.string(), CurrencyCardsSchema)),
   costs: z.array(CostCellSchema),
   projectNames: z.record(z.string(), z.string()),
   tokensByModel: z.array(ModelTokensSchema),

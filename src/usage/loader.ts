@@ -10,6 +10,8 @@ import { SNAPSHOT_VERSION } from '../shared/snapshot';
 import type { UsageSnapshot } from '../shared/snapshot';
 import type { UsageSource } from './source';
 import { FORECAST_WINDOW_DAYS } from '../report/forecast';
+import { assertFiniteData } from '../report/finite';
+import { mainCurrencyOf } from '../report/report';
 import { PROVISIONAL_DAYS, addDays, dayStartOfMs, monthStart, rangeForDays } from '../shared/time';
 
 type UsageEndpointId = Exclude<EndpointId, 'costs'>;
@@ -142,6 +144,9 @@ export async function loadSnapshot(source: UsageSource, options: LoadOptions): P
   const usage: Partial<Record<UsageEndpointId, readonly UsageBucket[]>> = {};
   for (const [id, buckets] of usageEntries) usage[id] = buckets;
 
+  // A total no number can hold (two amounts of 1e308) is refused here, before it is ever kept.
+  assertFiniteData(costs, usage, DEFAULT_CURRENCY);
+
   return {
     version: SNAPSHOT_VERSION,
     source: source.kind,
@@ -156,12 +161,9 @@ export async function loadSnapshot(source: UsageSource, options: LoadOptions): P
   };
 }
 
-/** The currency of the first cost row that names one, lowercased; 'usd' when none does. */
+/** The main currency of the costs (the report's rule: the most spend), lowercased; 'usd' when none is named. */
 export function currencyOf(costs: readonly UsageBucket[]): string {
-  for (const b of costs) {
-    for (const row of b.rows) if (row.currency) return row.currency.toLowerCase();
-  }
-  return DEFAULT_CURRENCY;
+  return mainCurrencyOf(costs, DEFAULT_CURRENCY);
 }
 
 function sortProjects(projects: readonly Project[]): Project[] {

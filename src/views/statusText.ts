@@ -2,9 +2,19 @@
 // so every state of SPEC §2 is unit-tested.
 import type { StatusBarShow } from '../config';
 import type { UsageState } from '../state';
-import { budgetLevel } from '../report/forecast';
+import { budgetLevel, usedPercent } from '../report/forecast';
+
+/** The money figures of one more currency (never added to the main one). */
+export interface OtherCurrencyFigures {
+  readonly currency: string;
+  readonly today: number;
+  readonly yesterday: number;
+  readonly monthToDate: number;
+  readonly forecastMonthEnd: number;
+}
 
 export interface StatusFigures {
+  /** The main currency (most spend in the range): the status bar text is in it. */
   readonly currency: string;
   readonly today: number;
   readonly yesterday: number;
@@ -12,6 +22,8 @@ export interface StatusFigures {
   readonly forecastMonthEnd: number;
   readonly topProjectsToday: readonly { readonly name: string; readonly spend: number }[];
   readonly fetchedAt: number;
+  /** Every other currency the organisation spends in, shown beside the main one in the tooltip. */
+  readonly otherCurrencies?: readonly OtherCurrencyFigures[];
   /** Set when the figures are of an earlier UTC day (YYYY-MM-DD) than today: not yet refreshed. */
   readonly asOfDay?: string;
 }
@@ -33,9 +45,14 @@ export interface StatusView {
   readonly command: 'openaiUsage.setAdminKey' | 'openaiUsage.show';
 }
 
-/** Escapes text for a MarkdownString (project names are user data). */
+/**
+ * Escapes outside text (project names, currencies, messages) for a MarkdownString: every ASCII
+ * punctuation character is backslash-escaped (CommonMark allows it for all of them), so no link,
+ * image, HTML, table cell, codicon `$(…)` or autolink can be formed; line breaks become spaces so
+ * a name cannot start a new block.
+ */
 export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, (c) => `\\${c}`);
+  return text.replace(/[\r\n\t\f\v\u2028\u2029]+/g, ' ').replace(/[!-/:-@[-`{-~]/g, (c) => `\\${c}`);
 }
 
 export function renderStatus(state: UsageState, figures: StatusFigures | undefined, o: StatusOptions): StatusView {
@@ -69,13 +86,19 @@ export function renderStatus(state: UsageState, figures: StatusFigures | undefin
     };
   }
 
-  const money = (v: number): string => o.formatMoney(v, figures.currency);
+  // Money goes into Markdown escaped: the currency code is outside text too.
+  const money = (v: number, currency: string = figures.currency): string => escapeMarkdown(o.formatMoney(v, currency));
+  const plainMoney = (v: number): string => o.formatMoney(v, figures.currency);
+  const others = figures.otherCurrencies ?? [];
+  // Several currencies: each shown on its own, never added ("$10.00 · 5.00 EUR").
+  const all = (pick: (f: OtherCurrencyFigures) => number): string =>
+    [money(pick(figures)), ...others.map((c) => money(pick(c), c.currency))].join(' · ');
   const value =
     o.show === 'month'
-      ? `${money(figures.monthToDate)} MTD`
+      ? `${plainMoney(figures.monthToDate)} MTD`
       : o.show === 'todayAndMonth'
-        ? `${money(figures.today)} · ${money(figures.monthToDate)} MTD`
-        : money(figures.today);
+        ? `${plainMoney(figures.today)} · ${plainMoney(figures.monthToDate)} MTD`
+        : plainMoney(figures.today);
   const stale = state.staleSince !== undefined || figures.asOfDay !== undefined;
   const icon = state.loading ? '$(sync~spin)' : stale ? '$(warning)' : '$(graph)';
   const text = `${icon} ${value}${sample ? ' (sample)' : ''}`;
@@ -86,16 +109,19 @@ export function renderStatus(state: UsageState, figures: StatusFigures | undefin
   lines.push(
     '| | |',
     '|---|---:|',
-    `| Today (UTC day, provisional) | ${money(figures.today)} |`,
-    `| Yesterday (provisional) | ${money(figures.yesterday)} |`,
-    `| Month to date | ${money(figures.monthToDate)} |`,
-    `| Month-end forecast (estimate) | ${money(figures.forecastMonthEnd)} |`,
+    `| Today (UTC day, provisional) | ${all((f) => f.today)} |`,
+    `| Yesterday (provisional) | ${all((f) => f.yesterday)} |`,
+    `| Month to date | ${all((f) => f.monthToDate)} |`,
+    `| Month-end forecast (estimate) | ${all((f) => f.forecastMonthEnd)} |`,
   );
   if (o.monthlyBudget > 0) {
-    const used = (figures.monthToDate / o.monthlyBudget) * 100;
+    const used = usedPercent(figures.monthToDate, o.monthlyBudget) ?? 0;
     lines.push(`| Budget used | ${used.toFixed(0)} % of ${money(o.monthlyBudget)} |`);
   }
   lines.push('');
+  if (others.length) {
+    lines.push(`Spend in ${others.length + 1} currencies, each shown on its own; the status bar and the budget use ${escapeMarkdown(figures.currency.toUpperCase())}, the currency with the most spend.`, '');
+  }
   const top = figures.topProjectsToday.filter((p) => p.spend > 0).slice(0, 3);
   if (top.length) {
     lines.push('Top projects today:', '');
@@ -115,7 +141,7 @@ export function renderStatus(state: UsageState, figures: StatusFigures | undefin
   else if (level === 'warning') lines.push('', `$(warning) Past ${o.budgetWarningPercent} % of the monthly budget.`);
 
   const day = figures.asOfDay ? `on ${figures.asOfDay}` : 'today';
-  const label = `OpenAI Usage${sample ? ' (sample data)' : ''}: ${day} ${money(figures.today)}, month to date ${money(figures.monthToDate)}${stale ? ', stale' : ''}`;
+  const label = `OpenAI Usage${sample ? ' (sample data)' : ''}: ${day} ${plainMoney(figures.today)}, month to date ${plainMoney(figures.monthToDate)}${stale ? ', stale' : ''}`;
   return {
     text,
     tooltip: lines.join('\n'),

@@ -6,7 +6,9 @@ import { promisify } from 'node:util';
 import { runCli } from '../../src/cli';
 import { createSampleOrg } from '../../src/usage/sample';
 import { addDays, dayStartOfMs, monthStart } from '../../src/shared/time';
-import { FAKE_ADMIN_KEY, FAKE_PROJECT_KEY, startFakeServer, type FakeServer } from '../server/fakeServer';
+import type { UsageRow } from '../../src/shared/endpoints';
+import { FAKE_ADMIN_KEY, FAKE_PROJECT_KEY, startFakeServer, type FakeDataProvider, type FakeServer } from '../server/fakeServer';
+import { createTinyOrg, TINY_PROJECTS } from '../server/tinyOrg';
 
 const NOW = Date.UTC(2026, 10, 18, 15, 30); // a Wednesday afternoon, mid-month
 
@@ -81,7 +83,7 @@ describe('CLI', () => {
   it('costs --csv has a row per day and a header', async () => {
     const run = await cli(['costs', '--days', '3', '--csv'], env);
     assert.equal(run.code, 0, run.err.join('\n'));
-    const lines = run.out.trim().split('\n');
+    const lines = run.out.trim().split(/\r?\n/);
     assert.equal(lines[0], 'start,amount_usd,quantity');
     assert.equal(lines.length, 4);
   });
@@ -166,5 +168,70 @@ describe('CLI', () => {
     assert.match(run.err[0] ?? '', /rejected the key/);
     assert.ok(!run.err[0]?.includes(odd), run.err[0]);
   });
-});
 
+  describe('currencies, finite totals and names, over real sockets', () => {
+    /** The tiny organisation with every cost row rewritten by `map`. */
+    function tinyWith(map: (row: UsageRow) => UsageRow, projects = TINY_PROJECTS): FakeDataProvider {
+      const tiny = createTinyOrg();
+      return {
+        projectList: projects,
+        querySync: (q) => tiny.querySync(q).map((b) => (q.endpoint === 'costs' ? { ...b, rows: b.rows.map(map) } : b)),
+      };
+    }
+    async function withServer(data: FakeDataProvider, run: (env: Record<string, string>) => Promise<void>): Promise<void> {
+      const s = await startFakeServer({ data, now: () => NOW });
+      try {
+        await run({ OPENAI_ADMIN_KEY: FAKE_ADMIN_KEY, OPENAI_BASE_URL: s.url });
+      } finally {
+        await s.close();
+      }
+    }
+
+    it('summary --json totals each currency on its own, with byCurrency, and never adds them', async () => {
+      // Beta's costs are in eur: Beta has the most spend after Old, so usd (Alpha + Old) leads.
+      await withServer(tinyWith((r) => (r.dims.project_id === 'proj_beta' ? { ...r, currency: 'eur' } : r)), async (e) => {
+        const run = await cli(['summary', '--json', '--days', '2'], e);
+        assert.equal(run.code, 0, run.err.join('\n'));
+        const s = JSON.parse(run.out) as { currency: string; currencyNote: string; today: number; rangeTotal: number; byCurrency: Record<string, { today: number; rangeTotal: number }>; projects: { id: string; spend: number; byCurrency: Record<string, number> }[] };
+        assert.equal(s.currency, 'usd');
+        assert.match(s.currencyNote, /most spend/);
+        assert.deepEqual(Object.keys(s.byCurrency), ['usd', 'eur']);
+        assert.equal(s.byCurrency.usd?.today, s.today);
+        // tinyOrg: a project's daily amount is the sum of its atoms' weights / 100.
+        const weights = (pi: number): number => [0, 1, 10, 11].reduce((t, w) => t + 1 + pi * 100 + w, 0) / 100;
+        assert.ok(Math.abs((s.byCurrency.eur?.today ?? 0) - weights(1)) < 1e-6);
+        assert.ok(Math.abs(s.today - (weights(0) + weights(2))) < 1e-6, 'usd today is Alpha + Old only');
+        assert.ok(Math.abs(s.rangeTotal - 2 * (weights(0) + weights(2))) < 1e-6);
+        assert.deepEqual(s.projects.find((p) => p.id === 'proj_beta')?.byCurrency, { eur: 2 * weights(1) });
+        const table = await cli(['summary', '--days', '2'], e);
+        assert.match(table.out, /Today \(UTC\)\s+\$[\d.]+ · [\d.]+ EUR/);
+        assert.doesNotMatch(table.out, new RegExp(`\\$${(weights(0) + weights(1) + weights(2)).toFixed(2).replace('.', '\\.')}`), 'never the sum of both');
+      });
+    });
+
+    it('two amounts of 1e308: exit 1 and one clear line, never "null"', async () => {
+      await withServer(tinyWith((r) => ({ ...r, values: { ...r.values, amount: 1e308 } })), async (e) => {
+        for (const args of [['summary', '--json'], ['summary'], ['costs', '--csv']]) {
+          const run = await cli(args, e);
+          assert.equal(run.code, 1, args.join(' '));
+          assert.equal(run.out, '');
+          assert.match(run.err[0] ?? '', /add up to more than a number can hold/);
+        }
+      });
+    });
+
+    it('costs grouped by project name each project, and the CSV defuses formulas in names', async () => {
+      const projects = [{ id: 'proj_alpha', name: '=HYPERLINK("http://x","y")', status: 'active' }, ...TINY_PROJECTS.slice(1)];
+      await withServer(tinyWith((r) => r, projects), async (e) => {
+        const run = await cli(['costs', '--days', '1', '--group-by', 'project_id', '--csv'], e);
+        assert.equal(run.code, 0, run.err.join('\n'));
+        const lines = run.out.trim().split(/\r?\n/);
+        assert.equal(lines[0], 'start,project,project_id,amount_usd,quantity');
+        assert.ok(lines.some((l) => l.includes(`"'=HYPERLINK(""http://x"",""y"")",proj_alpha`)), lines.join('\n'));
+        assert.ok(lines.some((l) => l.includes(',Beta,proj_beta,')));
+        const shown = await cli(['costs', '--days', '1', '--group-by', 'project_id'], e);
+        assert.match(shown.out, /Old\s+proj_old/);
+      });
+    });
+  });
+});
