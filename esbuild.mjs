@@ -3,7 +3,6 @@
 //   node esbuild.mjs               development build with sourcemaps
 //   node esbuild.mjs --production  minified, no sourcemaps
 //   node esbuild.mjs --watch       rebuilds on change, prints problem-matcher lines
-import * as path from 'node:path';
 import * as esbuild from 'esbuild';
 
 const production = process.argv.includes('--production');
@@ -24,20 +23,6 @@ const problemMatcher = {
   },
 };
 
-/**
- * The extension host and the lazily loaded network bundle share one copy of the API error
- * classes (dist/errors.js), so `instanceof PermissionError` holds across the two bundles.
- */
-const ERRORS_SOURCE = path.resolve('src/api/errors');
-const sharedErrors = {
-  name: 'shared-errors',
-  setup(build) {
-    build.onResolve({ filter: /errors$/ }, (args) =>
-      path.resolve(args.resolveDir, args.path) === ERRORS_SOURCE ? { path: './errors.js', external: true } : undefined,
-    );
-  },
-};
-
 const common = {
   bundle: true,
   minify: production,
@@ -46,8 +31,6 @@ const common = {
   logLevel: watch ? 'silent' : 'warning',
   plugins: watch ? [problemMatcher] : [],
   legalComments: 'none',
-  // Error classes are told apart by name in messages and logs; keep the names through minify.
-  keepNames: true,
 };
 
 const configs = [
@@ -62,20 +45,10 @@ const configs = [
     external: ['vscode', './network.js'],
     // import() becomes require(), so the external above resolves as a CommonJS file.
     supported: { 'dynamic-import': false },
-    plugins: [...common.plugins, sharedErrors],
   },
   {
     ...common,
     entryPoints: { network: 'src/network.ts' },
-    outdir: 'dist',
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    plugins: [...common.plugins, sharedErrors],
-  },
-  {
-    ...common,
-    entryPoints: { errors: 'src/api/errors.ts' },
     outdir: 'dist',
     platform: 'node',
     format: 'cjs',

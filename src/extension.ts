@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { readSettings } from './config';
 import { registerCommands } from './commands';
 import { createSource } from './sources';
-import { describeError } from './errorText';
+import { describeError } from './userText';
 import { Log } from './log';
 import { UsageController } from './model';
 import { Dashboard } from './panel/dashboard';

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { ENDPOINTS, ENDPOINT_IDS, endpointForResultObject } from '../shared/endpoints';
 import type { Dimension, EndpointId, EndpointSpec, Project, UsageBucket, UsageRow } from '../shared/endpoints';
-import { ResponseShapeError } from './errors';
+import { responseShapeError } from './errors';
 
 const NUMERIC_STRING = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
@@ -15,7 +15,7 @@ export const finiteNumber = z
   .transform((v, ctx): number => {
     const n = typeof v === 'number' ? v : NUMERIC_STRING.test(v.trim()) ? Number(v.trim()) : Number.NaN;
     if (!Number.isFinite(n)) {
-      ctx.addIssue({ code: 'custom', message: `not a finite number: ${JSON.stringify(v).slice(0, 40)}` });
+      ctx.addIssue({ code: 'custom', message: 'not a finite number' });
       return z.NEVER;
     }
     return n;
@@ -42,7 +42,7 @@ const batchDimension = z
     if (typeof v === 'boolean') return v ? 'true' : 'false';
     const s = v.trim().toLowerCase();
     if (s === 'true' || s === 'false') return s;
-    ctx.addIssue({ code: 'custom', message: `batch is not a boolean: ${JSON.stringify(v).slice(0, 40)}` });
+    ctx.addIssue({ code: 'custom', message: 'batch is not a boolean' });
     return z.NEVER;
   });
 
@@ -74,7 +74,8 @@ function usageResultSchema(spec: EndpointSpec): z.ZodType<UsageRow> {
 const costsResultSchema: z.ZodType<UsageRow> = z
   .looseObject({
     amount: z
-      .looseObject({ value: finiteNumber.nullish(), currency: z.string().nullish() })
+      // ISO 4217 as the API sends it ("usd"); anything else is refused, never summed or shown.
+      .looseObject({ value: finiteNumber.nullish(), currency: z.string().regex(/^[a-z]{3}$/, 'currency is not three lower-case letters').nullish() })
       .nullish(),
     quantity: finiteNumber.nullish(),
     project_id: dimension,
@@ -86,7 +87,7 @@ const costsResultSchema: z.ZodType<UsageRow> = z
     if (r.quantity !== null && r.quantity !== undefined) values.quantity = r.quantity;
     const dims = collectDims({ project_id: r.project_id, line_item: r.line_item, api_key_id: r.api_key_id }, ENDPOINTS.costs.groupBy);
     const currency = r.amount?.currency ?? undefined;
-    return currency === undefined ? { values, dims } : { values, dims, currency: currency.toLowerCase() };
+    return currency === undefined ? { values, dims } : { values, dims, currency };
   });
 
 /** One schema per result kind (the 9 endpoints), keyed by endpoint. */
@@ -120,7 +121,7 @@ export interface UsagePage {
 /**
  * Validates one page of an endpoint and normalises it. Results of an unknown kind (or another
  * endpoint's kind) are skipped; a result without `object` is taken as this endpoint's kind.
- * Throws ResponseShapeError.
+ * Throws an ApiError `response_shape`.
  */
 export function parseUsagePage(endpoint: EndpointId, body: unknown, what: string): UsagePage {
   const page = parseWith(pageSchema, body, what);
@@ -162,7 +163,7 @@ export interface ProjectsPage {
   readonly lastId?: string;
 }
 
-/** Validates one page of GET /organization/projects. Throws ResponseShapeError. */
+/** Validates one page of GET /organization/projects. Throws an ApiError `response_shape`. */
 export function parseProjectsPage(body: unknown, what: string): ProjectsPage {
   const page = parseWith(projectsPageSchema, body, what);
   const projects = page.data.map((p): Project => {
@@ -174,11 +175,11 @@ export function parseProjectsPage(body: unknown, what: string): ProjectsPage {
   return lastId === undefined ? { projects, hasMore } : { projects, hasMore, lastId };
 }
 
-/** safeParse that turns the first issue into a one-line ResponseShapeError. */
+/** safeParse that turns the first issue into a one-line `response_shape` ApiError. */
 export function parseWith<T>(schema: z.ZodType<T>, body: unknown, what: string, prefix: readonly PropertyKey[] = []): T {
   const r = schema.safeParse(body);
   if (r.success) return r.data;
   const issue = r.error.issues[0];
   const path = [...prefix, ...(issue?.path ?? [])].map(String).join('.');
-  throw new ResponseShapeError(what, `${path || 'body'}: ${issue?.message ?? 'invalid'}`, { cause: r.error });
+  throw responseShapeError(what, `${path || 'body'}: ${issue?.message ?? 'invalid'}`, { cause: r.error });
 }

@@ -3,7 +3,6 @@
 // previous one), and exports what the current view shows.
 import * as os from 'node:os';
 import * as vscode from 'vscode';
-import { ApiError, redact } from '../api/errors';
 import { readSettings } from '../config';
 import type { HostMessage, Status, UiState } from '../shared/protocol';
 import type { UsageModel, UsageState } from '../state';
@@ -12,7 +11,8 @@ import { ASSETS, dashboardHtml, makeNonce, resourceRoots } from './html';
 import { FilterOptionSets, NoDataError, fetchIdOptions, fetchOverview, fetchTab, idOptionDimensions } from '../queries/fetch';
 import { toCsv, toJson } from '../report/exportFormat';
 import { shownExport, snapshotOverviewExport } from '../report/export';
-import { nothingToExportMessage } from '../errorText';
+import { describeError, nothingToExportMessage } from '../userText';
+import { redact } from '../api/errors';
 import type { ExportContent, Shown } from '../report/export';
 import { handleWebviewMessage } from './messages';
 import { dataKey, defaultUiState } from '../shared/uiState';
@@ -222,8 +222,7 @@ class PanelSession implements vscode.Disposable {
       this.postShown(shown);
     } catch (err) {
       if (abort.signal.aborted) return;
-      const message = err instanceof ApiError || err instanceof NoDataError ? err.message : `Could not load this view: ${redact(String(err instanceof Error ? err.message : err))}`;
-      const kind = err instanceof Error ? err.name : 'Error';
+      const { message, kind } = err instanceof NoDataError ? { message: err.message, kind: 'no_data' as const } : describeError(err);
       this.log.warn(`Dashboard: ${ui.tab} failed: ${message}`);
       this.shown = undefined;
       this.post({ type: 'queryError', key, message, kind });

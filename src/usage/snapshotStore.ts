@@ -3,6 +3,7 @@
 // Writes are atomic (temp file in the same directory, fsync, rename), so a crash mid-write leaves
 // the previous file intact.
 
+import { redact } from '../api/errors';
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import * as path from 'node:path';
@@ -46,9 +47,6 @@ export const snapshotSchema = z.object({
   usage: z.partialRecord(z.enum(ENDPOINT_IDS.filter((e) => e !== 'costs')), z.array(bucketSchema)),
 });
 
-// The snapshot never holds a key, but if anything key-shaped ever slipped into a name it must not
-// reach the disk.
-const KEY_PATTERN = /\bsk-[A-Za-z0-9_-]{8,}/g;
 
 /** The snapshot kept in `file`, or undefined when there is none or it cannot be trusted. */
 export async function readSnapshot(file: string): Promise<UsageSnapshot | undefined> {
@@ -64,7 +62,9 @@ export async function readSnapshot(file: string): Promise<UsageSnapshot | undefi
 /** Serialises a snapshot as stored: validated, unknown fields dropped, key-shaped text redacted. */
 export function serializeSnapshot(snapshot: UsageSnapshot): string {
   const clean = snapshotSchema.parse(snapshot);
-  return JSON.stringify(clean).replace(KEY_PATTERN, 'sk-***');
+  // The snapshot never holds a key, but if anything key-shaped ever slipped into a name it must
+  // not reach the disk (redact keeps the JSON valid: it never touches a quote).
+  return redact(JSON.stringify(clean));
 }
 
 /** Replaces `file` with the snapshot atomically. Rejects (leaving the old file) on any failure. */

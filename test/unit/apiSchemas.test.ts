@@ -1,18 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseProjectsPage, parseUsagePage } from '../../src/api/schemas';
-import {
-  ADMIN_KEYS_URL,
-  ApiError,
-  AuthError,
-  BadRequestError,
-  PermissionError,
-  RateLimitError,
-  ResponseShapeError,
-  ServerError,
-  errorFromStatus,
-  redact,
-} from '../../src/api/errors';
+import { errorFromStatus, isApiError, redact } from '../../src/api/errors';
+import { hasCode } from './codeOf';
 import { parseRetryAfter, retryDelayMs } from '../../src/api/http';
 
 const KEY = 'sk-admin-test-fake-0000';
@@ -73,7 +63,7 @@ describe('api schemas: usage pages', () => {
       'GET x',
     );
     assert.deepEqual(p.buckets[0]?.rows.map((r) => r.dims.batch), ['true', 'false', 'true', 'false', undefined]);
-    assert.throws(() => parseUsagePage('completions', page([completion({ batch: 'maybe' })]), 'GET x'), ResponseShapeError);
+    assert.throws(() => parseUsagePage('completions', page([completion({ batch: 'maybe' })]), 'GET x'), hasCode('response_shape'));
   });
 
   it('turns null or missing metrics into 0', () => {
@@ -84,7 +74,7 @@ describe('api schemas: usage pages', () => {
   for (const bad of ['NaN', 'Infinity', '-Infinity', 'abc', '', '12abc']) {
     it(`rejects the non-finite or non-numeric value ${JSON.stringify(bad)}`, () => {
       assert.throws(() => parseUsagePage('completions', page([completion({ input_tokens: bad })]), 'GET /organization/usage/completions'), (e: unknown) => {
-        assert.ok(e instanceof ResponseShapeError);
+        assert.ok(isApiError(e) && e.code === 'response_shape');
         assert.match(e.message, /GET \/organization\/usage\/completions/);
         assert.match(e.message, /input_tokens/);
         return true;
@@ -94,7 +84,7 @@ describe('api schemas: usage pages', () => {
 
   it('rejects a number that overflowed to Infinity in JSON (1e999)', () => {
     const body: unknown = JSON.parse(JSON.stringify(page([completion()])).replace('"input_tokens":10', '"input_tokens":1e999'));
-    assert.throws(() => parseUsagePage('completions', body, 'GET x'), ResponseShapeError);
+    assert.throws(() => parseUsagePage('completions', body, 'GET x'), hasCode('response_shape'));
   });
 
   it('ignores unknown fields and skips unknown or foreign result kinds', () => {
@@ -117,9 +107,16 @@ describe('api schemas: usage pages', () => {
     assert.deepEqual(p.buckets[0]?.rows[0], { values: { input_tokens: 4, num_model_requests: 1 }, dims: { model: 'text-embedding-3-small' } });
   });
 
-  it('normalises costs: amount (string or number), quantity when present, lowercase currency', () => {
+  it('refuses a currency that is not three lower-case letters, without quoting it', () => {
+    for (const currency of ['USD', 'us', 'usdx', '$', 'u5d', ' usd', 'sk-admin-abcdefghijklmnop']) {
+      const body = page([{ object: 'organization.costs.result', amount: { value: 1, currency } }]);
+      assert.throws(() => parseUsagePage('costs', body, 'GET x'), (e: unknown) => isApiError(e) && e.code === 'response_shape' && /currency/.test(e.message) && !e.message.includes('abcdefgh'), currency);
+    }
+  });
+
+  it('normalises costs: amount (string or number), quantity when present, currency', () => {
     const body = page([
-      { object: 'organization.costs.result', amount: { value: '0.125', currency: 'USD' }, line_item: 'gpt-4o, input', project_id: 'proj_1', quantity: '1000' },
+      { object: 'organization.costs.result', amount: { value: '0.125', currency: 'usd' }, line_item: 'gpt-4o, input', project_id: 'proj_1', quantity: '1000' },
       { object: 'organization.costs.result', amount: { value: 2, currency: 'usd' }, line_item: null, project_id: 'proj_2', quantity: null },
       { object: 'organization.costs.result', amount: null },
     ]);
@@ -129,7 +126,7 @@ describe('api schemas: usage pages', () => {
       { values: { amount: 2 }, dims: { project_id: 'proj_2' }, currency: 'usd' },
       { values: { amount: 0 }, dims: {} },
     ]);
-    assert.throws(() => parseUsagePage('costs', page([{ object: 'organization.costs.result', amount: { value: 'NaN', currency: 'usd' } }]), 'GET x'), ResponseShapeError);
+    assert.throws(() => parseUsagePage('costs', page([{ object: 'organization.costs.result', amount: { value: 'NaN', currency: 'usd' } }]), 'GET x'), hasCode('response_shape'));
   });
 
   it('parses each of the 9 result kinds with its own metrics and dims', () => {
@@ -150,9 +147,9 @@ describe('api schemas: usage pages', () => {
   });
 
   it('rejects a page without data, and a non-object body', () => {
-    assert.throws(() => parseUsagePage('completions', { object: 'page' }, 'GET x'), ResponseShapeError);
-    assert.throws(() => parseUsagePage('completions', 'hello', 'GET x'), ResponseShapeError);
-    assert.throws(() => parseUsagePage('completions', { data: [{ start_time: 1.5, end_time: 2, results: [] }] }, 'GET x'), ResponseShapeError);
+    assert.throws(() => parseUsagePage('completions', { object: 'page' }, 'GET x'), hasCode('response_shape'));
+    assert.throws(() => parseUsagePage('completions', 'hello', 'GET x'), hasCode('response_shape'));
+    assert.throws(() => parseUsagePage('completions', { data: [{ start_time: 1.5, end_time: 2, results: [] }] }, 'GET x'), hasCode('response_shape'));
   });
 
   it('reads has_more and next_page', () => {
@@ -183,7 +180,7 @@ describe('api schemas: projects', () => {
     ]);
     assert.equal(p.hasMore, true);
     assert.equal(p.lastId, 'proj_b');
-    assert.throws(() => parseProjectsPage({ data: [{ name: 'no id' }] }, 'GET x'), ResponseShapeError);
+    assert.throws(() => parseProjectsPage({ data: [{ name: 'no id' }] }, 'GET x'), hasCode('response_shape'));
   });
 });
 
@@ -195,27 +192,28 @@ describe('api errors', () => {
     assert.equal(redact('no secrets'), 'no secrets');
   });
 
-  it('maps statuses to classes; 401 "Missing scopes" is a permission problem', () => {
-    assert.ok(errorFromStatus(401, 'Incorrect API key') instanceof AuthError);
-    assert.ok(errorFromStatus(401, 'Missing scopes: api.usage.read') instanceof PermissionError);
-    assert.ok(errorFromStatus(403, undefined) instanceof PermissionError);
-    assert.ok(errorFromStatus(429, undefined) instanceof RateLimitError);
-    assert.ok(errorFromStatus(503, undefined) instanceof ServerError);
-    assert.ok(errorFromStatus(400, 'bad') instanceof BadRequestError);
-    assert.ok(errorFromStatus(404, 'bad') instanceof BadRequestError);
+  it('maps statuses to codes; 401 "Missing scopes" is a permission problem; 3xx is a refused redirect', () => {
+    const codeFor = (status: number, text?: string): string => errorFromStatus(status, text).code;
+    assert.equal(codeFor(401, 'Incorrect API key'), 'auth');
+    assert.equal(codeFor(401, 'Missing scopes: api.usage.read'), 'permission');
+    assert.equal(codeFor(403), 'permission');
+    assert.equal(codeFor(429), 'rate_limit');
+    assert.equal(codeFor(503), 'server');
+    assert.equal(codeFor(400, 'bad'), 'bad_request');
+    assert.equal(codeFor(404, 'bad'), 'bad_request');
+    assert.equal(codeFor(302), 'redirect');
     const e = errorFromStatus(500, 'x', { requestId: 'req_1' });
-    assert.ok(e instanceof ApiError);
+    assert.ok(isApiError(e));
     assert.equal(e.status, 500);
     assert.equal(e.requestId, 'req_1');
-    assert.equal(e.name, 'ServerError');
+    assert.equal(e.message, 'HTTP 500: x');
   });
 
-  it('PermissionError tells the user to make an Admin key, and where', () => {
-    const e = errorFromStatus(403, 'Missing scopes: api.usage.read');
-    assert.match(e.message, /Admin key/);
-    assert.match(e.message, /sk-admin-…/);
-    assert.match(e.message, /organization Owner/);
-    assert.ok(e.message.includes(ADMIN_KEYS_URL));
+  it('messages are technical: no advice, no command names', () => {
+    for (const status of [401, 403, 429, 500, 400, 302]) {
+      const e = errorFromStatus(status, 'Missing scopes: api.usage.read');
+      assert.doesNotMatch(e.message, /Set Admin Key|OPENAI_ADMIN_KEY|try again|check /i, e.message);
+    }
   });
 
   it('never carries a key from server text into a message; messages are one line', () => {
@@ -248,7 +246,7 @@ describe('api retry timing', () => {
       const d2 = retryDelayMs(2, undefined);
       assert.ok(d2 > 1500 - 1e-9 && d2 <= 2000, String(d2));
       const d10 = retryDelayMs(10, undefined);
-      assert.ok(d10 > 6000 - 1e-9 && d10 <= 8000, String(d10));
+      assert.ok(d10 > 3000 - 1e-9 && d10 <= 4000, String(d10));
     }
     assert.equal(retryDelayMs(3, 1234), 1234);
   });
