@@ -48,7 +48,7 @@ export interface TimeWindow {
 }
 
 export const DEFAULT_CONCURRENCY = 6;
-export const PROJECT_CACHE_MS = 10 * 60_000;
+const PROJECT_CACHE_MS = 10 * 60_000;
 const PROJECTS_PAGE_LIMIT = 100;
 /** 100 000 projects: far past any organization, short of a server that pages forever. */
 const MAX_PROJECT_PAGES = 1000;
@@ -87,7 +87,7 @@ function invalidQuery(message: string): ApiError {
 /** Refuses, before anything is sent, a query the endpoint would not take. Throws an ApiError `invalid_query`. */
 export function validateQuery(q: UsageQuery): void {
   const spec = Object.hasOwn(ENDPOINTS, q.endpoint) ? ENDPOINTS[q.endpoint] : undefined;
-  if (!spec) throw invalidQuery(`unknown endpoint "${String(q.endpoint).slice(0, 40)}"`);
+  if (!spec) throw invalidQuery('unknown endpoint');
   const name = `${spec.title} (GET ${spec.path})`;
   const width = q.bucketWidth ?? '1d';
   if (!spec.widths.includes(width)) {

@@ -53,13 +53,13 @@ export interface JsonResponse {
   readonly requestId?: string;
 }
 
-export const DEFAULT_TIMEOUT_MS = 30_000;
+const DEFAULT_TIMEOUT_MS = 30_000;
 // With the defaults a request that keeps failing fast (a server that is down) gives up after
 // 0.5 + 1 + 2 s of backoff: short enough for a background refresh, long enough to ride out a
 // restart or one failure in three.
-export const DEFAULT_MAX_RETRIES = 3;
-export const DEFAULT_RETRY_BASE_DELAY_MS = 500;
-export const DEFAULT_RETRY_MAX_DELAY_MS = 4_000;
+const DEFAULT_MAX_RETRIES = 3;
+const DEFAULT_RETRY_BASE_DELAY_MS = 500;
+const DEFAULT_RETRY_MAX_DELAY_MS = 4_000;
 const MAX_RETRY_AFTER_MS = 60_000;
 /**
  * The largest body read. The biggest legitimate page is a 1-minute query at its limit of 1440

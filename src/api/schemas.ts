@@ -10,7 +10,7 @@ import { responseShapeError } from './errors';
 const NUMERIC_STRING = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /** A finite number, sent as a JSON number or a numeric string ("12.5"). NaN, ±Infinity, "abc" fail. */
-export const finiteNumber = z
+const finiteNumber = z
   .union([z.number(), z.string()])
   .transform((v, ctx): number => {
     const n = typeof v === 'number' ? v : NUMERIC_STRING.test(v.trim()) ? Number(v.trim()) : Number.NaN;
@@ -91,7 +91,7 @@ const costsResultSchema: z.ZodType<UsageRow> = z
   });
 
 /** One schema per result kind (the 9 endpoints), keyed by endpoint. */
-export const RESULT_SCHEMAS: Readonly<Record<EndpointId, z.ZodType<UsageRow>>> = Object.fromEntries(
+const RESULT_SCHEMAS: Readonly<Record<EndpointId, z.ZodType<UsageRow>>> = Object.fromEntries(
   ENDPOINT_IDS.map((id) => [id, id === 'costs' ? costsResultSchema : usageResultSchema(ENDPOINTS[id])]),
 ) as Record<EndpointId, z.ZodType<UsageRow>>;
 
@@ -105,7 +105,7 @@ const bucketSchema = z.looseObject({
   result: z.array(rawResult).nullish(),
 });
 
-export const pageSchema = z.looseObject({
+const pageSchema = z.looseObject({
   object: z.string().nullish(),
   data: z.array(bucketSchema),
   has_more: z.union([z.boolean(), z.string()]).nullish(),
@@ -149,7 +149,7 @@ const projectSchema = z.looseObject({
   created_at: finiteNumber.nullish(),
 });
 
-export const projectsPageSchema = z.looseObject({
+const projectsPageSchema = z.looseObject({
   object: z.string().nullish(),
   data: z.array(projectSchema),
   has_more: z.union([z.boolean(), z.string()]).nullish(),
@@ -176,7 +176,7 @@ export function parseProjectsPage(body: unknown, what: string): ProjectsPage {
 }
 
 /** safeParse that turns the first issue into a one-line `response_shape` ApiError. */
-export function parseWith<T>(schema: z.ZodType<T>, body: unknown, what: string, prefix: readonly PropertyKey[] = []): T {
+function parseWith<T>(schema: z.ZodType<T>, body: unknown, what: string, prefix: readonly PropertyKey[] = []): T {
   const r = schema.safeParse(body);
   if (r.success) return r.data;
   const issue = r.error.issues[0];
