@@ -217,3 +217,18 @@ describe('retries with the default budget and backoff', () => {
     assert.ok(usageRequests() <= 3 + 13, `${usageRequests()} requests`);
   });
 });
+
+describe('a key that cannot be sent', () => {
+  for (const key of ['sk-admin-test-fake\n-0000', 'sk-admin-test-fake\u0000-0000', 'sk-admin-tést-fake-0000', ' sk-admin-test-fake-0000']) {
+    it(`${JSON.stringify(key)}: key_format before anything is sent, never a network error`, () => {
+      server.resetStats();
+      assert.throws(() => new UsageClient({ baseUrl: server.url, apiKey: key }), (e: unknown) => {
+        assert.ok(isApiError(e) && e.code === 'key_format', String(e));
+        assert.match(describeError(e).message, /key contains characters that cannot be sent/);
+        assert.ok(!e.message.includes('fake'), 'the key is not quoted');
+        return true;
+      });
+      assert.equal(server.requests.length, 0);
+    });
+  }
+});
