@@ -26,20 +26,6 @@ const problemMatcher = {
 };
 
 /**
- * The extension host and the lazily loaded network bundle share one copy of the API error
- * classes (dist/errors.js), so `instanceof PermissionError` holds across the two bundles.
- */
-const ERRORS_SOURCE = path.resolve('src/api/errors');
-const sharedErrors = {
-  name: 'shared-errors',
-  setup(build) {
-    build.onResolve({ filter: /errors$/ }, (args) =>
-      path.resolve(args.resolveDir, args.path) === ERRORS_SOURCE ? { path: './errors.js', external: true } : undefined,
-    );
-  },
-};
-
-/**
  * The CLI takes the client and the proxy dispatcher from dist/network.js, as the extension does,
  * so undici (most of each bundle's weight) ships once. The imports are dynamic in src/cli.ts, so
  * `--sample` and `--help` never load it.
@@ -62,8 +48,6 @@ const common = {
   logLevel: watch ? 'silent' : 'warning',
   plugins: watch ? [problemMatcher] : [],
   legalComments: 'none',
-  // Error classes are told apart by name in messages and logs; keep the names through minify.
-  keepNames: true,
 };
 
 const configs = [
@@ -78,20 +62,10 @@ const configs = [
     external: ['vscode', './network.js'],
     // import() becomes require(), so the external above resolves as a CommonJS file.
     supported: { 'dynamic-import': false },
-    plugins: [...common.plugins, sharedErrors],
   },
   {
     ...common,
     entryPoints: { network: 'src/network.ts' },
-    outdir: 'dist',
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    plugins: [...common.plugins, sharedErrors],
-  },
-  {
-    ...common,
-    entryPoints: { errors: 'src/api/errors.ts' },
     outdir: 'dist',
     platform: 'node',
     format: 'cjs',
@@ -107,7 +81,7 @@ const configs = [
     banner: { js: '#!/usr/bin/env node' },
     // import() of ./network.js becomes require(), like the extension's.
     supported: { 'dynamic-import': false },
-    plugins: [...common.plugins, sharedErrors, cliNetwork],
+    plugins: [...common.plugins, cliNetwork],
   },
   {
     ...common,

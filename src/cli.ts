@@ -7,7 +7,9 @@ import './zodSetup';
 import { parseArgs } from 'node:util';
 import { BUCKET_WIDTHS, DIMENSIONS, ENDPOINT_IDS, ENDPOINTS, USAGE_ENDPOINT_IDS, WIDTH_SECONDS } from './shared/endpoints';
 import type { BucketWidth, Dimension, EndpointId, UsageQuery } from './shared/endpoints';
-import { ApiError, redact } from './api/errors';
+import { redact } from './api/errors';
+import { describeError } from './userText';
+import { sanitizeShort } from './shared/sanitize';
 import { summarize } from './report/summary';
 import type { CurrencyTotals, Summary } from './report/summary';
 import { NonFiniteTotalError, assertFiniteBuckets } from './report/finite';
@@ -139,7 +141,7 @@ async function createCliSource(o: Options, io: CliIo): Promise<UsageSource> {
   const [{ UsageClient, validateBaseUrl }, { createProxyDispatcher }] = await Promise.all([import('./api/client'), import('./api/proxy')]);
   const proxy = io.env.HTTPS_PROXY ?? io.env.https_proxy ?? io.env.HTTP_PROXY ?? io.env.http_proxy;
   const noProxy = (io.env.NO_PROXY ?? io.env.no_proxy ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-  return new UsageClient({ baseUrl: validateBaseUrl(o.baseUrl, 'fix --base-url or OPENAI_BASE_URL'), apiKey, dispatcher: createProxyDispatcher({ proxy, noProxy }), now: io.now });
+  return new UsageClient({ baseUrl: validateBaseUrl(o.baseUrl), apiKey, dispatcher: createProxyDispatcher({ proxy, noProxy }), now: io.now });
 }
 
 // --- output ------------------------------------------------------------------------------------
@@ -378,10 +380,10 @@ export async function runCli(argv: readonly string[], io: CliIo, err: (line: str
     else await runQuery(o, io, source, o.endpoint ?? 'costs');
     return 0;
   } catch (e) {
-    const message = e instanceof CliError || e instanceof ApiError ? e.message : `Unexpected error: ${e instanceof Error ? e.message : String(e)}`;
-    // Redacted by shape, and the key itself whatever its shape.
-    const key = io.env.OPENAI_ADMIN_KEY?.trim();
-    err(`openai-usage-insight: ${redact(key ? message.split(key).join('***') : message)}`);
+    // Redacted by shape and every run of the key whatever its shape; one line, no control characters.
+    const key = io.env.OPENAI_ADMIN_KEY;
+    const message = e instanceof CliError ? redact(sanitizeShort(e.message, 400), key) : describeError(e, 'cli', key).message;
+    err(`openai-usage-insight: ${message}`);
     return 1;
   }
 }

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { readSettings } from './config';
-import { ADMIN_KEYS_URL, AuthError, PermissionError } from './api/errors';
-import { describeError } from './errorText';
+import { ADMIN_KEYS_URL, KEY_PROBLEM_CODES } from './shared/errorCode';
+import { describeKeyCheckFailure } from './userText';
 import type { Log } from './log';
 import type { ModeSwitch } from './app/mode';
 import type { UsageModel } from './model';
@@ -65,18 +65,13 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
     if (failure === CANCELLED) return;
     const ok = failure === undefined;
     if (!ok) {
-      const { message } = describeError(failure);
+      const { message, offerCreateKey } = describeKeyCheckFailure(failure);
       log.warn(`The admin key check failed: ${message}`);
-      if (failure instanceof PermissionError || failure instanceof AuthError) {
-        const choice = await vscode.window.showErrorMessage(
-          failure instanceof PermissionError
-            ? `This key cannot read usage: an Admin key (sk-admin-…, made by an organization Owner) is needed. Nothing was stored.`
-            : `OpenAI rejected this key. Nothing was stored. An Admin key (sk-admin-…) is needed.`,
-          CREATE_KEY,
-        );
+      if (offerCreateKey) {
+        const choice = await vscode.window.showErrorMessage(message, CREATE_KEY);
         if (choice === CREATE_KEY) void vscode.env.openExternal(vscode.Uri.parse(ADMIN_KEYS_URL));
       } else {
-        void vscode.window.showErrorMessage(`Could not check the key: ${message} Nothing was stored.`);
+        void vscode.window.showErrorMessage(message);
       }
     }
     if (!ok) return;
@@ -159,7 +154,7 @@ async function refreshWithProgress(model: UsageModel, log: Log): Promise<void> {
   );
   const error = model.state.error;
   if (error && error.kind !== 'cancelled') {
-    const actions = error.kind === 'AuthError' || error.kind === 'PermissionError' ? ['Set Admin Key'] : ['Show Log'];
+    const actions = KEY_PROBLEM_CODES.has(error.kind) ? ['Set Admin Key'] : ['Show Log'];
     const choice = await vscode.window.showErrorMessage(`OpenAI Usage: ${error.message}`, ...actions);
     if (choice === 'Set Admin Key') void vscode.commands.executeCommand('openaiUsage.setAdminKey');
     if (choice === 'Show Log') log.show();

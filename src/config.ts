@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { ProxySettings } from './api/proxy';
 
 export type StatusBarShow = 'today' | 'month' | 'todayAndMonth';
 
@@ -37,12 +38,6 @@ export function readSettings(): Settings {
 }
 
 /** VS Code's proxy settings, handed to `src/api/proxy.ts` (which never imports vscode). */
-export interface ProxySettings {
-  readonly proxy: string | undefined;
-  readonly noProxy: string[];
-  readonly strictSSL: boolean;
-}
-
 export function readProxySettings(): ProxySettings {
   const http = vscode.workspace.getConfiguration('http');
   const proxy = (http.get<string>('proxy') ?? '').trim();

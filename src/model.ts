@@ -3,10 +3,11 @@
 import type { Mode, Unsubscribe, UsageReader, UsageState } from './state';
 import type { UsageSnapshot } from './shared/snapshot';
 import type { UsageSource } from './usage/source';
+import type { ErrorCode } from './shared/errorCode';
 
 export interface UserFacingError {
   readonly message: string;
-  readonly kind: string;
+  readonly kind: ErrorCode;
 }
 
 export interface ModelDeps {
@@ -155,7 +156,7 @@ export class UsageModel implements UsageReader {
       this.deps.log('info', `Refreshed ${mode} data in ${this.deps.now() - started} ms`);
     } catch (e) {
       if (generation !== this.generation) return;
-      const error = signal.aborted ? { message: 'Refresh cancelled.', kind: 'cancelled' } : this.deps.describeError(e);
+      const error = signal.aborted ? { message: 'Refresh cancelled.', kind: 'cancelled' as const } : this.deps.describeError(e);
       this.deps.log(signal.aborted ? 'info' : 'error', `Refresh failed: ${error.message}`);
       // The last good data stays; it is marked stale from the first failure on.
       const snapshot = this.current.snapshot;

@@ -1,3 +1,4 @@
+import { ApiError } from './api/errors';
 import type { Log } from './log';
 import { readProxySettings, readSettings } from './config';
 import type { AdminKeyStore } from './secrets';
@@ -11,7 +12,7 @@ export async function createSource(mode: Exclude<Mode, 'none'>, keys: AdminKeySt
     return createSampleOrg();
   }
   const apiKey = await keys.get();
-  if (!apiKey) throw new Error('No admin key is set. Run "Set Admin Key".');
+  if (!apiKey) throw new ApiError('no_key', 'no admin key in secret storage');
   return createApiClient(apiKey, log);
 }
 
@@ -23,7 +24,7 @@ export async function createApiClient(apiKey: string, log: Log): Promise<UsageSo
   return new UsageClient({
     baseUrl: validateBaseUrl(settings.apiBaseUrl),
     apiKey,
-    dispatcher: createProxyDispatcher({ proxy: proxy.proxy, noProxy: proxy.noProxy, strictSSL: proxy.strictSSL }),
+    dispatcher: createProxyDispatcher(proxy),
     onRequest: (e) =>
       log.info(`${e.method} ${e.path} ${e.status ?? e.error ?? 'failed'} ${e.ms} ms${e.attempt ? ` (retry ${e.attempt})` : ''}`),
   });

@@ -1,5 +1,6 @@
 import type { UsageSnapshot } from './shared/snapshot';
 import type { UsageSource } from './usage/source';
+import type { ErrorCode } from './shared/errorCode';
 
 /** What the extension is showing: nothing yet, the live API, or the synthetic sample organisation. */
 export type Mode = 'none' | 'api' | 'sample';
@@ -10,7 +11,7 @@ export interface UsageState {
   readonly snapshot: UsageSnapshot | undefined;
   readonly loading: boolean;
   /** The last refresh's failure, for the user: what failed and what to do. */
-  readonly error: { readonly message: string; readonly kind: string } | undefined;
+  readonly error: { readonly message: string; readonly kind: ErrorCode } | undefined;
   /** When set, the snapshot is kept from before a failed refresh that happened at this time (ms). */
   readonly staleSince: number | undefined;
 }

@@ -7,6 +7,8 @@ import type { HostMessage, Range, Status, TabId, UiState } from '../src/shared/p
 import { dataKey, defaultUiState } from '../src/shared/uiState';
 import { resolveRange } from '../src/shared/queryWindow';
 import { isoDate } from '../src/shared/time';
+import { ADMIN_KEYS_URL, KEY_PROBLEM_CODES } from '../src/shared/errorCode';
+import type { ErrorCode } from '../src/shared/errorCode';
 import type { TabView, ViewContext } from './context';
 import { multiSelect, singleSelect, syncMulti, syncSingle } from './controls';
 import type { Choice } from './controls';
@@ -19,8 +21,6 @@ import { getSavedState, post, saveState } from './vscodeApi';
 /** Tab order: the overview, then costs (where the money is), then the usage endpoints. */
 // Overview, then spend, then the usage endpoints in the endpoint table's order.
 export const TAB_ORDER: readonly TabId[] = ['overview', 'costs', ...USAGE_ENDPOINT_IDS];
-
-const ADMIN_KEYS_URL = 'https://platform.openai.com/settings/organization/admin-keys';
 
 const RANGE_CHOICES: readonly Choice[] = [
   ...PRESET_DAYS.map((d) => ({ value: String(d), label: `Last ${d} days` })),
@@ -41,7 +41,7 @@ export class App {
   private status: Status | undefined;
   private theme = readTheme();
   private loadingKey: string | undefined;
-  private error: { key: string; message: string; kind: string } | undefined;
+  private error: { key: string; message: string; kind: ErrorCode } | undefined;
   private readonly overview = new OverviewView();
   private readonly endpointViews = new Map<EndpointId, EndpointView>();
 
@@ -351,7 +351,7 @@ export class App {
     const fatal = !noKey && status !== undefined && status.fetchedAt === undefined && status.error !== undefined && !status.loading;
     this.fatal.classList.toggle('hidden', !fatal);
     if (fatal && status?.error) {
-      const keyProblem = status.error.kind === 'AuthError' || status.error.kind === 'PermissionError';
+      const keyProblem = KEY_PROBLEM_CODES.has(status.error.kind);
       replaceChildren(
         this.fatal,
         h('h2', {}, 'Could not load usage'),

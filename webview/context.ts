@@ -1,5 +1,6 @@
 // What a tab view needs from the app: the current choices, the status, the theme, and a way to
 // change the choices (which persists them and tells the host).
+import type { ErrorCode } from '../src/shared/errorCode';
 import type { Status, UiState } from '../src/shared/protocol';
 import type { ThemeColors } from './theme';
 
@@ -7,7 +8,7 @@ export interface QueryState {
   /** The host is fetching data for the current choices. */
   readonly loading: boolean;
   /** The last fetch for the current choices failed. */
-  readonly error: { readonly message: string; readonly kind: string } | undefined;
+  readonly error: { readonly message: string; readonly kind: ErrorCode } | undefined;
 }
 
 export interface ViewContext {

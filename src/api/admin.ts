@@ -14,7 +14,7 @@ import type {
   SpendLimitInput,
   UserInfo,
 } from '../shared/endpoints';
-import { ApiError, InvalidQueryError } from './errors';
+import { ApiError, isApiError } from './errors';
 import { createLimiter } from './limit';
 import type { ListPage } from './schemas';
 import {
@@ -96,7 +96,7 @@ export async function listUsers(send: Transport, signal?: AbortSignal): Promise<
 
 /** An ApiError becomes a failed part; anything else (an abort, a bug) is thrown. */
 function failedPart<T>(e: unknown, what: string, items: readonly T[] = []): NamePart<T> {
-  if (!(e instanceof ApiError)) throw e;
+  if (!isApiError(e)) throw e;
   const message =
     e.status === 401 || e.status === 403
       ? `This key may not read ${what} (${e.status}); usage and spend are unaffected.`
@@ -162,7 +162,7 @@ function scopePath(scope: BudgetScope): string {
 
 function checkCents(cents: number, min: number, what: string): void {
   if (!Number.isInteger(cents) || cents < min) {
-    throw new InvalidQueryError(`${what} must be whole cents, at least ${min}; got ${cents}.`);
+    throw new ApiError('invalid_query', `${what} must be whole cents, at least ${min}; got ${cents}.`);
   }
 }
 
@@ -172,7 +172,7 @@ export async function getSpendLimit(send: Transport, scope: BudgetScope, signal?
   try {
     return parseSpendLimit(await send('GET', path, { signal }), `GET ${path}`);
   } catch (e) {
-    if (e instanceof ApiError && e.status === 404) return null;
+    if (isApiError(e) && e.status === 404) return null;
     throw e;
   }
 }
@@ -197,7 +197,7 @@ export async function listSpendAlerts(send: Transport, scope: BudgetScope, signa
 }
 
 function alertPath(scope: BudgetScope, alertId: string): string {
-  if (!alertId) throw new InvalidQueryError('A spend alert id is needed.');
+  if (!alertId) throw new ApiError('invalid_query', 'A spend alert id is needed.');
   return `${scopePath(scope)}/spend_alerts/${encodeURIComponent(alertId)}`;
 }
 
@@ -209,7 +209,7 @@ export async function getSpendAlert(send: Transport, scope: BudgetScope, alertId
 function alertBody(input: SpendAlertInput): Record<string, unknown> {
   checkCents(input.thresholdCents, 0, 'A spend alert threshold');
   if (input.recipients.length === 0 || input.recipients.some((r) => typeof r !== 'string' || !r.includes('@'))) {
-    throw new InvalidQueryError('A spend alert needs at least one email recipient.');
+    throw new ApiError('invalid_query', 'A spend alert needs at least one email recipient.');
   }
   return {
     threshold_amount: input.thresholdCents,

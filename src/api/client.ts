@@ -21,8 +21,8 @@ import type {
 } from '../shared/endpoints';
 import * as admin from './admin';
 import type { ListResult, Transport } from './admin';
-import { ConfigError, InvalidQueryError } from './errors';
-import { abortReason, getJson } from './http';
+import { ApiError, responseShapeError } from './errors';
+import { abortReason, checkKeyCharacters, createRetryBudget, getJson } from './http';
 import type { HttpOptions, RequestLogEntry } from './http';
 import { createLimiter } from './limit';
 import type { Limiter } from './limit';
@@ -35,8 +35,10 @@ export interface UsageClientOptions {
   readonly dispatcher?: Dispatcher;
   /** Per request attempt. Default 30 s. */
   readonly timeoutMs?: number;
-  /** Default 2. */
+  /** Retries of one request. Default 3. */
   readonly maxRetries?: number;
+  /** Largest response body read, in bytes. Default 32 MiB (MAX_BODY_BYTES). */
+  readonly maxBodyBytes?: number;
   /** Requests in flight at once, across all queries. Default 6. */
   readonly concurrency?: number;
   /** Called once per attempt, for logging (method, path, status, ms, attempt; never the key). */
@@ -62,46 +64,54 @@ export interface TimeWindow {
 }
 
 export const DEFAULT_CONCURRENCY = 6;
-export const PROJECT_CACHE_MS = 10 * 60_000;
+const PROJECT_CACHE_MS = 10 * 60_000;
 const PROJECTS_PAGE_LIMIT = 100;
+/** 100 000 projects: far past any organization, short of a server that pages forever. */
+const MAX_PROJECT_PAGES = 1000;
+/** Retries shared by one query's requests, on top of one per window (see HttpOptions.retryBudget). */
+const QUERY_RETRY_BUDGET = 10;
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 /**
- * Checks the API base URL: https only, except a loopback host which may be http. Returns it
- * without a trailing slash. Throws ConfigError.
+ * Checks the API base URL: https only, except a loopback host which may be http; no user-info, no
+ * `?` or `#` (the key goes to exactly this host and path). Returns it without a trailing slash.
+ * Throws an ApiError `base_url` whose message never repeats the URL (it may hold a password).
  */
-export function validateBaseUrl(url: string, fix = 'fix openaiUsage.apiBaseUrl'): string {
+export function validateBaseUrl(url: string): string {
+  const refuse = (why: string): ApiError => new ApiError('base_url', `base URL refused: ${why}`);
+  const text = url.trim();
   let parsed: URL;
   try {
-    parsed = new URL(url.trim());
+    parsed = new URL(text);
   } catch {
-    throw new ConfigError(`The API base URL "${url}" is not a valid URL: use e.g. https://api.openai.com/v1.`);
+    throw refuse('not a valid absolute URL');
   }
+  if (parsed.username || parsed.password || /^[a-z][a-z0-9+.-]*:\/*[^/]*@/i.test(text)) throw refuse('it contains user-info (user:password@)');
+  // A bare `?` or `#` leaves search/hash empty, so the raw text is checked.
+  if (text.includes('?') || text.includes('#')) throw refuse('it contains a query (?) or a fragment (#)');
   const loopback = LOOPBACK_HOSTS.has(parsed.hostname.toLowerCase());
   if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && loopback)) {
-    throw new ConfigError(
-      `The API base URL must use https (http only for 127.0.0.1, localhost or [::1]); got ${parsed.protocol}//${parsed.host}: ${fix}.`,
-    );
-  }
-  // The key must go to exactly this host: no credentials, query or fragment riding along.
-  if (parsed.username || parsed.password || parsed.search || parsed.hash) {
-    throw new ConfigError(`The API base URL must not contain credentials, a query or a fragment: ${fix}.`);
+    throw refuse(`${parsed.protocol} is not https (http is allowed only for 127.0.0.1, localhost or [::1])`);
   }
   return parsed.toString().replace(/\/+$/, '');
 }
 
-/** Refuses, before anything is sent, a query the endpoint would not take. Throws InvalidQueryError. */
+function invalidQuery(message: string): ApiError {
+  return new ApiError('invalid_query', message);
+}
+
+/** Refuses, before anything is sent, a query the endpoint would not take. Throws an ApiError `invalid_query`. */
 export function validateQuery(q: UsageQuery): void {
   const spec = Object.hasOwn(ENDPOINTS, q.endpoint) ? ENDPOINTS[q.endpoint] : undefined;
-  if (!spec) throw new InvalidQueryError(`Unknown endpoint "${String(q.endpoint)}".`);
+  if (!spec) throw invalidQuery('unknown endpoint');
   const name = `${spec.title} (GET ${spec.path})`;
   const width = q.bucketWidth ?? '1d';
   if (!spec.widths.includes(width)) {
-    throw new InvalidQueryError(`${name} does not take bucket_width=${width}; allowed: ${spec.widths.join(', ')}.`);
+    throw invalidQuery(`${name} does not take bucket_width=${width}; allowed: ${spec.widths.join(', ')}.`);
   }
   for (const g of q.groupBy ?? []) {
     if (!spec.groupBy.includes(g)) {
-      throw new InvalidQueryError(`${name} cannot group_by=${g}; allowed: ${spec.groupBy.join(', ')}.`);
+      throw invalidQuery(`${name} cannot group_by=${g}; allowed: ${spec.groupBy.join(', ')}.`);
     }
   }
   for (const filter of Object.keys(FILTER_PARAMS) as FilterName[]) {
@@ -109,29 +119,29 @@ export function validateQuery(q: UsageQuery): void {
     if (value === undefined || (Array.isArray(value) && value.length === 0)) continue;
     if (!spec.filters.includes(filter)) {
       const allowed = spec.filters.map((f) => FILTER_PARAMS[f]).join(', ');
-      throw new InvalidQueryError(`${name} cannot be filtered by ${FILTER_PARAMS[filter]}; allowed filters: ${allowed}.`);
+      throw invalidQuery(`${name} cannot be filtered by ${FILTER_PARAMS[filter]}; allowed filters: ${allowed}.`);
     }
     if (Array.isArray(value) && value.some((v) => typeof v !== 'string' || v === '')) {
-      throw new InvalidQueryError(`${name}: every ${FILTER_PARAMS[filter]} value must be a non-empty string.`);
+      throw invalidQuery(`${name}: every ${FILTER_PARAMS[filter]} value must be a non-empty string.`);
     }
   }
   const badLevel = q.contextLevels?.find((l) => !(CONTEXT_LEVELS as readonly string[]).includes(l));
   if (badLevel !== undefined) {
-    throw new InvalidQueryError(`${name}: context_levels takes ${CONTEXT_LEVELS.join(', ')}; got "${badLevel}".`);
+    throw new ApiError('invalid_query', `${name}: context_levels takes ${CONTEXT_LEVELS.join(', ')}; got "${badLevel}".`);
   }
   const max = spec.maxLimit[width] ?? 1;
   if (q.limit !== undefined && (!Number.isInteger(q.limit) || q.limit < 1 || q.limit > max)) {
-    throw new InvalidQueryError(`${name} takes limit 1..${max} for bucket_width=${width}; got ${q.limit}.`);
+    throw invalidQuery(`${name} takes limit 1..${max} for bucket_width=${width}; got ${q.limit}.`);
   }
   if (!Number.isInteger(q.startTime) || q.startTime < 0) {
-    throw new InvalidQueryError(`${name}: start_time must be whole Unix seconds; got ${q.startTime}.`);
+    throw invalidQuery(`${name}: start_time must be whole Unix seconds; got ${q.startTime}.`);
   }
   if (q.endTime !== undefined) {
     if (!Number.isInteger(q.endTime)) {
-      throw new InvalidQueryError(`${name}: end_time must be whole Unix seconds; got ${q.endTime}.`);
+      throw invalidQuery(`${name}: end_time must be whole Unix seconds; got ${q.endTime}.`);
     }
     if (q.startTime >= q.endTime) {
-      throw new InvalidQueryError(`${name}: start_time (${q.startTime}) must be before end_time (${q.endTime}).`);
+      throw invalidQuery(`${name}: start_time (${q.startTime}) must be before end_time (${q.endTime}).`);
     }
   }
 }
@@ -179,11 +189,13 @@ export class UsageClient implements UsageSource {
 
   constructor(options: UsageClientOptions) {
     this.baseUrl = validateBaseUrl(options.baseUrl);
+    checkKeyCharacters(options.apiKey);
     this.apiKey = options.apiKey;
     this.http = {
       ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
       ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
       ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}),
+      ...(options.maxBodyBytes !== undefined ? { maxBodyBytes: options.maxBodyBytes } : {}),
       ...(options.retryBaseDelayMs !== undefined ? { retryBaseDelayMs: options.retryBaseDelayMs } : {}),
       ...(options.retryMaxDelayMs !== undefined ? { retryMaxDelayMs: options.retryMaxDelayMs } : {}),
       ...(options.onRequest ? { onRequest: options.onRequest } : {}),
@@ -308,52 +320,92 @@ export class UsageClient implements UsageSource {
     const siblings = new AbortController();
     const combined = AbortSignal.any([signal, siblings.signal]);
     const windows = splitWindows(q.startTime, q.endTime, q.bucketWidth, q.limit);
+    const http: HttpOptions = { ...this.http, retryBudget: createRetryBudget(QUERY_RETRY_BUDGET + windows.length) };
     try {
       const parts = await Promise.all(
         windows.map((w) =>
-          this.fetchWindow({ ...q, startTime: w.startTime, endTime: w.endTime }, combined).catch((e: unknown) => {
+          this.fetchWindow({ ...q, startTime: w.startTime, endTime: w.endTime }, http, combined).catch((e: unknown) => {
             siblings.abort();
             throw e;
           }),
         ),
       );
-      return parts.flat().sort((a, b) => a.startTime - b.startTime);
+      const all = parts.flat().sort((a, b) => a.startTime - b.startTime);
+      // Windows are disjoint and each was checked, so this only catches a bucket two windows share.
+      for (let i = 1; i < all.length; i++) {
+        const b = all[i] as UsageBucket;
+        if (b.startTime === (all[i - 1] as UsageBucket).startTime) {
+          throw responseShapeError(`GET ${ENDPOINTS[q.endpoint].path}`, `bucket ${b.startTime} came twice (in two windows)`);
+        }
+      }
+      return all;
     } finally {
       siblings.abort();
     }
   }
 
-  /** Follows `next_page` to the end of one window; a cursor seen before ends it (never loops). */
-  private async fetchWindow(q: ResolvedQuery, signal: AbortSignal): Promise<UsageBucket[]> {
+  /**
+   * Follows `next_page` to the end of one window. Every bucket is checked before it is kept: inside
+   * the window, `end_time` after `start_time`, never twice. A cursor seen before, `has_more` without
+   * a cursor, or more pages than the window can hold are response-shape errors, never partial data.
+   */
+  private async fetchWindow(q: ResolvedQuery, http: HttpOptions, signal: AbortSignal): Promise<UsageBucket[]> {
     const spec = ENDPOINTS[q.endpoint];
+    const what = `GET ${spec.path}`;
     const buckets: UsageBucket[] = [];
-    const seen = new Set<string>();
+    const starts = new Set<number>();
+    const cursors = new Set<string>();
+    // A page holds at least one bucket of the window, so there are never more pages than buckets
+    // (+1 for a last, empty page).
+    const maxPages = Math.ceil((q.endTime - q.startTime) / WIDTH_SECONDS[q.bucketWidth]) + 1;
     let cursor: string | undefined;
-    for (;;) {
+    for (let pages = 1; ; pages++) {
       const path = `${spec.path}?${buildQueryParams(q, cursor).toString()}`;
-      const res = await this.limiter(() => getJson({ baseUrl: this.baseUrl, path, apiKey: this.apiKey, signal }, this.http));
-      const page = parseUsagePage(q.endpoint, res.body, `GET ${spec.path}`);
-      buckets.push(...page.buckets);
+      const res = await this.limiter(() => getJson({ baseUrl: this.baseUrl, path, apiKey: this.apiKey, signal }, http));
+      const page = parseUsagePage(q.endpoint, res.body, what);
+      const requestId = res.requestId ? { requestId: res.requestId } : {};
+      for (const b of page.buckets) {
+        if (b.endTime <= b.startTime) throw responseShapeError(what, `bucket ${b.startTime} ends at ${b.endTime}, not after it starts`, requestId);
+        if (b.startTime < q.startTime || b.startTime >= q.endTime) {
+          throw responseShapeError(what, `bucket ${b.startTime} is outside the window asked for [${q.startTime}, ${q.endTime})`, requestId);
+        }
+        if (starts.has(b.startTime)) throw responseShapeError(what, `bucket ${b.startTime} came twice`, requestId);
+        starts.add(b.startTime);
+        buckets.push(b);
+      }
+      if (!page.hasMore) return buckets;
       const next = page.nextPage;
-      if (!page.hasMore || !next || next === cursor || seen.has(next)) return buckets;
-      seen.add(next);
+      if (!next) throw responseShapeError(what, 'has_more is true but next_page is missing', requestId);
+      if (next === cursor || cursors.has(next)) throw responseShapeError(what, 'next_page repeats an earlier cursor (a paging cycle)', requestId);
+      if (pages >= maxPages) throw responseShapeError(what, `more than ${maxPages} pages for a window of that many buckets`, requestId);
+      cursors.add(next);
       cursor = next;
     }
   }
 
   private async fetchProjects(signal: AbortSignal): Promise<Project[]> {
+    const what = 'GET /organization/projects';
     const projects: Project[] = [];
-    const seen = new Set<string>();
+    const ids = new Set<string>();
+    const cursors = new Set<string>();
+    const http: HttpOptions = { ...this.http, retryBudget: createRetryBudget(QUERY_RETRY_BUDGET) };
     let after: string | undefined;
-    for (;;) {
+    for (let pages = 1; ; pages++) {
       const p = new URLSearchParams({ limit: String(PROJECTS_PAGE_LIMIT), include_archived: 'true' });
       if (after !== undefined) p.set('after', after);
       const path = `/organization/projects?${p.toString()}`;
-      const res = await this.limiter(() => getJson({ baseUrl: this.baseUrl, path, apiKey: this.apiKey, signal }, this.http));
-      const page = parseProjectsPage(res.body, 'GET /organization/projects');
-      projects.push(...page.projects);
-      if (!page.hasMore || !page.lastId || seen.has(page.lastId)) return projects;
-      seen.add(page.lastId);
+      const res = await this.limiter(() => getJson({ baseUrl: this.baseUrl, path, apiKey: this.apiKey, signal }, http));
+      const page = parseProjectsPage(res.body, what);
+      for (const project of page.projects) {
+        if (ids.has(project.id)) throw responseShapeError(what, `project ${project.id.slice(0, 60)} came twice`);
+        ids.add(project.id);
+        projects.push(project);
+      }
+      if (!page.hasMore) return projects;
+      if (!page.lastId) throw responseShapeError(what, 'has_more is true but there is no last_id to continue after');
+      if (cursors.has(page.lastId)) throw responseShapeError(what, 'last_id repeats an earlier cursor (a paging cycle)');
+      if (pages >= MAX_PROJECT_PAGES) throw responseShapeError(what, `more than ${MAX_PROJECT_PAGES} pages`);
+      cursors.add(page.lastId);
       after = page.lastId;
     }
   }

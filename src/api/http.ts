@@ -1,11 +1,11 @@
 // The one HTTP function of the client: bearer auth, per-attempt timeout, the caller's AbortSignal,
-// and openai-node's retry policy (408/409/429/5xx and connection errors, capped jittered
-// exponential backoff, `retry-after-ms` / `Retry-After` honoured when 0–60 s).
+// a size cap on every body, no redirects, and openai-node's retry policy (408/409/429/5xx and
+// connection errors, capped jittered exponential backoff, `retry-after-ms` / `Retry-After` honoured
+// when 0–60 s) within a retry budget shared by the requests of one query.
 
 import { request } from 'undici';
 import type { Dispatcher } from 'undici';
-import type { ApiError } from './errors';
-import { NetworkError, ResponseShapeError, TimeoutError, errorFromStatus, redact } from './errors';
+import { ApiError, errorFromStatus, isApiError, networkError, redact, responseShapeError, timeoutError } from './errors';
 
 export interface RequestLogEntry {
   readonly method: string;
@@ -17,7 +17,7 @@ export interface RequestLogEntry {
   /** 0 for the first try, 1 for the first retry… */
   readonly attempt: number;
   readonly requestId?: string;
-  /** The error class name when the attempt failed without a response. */
+  /** Why the attempt failed without a response: a system code, `timeout`, `aborted` or an error code. */
   readonly error?: string;
 }
 
@@ -25,12 +25,16 @@ export interface HttpOptions {
   readonly dispatcher?: Dispatcher;
   /** Per attempt, headers and body included. Default 30 s. */
   readonly timeoutMs?: number;
-  /** Retries after the first attempt. Default 2. */
+  /** Retries after the first attempt of one request. Default 3. */
   readonly maxRetries?: number;
+  /** Retries left for all the requests that share it (one query's windows and pages). */
+  readonly retryBudget?: RetryBudget;
   /** First backoff step. Default 500 ms (tests make it tiny). */
   readonly retryBaseDelayMs?: number;
-  /** Backoff cap. Default 8 s. */
+  /** Backoff cap. Default 4 s. */
   readonly retryMaxDelayMs?: number;
+  /** Largest response body read, in bytes. Default MAX_BODY_BYTES. */
+  readonly maxBodyBytes?: number;
   readonly onRequest?: (entry: RequestLogEntry) => void;
 }
 
@@ -53,11 +57,43 @@ export interface JsonResponse {
   readonly requestId?: string;
 }
 
-export const DEFAULT_TIMEOUT_MS = 30_000;
-export const DEFAULT_MAX_RETRIES = 2;
-export const DEFAULT_RETRY_BASE_DELAY_MS = 500;
-export const DEFAULT_RETRY_MAX_DELAY_MS = 8_000;
+const DEFAULT_TIMEOUT_MS = 30_000;
+// With the defaults a request that keeps failing fast (a server that is down) gives up after
+// 0.5 + 1 + 2 s of backoff: short enough for a background refresh, long enough to ride out a
+// restart or one failure in three.
+const DEFAULT_MAX_RETRIES = 3;
+const DEFAULT_RETRY_BASE_DELAY_MS = 500;
+const DEFAULT_RETRY_MAX_DELAY_MS = 4_000;
 const MAX_RETRY_AFTER_MS = 60_000;
+/**
+ * The largest body read. The biggest page is a 1-minute query at its limit of 1440 buckets; a
+ * grouped result is ~300 bytes of JSON, so 32 MiB holds ~75 result rows in every minute of a
+ * day (a page grouped by every dimension of the tests' fake organisation, 12 rows a minute, is
+ * 5.4 MB). It stops a runaway body (600 MB took 1.3 GB of memory before) after 32 MiB.
+ */
+export const MAX_BODY_BYTES = 32 * 1024 * 1024;
+/** Error bodies are only read for their message. */
+const MAX_ERROR_BODY_BYTES = 64 * 1024;
+
+/** A count of retries shared by several requests; `take` is false once it is spent. */
+export interface RetryBudget {
+  take(): boolean;
+  readonly left: number;
+}
+
+export function createRetryBudget(retries: number): RetryBudget {
+  let left = retries;
+  return {
+    take(): boolean {
+      if (left <= 0) return false;
+      left--;
+      return true;
+    },
+    get left(): number {
+      return left;
+    },
+  };
+}
 
 const RETRYABLE_CODES = new Set([
   'ECONNRESET',
@@ -75,17 +111,28 @@ const RETRYABLE_CODES = new Set([
   'UND_ERR_CLOSED',
 ]);
 
-/** Sends one request (GET unless `req.method` says otherwise) and reads JSON, retrying what openai-node retries. Rejects with an ApiError subclass, or the signal's reason on abort. */
+/** Sends one request (GET unless `req.method` says otherwise) and reads JSON, retrying what openai-node retries. Rejects with an ApiError, or the signal's reason on abort. */
 export async function getJson(req: JsonRequest, options: HttpOptions = {}): Promise<JsonResponse> {
   const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
+  checkKeyCharacters(req.apiKey);
   const url = joinUrl(req.baseUrl, req.path);
   for (let attempt = 0; ; attempt++) {
     throwIfAborted(req.signal);
     const outcome = await attemptOnce(url, req, options, attempt);
     const retriesLeft = maxRetries - attempt;
     if (outcome.kind === 'ok') return outcome.response;
-    if (!outcome.retry || retriesLeft <= 0) throw outcome.error;
+    if (!outcome.retry || retriesLeft <= 0 || (options.retryBudget && !options.retryBudget.take())) throw outcome.error;
     await sleep(retryDelayMs(attempt, outcome.retryAfterMs, options), req.signal);
+  }
+}
+
+/**
+ * A bearer token is visible ASCII. Anything else (a control character, a line break, a non-ASCII
+ * letter from a bad paste) cannot go in a header: refused here rather than failing as a network error.
+ */
+export function checkKeyCharacters(apiKey: string): void {
+  if (!/^[\x21-\x7e]+$/.test(apiKey)) {
+    throw new ApiError('key_format', 'the key contains characters that cannot be sent in an HTTP header');
   }
 }
 
@@ -125,50 +172,90 @@ async function attemptOnce(url: URL, req: JsonRequest, options: HttpOptions, att
       ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
     });
     const requestId = headerValue(res.headers['x-request-id']);
-    const text = await res.body.text();
-    log(res.statusCode, requestId);
     const idOpt = requestId ? { requestId } : {};
+    const what = `GET ${pathOnly(req.path)}`;
+    const ok = res.statusCode >= 200 && res.statusCode < 300;
+    const cap = ok ? (options.maxBodyBytes ?? MAX_BODY_BYTES) : MAX_ERROR_BODY_BYTES;
+    const text = await readCapped(res.body, cap, headerValue(res.headers['content-length']), () => controller.abort());
+    log(res.statusCode, requestId);
 
-    if (res.statusCode >= 200 && res.statusCode < 300) {
+    if (ok) {
+      if (text === undefined) {
+        return { kind: 'failed', retry: false, error: new ApiError('body_too_large', `${what}: response body over ${cap} bytes, reading stopped`, { ...idOpt, status: res.statusCode }) };
+      }
       let body: unknown;
       try {
         body = JSON.parse(text);
       } catch (cause) {
-        return { kind: 'failed', retry: false, error: new ResponseShapeError(`${req.method ?? 'GET'} ${pathOnly(req.path)}`, 'malformed JSON', { ...idOpt, cause }) };
+        return { kind: 'failed', retry: false, error: responseShapeError(what, 'malformed JSON', { ...idOpt, cause }) };
       }
       return { kind: 'ok', response: { status: res.statusCode, body, ...idOpt } };
     }
 
-    // A server may echo the key back; whatever its shape, it never reaches a message.
-    const said = serverMessage(text);
-    const error = errorFromStatus(res.statusCode, said === undefined ? undefined : said.split(req.apiKey).join('***'), idOpt);
+    // A server may echo the key back, in any case or in part: `secret` takes every run of it out.
+    const said = text === undefined ? undefined : serverMessage(text);
+    const error = errorFromStatus(res.statusCode, said, { ...idOpt, secret: req.apiKey });
     const retryAfterMs = parseRetryAfter(res.headers);
     return {
       kind: 'failed',
       error,
-      retry: shouldRetry(res.statusCode, headerValue(res.headers['x-should-retry'])),
+      retry: error.code !== 'redirect' && shouldRetry(res.statusCode, headerValue(res.headers['x-should-retry'])),
       ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
     };
   } catch (cause) {
     if (req.signal?.aborted) {
-      log(undefined, undefined, 'AbortError');
+      log(undefined, undefined, 'aborted');
       throw abortReason(req.signal);
     }
     if (timedOut) {
-      log(undefined, undefined, 'TimeoutError');
-      return { kind: 'failed', retry: true, error: new TimeoutError(`${req.method ?? 'GET'} ${pathOnly(req.path)}`, timeoutMs, { cause }) };
+      log(undefined, undefined, 'timeout');
+      return { kind: 'failed', retry: true, error: timeoutError(`${req.method ?? 'GET'} ${pathOnly(req.path)}`, timeoutMs, { cause }) };
+    }
+    if (isApiError(cause)) {
+      log(undefined, undefined, cause.code);
+      return { kind: 'failed', retry: false, error: cause };
     }
     const code = errorCode(cause);
-    log(undefined, undefined, code ?? 'NetworkError');
+    log(undefined, undefined, code ?? 'network');
     return {
       kind: 'failed',
       retry: code === undefined || RETRYABLE_CODES.has(code),
-      error: new NetworkError(url.host, code, { cause }),
+      error: networkError(url.host, code, { cause, secret: req.apiKey }),
     };
   } finally {
     clearTimeout(timer);
     req.signal?.removeEventListener('abort', onCallerAbort);
   }
+}
+
+/**
+ * Reads a body as UTF-8 text, or undefined (the connection aborted at once) when it is over `cap`
+ * bytes: by its Content-Length before reading, or as soon as the bytes read pass the cap.
+ */
+async function readCapped(
+  body: Dispatcher.ResponseData['body'],
+  cap: number,
+  contentLength: string | undefined,
+  abort: () => void,
+): Promise<string | undefined> {
+  const declared = contentLength === undefined ? Number.NaN : Number(contentLength);
+  if (Number.isFinite(declared) && declared > cap) {
+    abort();
+    body.destroy();
+    return undefined;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > cap) {
+      abort();
+      body.destroy();
+      return undefined;
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size).toString('utf8');
 }
 
 function shouldRetry(status: number, xShouldRetry: string | undefined): boolean {
@@ -232,12 +319,6 @@ function throwIfAborted(signal: AbortSignal | undefined): void {
 /** The signal's reason, or a DOMException named AbortError. */
 export function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException('The operation was aborted.', 'AbortError');
-}
-
-/** True for the rejection of an aborted request (an AbortError or the signal's own reason). */
-export function isAbortError(error: unknown, signal?: AbortSignal): boolean {
-  if (signal?.aborted && error === signal.reason) return true;
-  return error instanceof Error && error.name === 'AbortError';
 }
 
 function joinUrl(baseUrl: string, path: string): URL {

@@ -3,11 +3,12 @@
 
 import { EnvHttpProxyAgent } from 'undici';
 import type { Dispatcher } from 'undici';
-import { ConfigError } from './errors';
+import { ApiError } from './errors';
 
+/** VS Code's proxy settings (read in src/config.ts) or the CLI's proxy environment. */
 export interface ProxySettings {
   /** `http://host:port` (or https://); empty or undefined = no proxy. */
-  readonly proxy?: string;
+  readonly proxy?: string | undefined;
   /** Hosts that bypass the proxy (`example.com`, `.example.com`, `*.example.com`, `host:port`). */
   readonly noProxy?: readonly string[];
   /** Verify TLS certificates (of the API through the tunnel and of an https proxy). Default true. */
@@ -22,10 +23,11 @@ export function createProxyDispatcher(settings: ProxySettings): Dispatcher | und
   try {
     url = new URL(proxy);
   } catch {
-    throw new ConfigError(`The proxy "${redactUserInfo(proxy)}" is not a valid URL: fix the http.proxy setting.`);
+    // Never repeated: a proxy URL may carry a password.
+    throw new ApiError('proxy', 'proxy URL refused: not a valid absolute URL');
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ConfigError(`The proxy must be an http:// or https:// URL; got ${url.protocol}: fix the http.proxy setting.`);
+    throw new ApiError('proxy', `proxy URL refused: ${url.protocol} is not http: or https:`);
   }
   const rejectUnauthorized = settings.strictSSL ?? true;
   // EnvHttpProxyAgent does the NO_PROXY matching; the options override the environment, so an
@@ -38,8 +40,4 @@ export function createProxyDispatcher(settings: ProxySettings): Dispatcher | und
     requestTls: { rejectUnauthorized },
     proxyTls: { rejectUnauthorized },
   });
-}
-
-function redactUserInfo(text: string): string {
-  return text.replace(/\/\/[^/@\s]*@/, '//***@');
 }

@@ -17,17 +17,17 @@ import type {
   UsageRow,
   UserInfo,
 } from '../shared/endpoints';
-import { ResponseShapeError } from './errors';
+import { responseShapeError } from './errors';
 
 const NUMERIC_STRING = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /** A finite number, sent as a JSON number or a numeric string ("12.5"). NaN, ±Infinity, "abc" fail. */
-export const finiteNumber = z
+const finiteNumber = z
   .union([z.number(), z.string()])
   .transform((v, ctx): number => {
     const n = typeof v === 'number' ? v : NUMERIC_STRING.test(v.trim()) ? Number(v.trim()) : Number.NaN;
     if (!Number.isFinite(n)) {
-      ctx.addIssue({ code: 'custom', message: `not a finite number: ${JSON.stringify(v).slice(0, 40)}` });
+      ctx.addIssue({ code: 'custom', message: 'not a finite number' });
       return z.NEVER;
     }
     return n;
@@ -54,7 +54,7 @@ const batchDimension = z
     if (typeof v === 'boolean') return v ? 'true' : 'false';
     const s = v.trim().toLowerCase();
     if (s === 'true' || s === 'false') return s;
-    ctx.addIssue({ code: 'custom', message: `batch is not a boolean: ${JSON.stringify(v).slice(0, 40)}` });
+    ctx.addIssue({ code: 'custom', message: 'batch is not a boolean' });
     return z.NEVER;
   });
 
@@ -86,7 +86,8 @@ function usageResultSchema(spec: EndpointSpec): z.ZodType<UsageRow> {
 const costsResultSchema: z.ZodType<UsageRow> = z
   .looseObject({
     amount: z
-      .looseObject({ value: finiteNumber.nullish(), currency: z.string().nullish() })
+      // ISO 4217 as the API sends it ("usd"); anything else is refused, never summed or shown.
+      .looseObject({ value: finiteNumber.nullish(), currency: z.string().regex(/^[a-z]{3}$/, 'currency is not three lower-case letters').nullish() })
       .nullish(),
     quantity: finiteNumber.nullish(),
     quantity_unit: z.string().nullish(),
@@ -99,13 +100,13 @@ const costsResultSchema: z.ZodType<UsageRow> = z
     if (r.quantity !== null && r.quantity !== undefined) values.quantity = r.quantity;
     const dims = collectDims({ project_id: r.project_id, line_item: r.line_item, api_key_id: r.api_key_id }, ENDPOINTS.costs.groupBy);
     const currency = r.amount?.currency ?? undefined;
-    const row: UsageRow = currency === undefined ? { values, dims } : { values, dims, currency: currency.toLowerCase() };
+    const row: UsageRow = currency === undefined ? { values, dims } : { values, dims, currency };
     // The unit only means something beside a quantity ("1.2 M tokens").
     return r.quantity_unit && values.quantity !== undefined ? { ...row, quantityUnit: r.quantity_unit } : row;
   });
 
 /** One schema per result kind (every endpoint of the table), keyed by endpoint. */
-export const RESULT_SCHEMAS: Readonly<Record<EndpointId, z.ZodType<UsageRow>>> = Object.fromEntries(
+const RESULT_SCHEMAS: Readonly<Record<EndpointId, z.ZodType<UsageRow>>> = Object.fromEntries(
   ENDPOINT_IDS.map((id) => [id, id === 'costs' ? costsResultSchema : usageResultSchema(ENDPOINTS[id])]),
 ) as Record<EndpointId, z.ZodType<UsageRow>>;
 
@@ -119,7 +120,7 @@ const bucketSchema = z.looseObject({
   result: z.array(rawResult).nullish(),
 });
 
-export const pageSchema = z.looseObject({
+const pageSchema = z.looseObject({
   object: z.string().nullish(),
   data: z.array(bucketSchema),
   has_more: z.union([z.boolean(), z.string()]).nullish(),
@@ -135,7 +136,7 @@ export interface UsagePage {
 /**
  * Validates one page of an endpoint and normalises it. Results of an unknown kind (or another
  * endpoint's kind) are skipped; a result without `object` is taken as this endpoint's kind.
- * Throws ResponseShapeError.
+ * Throws an ApiError `response_shape`.
  */
 export function parseUsagePage(endpoint: EndpointId, body: unknown, what: string): UsagePage {
   const page = parseWith(pageSchema, body, what);
@@ -163,7 +164,7 @@ const projectSchema = z.looseObject({
   created_at: finiteNumber.nullish(),
 });
 
-export const projectsPageSchema = z.looseObject({
+const projectsPageSchema = z.looseObject({
   object: z.string().nullish(),
   data: z.array(projectSchema),
   has_more: z.union([z.boolean(), z.string()]).nullish(),
@@ -177,7 +178,7 @@ export interface ProjectsPage {
   readonly lastId?: string;
 }
 
-/** Validates one page of GET /organization/projects. Throws ResponseShapeError. */
+/** Validates one page of GET /organization/projects. Throws an ApiError `response_shape`. */
 export function parseProjectsPage(body: unknown, what: string): ProjectsPage {
   const page = parseWith(projectsPageSchema, body, what);
   const projects = page.data.map((p): Project => {
@@ -189,13 +190,13 @@ export function parseProjectsPage(body: unknown, what: string): ProjectsPage {
   return lastId === undefined ? { projects, hasMore } : { projects, hasMore, lastId };
 }
 
-/** safeParse that turns the first issue into a one-line ResponseShapeError. */
-export function parseWith<T>(schema: z.ZodType<T>, body: unknown, what: string, prefix: readonly PropertyKey[] = []): T {
+/** safeParse that turns the first issue into a one-line `response_shape` ApiError. */
+function parseWith<T>(schema: z.ZodType<T>, body: unknown, what: string, prefix: readonly PropertyKey[] = []): T {
   const r = schema.safeParse(body);
   if (r.success) return r.data;
   const issue = r.error.issues[0];
   const path = [...prefix, ...(issue?.path ?? [])].map(String).join('.');
-  throw new ResponseShapeError(what, `${path || 'body'}: ${issue?.message ?? 'invalid'}`, { cause: r.error });
+  throw responseShapeError(what, `${path || 'body'}: ${issue?.message ?? 'invalid'}`, { cause: r.error });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -349,8 +350,8 @@ export function parseSpendAlertsPage(body: unknown, what: string): ListPage<Spen
 
 const deletedSchema = z.looseObject({ object: z.string().nullish(), deleted: z.union([z.boolean(), z.string()]).nullish() });
 
-/** A `{…deleted, deleted: true}` confirmation; anything else is a ResponseShapeError. */
+/** A `{…deleted, deleted: true}` confirmation; anything else is a response-shape error. */
 export function parseDeleted(body: unknown, what: string): void {
   const d = parseWith(deletedSchema, body, what);
-  if (d.deleted !== true && d.deleted !== 'true') throw new ResponseShapeError(what, 'deleted: not true');
+  if (d.deleted !== true && d.deleted !== 'true') throw responseShapeError(what, 'deleted: not true');
 }

@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { readSettings } from '../config';
-import { describeError } from '../errorText';
+import { describeError } from '../userText';
 import type { Log } from '../log';
 import { UsageModel } from '../model';
 import type { AdminKeyStore } from '../secrets';

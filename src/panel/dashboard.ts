@@ -3,7 +3,6 @@
 // from the QueryService beside the model; this file fetches nothing itself.
 import * as os from 'node:os';
 import * as vscode from 'vscode';
-import { ApiError, redact } from '../api/errors';
 import { Disposable, toDisposable } from '../app/disposable';
 import { ReadyGate } from '../app/readyGate';
 import { readSettings } from '../config';
@@ -15,7 +14,7 @@ import { NoDataError } from '../queries/fetch';
 import type { DataChange, QueryService } from '../queries/service';
 import { toCsv, toJson } from '../report/exportFormat';
 import { shownExport, snapshotOverviewExport } from '../report/export';
-import { nothingToExportMessage } from '../errorText';
+import { describeError, nothingToExportMessage } from '../userText';
 import type { ExportContent, Shown } from '../report/export';
 import { handleWebviewMessage } from './messages';
 import { dataKey, defaultUiState } from '../shared/uiState';
@@ -169,8 +168,7 @@ class PanelSession extends Disposable {
         return;
       case 'failed': {
         const err = outcome.error;
-        const message = err instanceof ApiError || err instanceof NoDataError ? err.message : `Could not load this view: ${redact(String(err instanceof Error ? err.message : err))}`;
-        const kind = err instanceof Error ? err.name : 'Error';
+        const { message, kind } = err instanceof NoDataError ? { message: err.message, kind: 'no_data' as const } : describeError(err);
         this.log.warn(`Dashboard: ${ui.tab} failed: ${message}`);
         this.shown = undefined;
         this.post({ type: 'queryError', key: outcome.key, message, kind });

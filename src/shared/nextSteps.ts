@@ -1,21 +1,20 @@
 // What the dashboard offers as the next step in its empty, error and stale states. Pure (no DOM,
 // no vscode): the webview renders these and the unit tests check every state says what to do.
 import type { AllowedCommand, Range } from './protocol';
+import { KEY_PROBLEM_CODES } from './errorCode';
+import type { ErrorCode } from './errorCode';
 import { resolveRange } from './queryWindow';
 
 export type QueryErrorAction =
   | { readonly kind: 'retry'; readonly label: string }
   | { readonly kind: 'command'; readonly command: AllowedCommand; readonly label: string };
 
-/** Error kinds where the key is the problem, so "Set Admin Key" is the next step. */
-const KEY_ERRORS = new Set(['AuthError', 'PermissionError']);
-
-/** The buttons under a failed query, by the error's kind (the class name of the host's error). */
-export function queryErrorActions(kind: string): QueryErrorAction[] {
+/** The buttons under a failed query, by the error's code. */
+export function queryErrorActions(kind: ErrorCode): QueryErrorAction[] {
   // Nothing loaded yet: running the same view again would fail the same way; a refresh loads data.
-  if (kind === 'NoDataError') return [{ kind: 'command', command: 'openaiUsage.refresh', label: 'Refresh' }];
+  if (kind === 'no_data') return [{ kind: 'command', command: 'openaiUsage.refresh', label: 'Refresh' }];
   const actions: QueryErrorAction[] = [{ kind: 'retry', label: 'Try again' }];
-  if (KEY_ERRORS.has(kind)) actions.push({ kind: 'command', command: 'openaiUsage.setAdminKey', label: 'Set Admin Key' });
+  if (KEY_PROBLEM_CODES.has(kind)) actions.push({ kind: 'command', command: 'openaiUsage.setAdminKey', label: 'Set Admin Key' });
   return actions;
 }
 

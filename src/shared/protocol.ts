@@ -9,6 +9,7 @@
 // zod/mini, not classic zod: classic drags every locale into the webview bundle (~450 KB).
 import * as z from 'zod/mini';
 import { BUCKET_WIDTHS, DIMENSIONS, ENDPOINT_IDS } from './endpoints';
+import { ERROR_CODES } from './errorCode';
 
 // ---- shared pieces ------------------------------------------------------------------------------
 
@@ -24,6 +25,9 @@ export const IsoDaySchema = z.string().check(
     return Number.isFinite(ms) && new Date(ms).toISOString().slice(0, 10) === s;
   }, 'not a calendar date'),
 );
+
+/** The `kind` of an error the host reports: its code (src/shared/errorCode.ts), never a class name. */
+export const ErrorCodeSchema = z.enum(ERROR_CODES);
 
 export const TAB_IDS = ['overview', ...ENDPOINT_IDS] as const;
 export const TabIdSchema = z.enum(TAB_IDS);
@@ -169,7 +173,7 @@ export type FilterOptions = z.infer<typeof FilterOptionsSchema>;
 export const StatusSchema = z.object({
   mode: z.enum(['none', 'api', 'sample']),
   loading: z.boolean(),
-  error: z.optional(z.object({ message: z.string(), kind: z.string() })),
+  error: z.optional(z.object({ message: z.string(), kind: ErrorCodeSchema })),
   staleSince: z.optional(z.number()),
   fetchedAt: z.optional(z.number()),
   currency: z.string(),
@@ -266,7 +270,7 @@ export const HostMessageSchema = z.discriminatedUnion('type', [
     currency: z.string(),
     buckets: z.array(BucketSchema),
   }),
-  z.object({ type: z.literal('queryError'), key: z.string(), message: z.string(), kind: z.string() }),
+  z.object({ type: z.literal('queryError'), key: z.string(), message: z.string(), kind: ErrorCodeSchema }),
 ]);
 export type HostMessage = z.infer<typeof HostMessageSchema>;
 

@@ -9,6 +9,7 @@
 // memory) well inside what an extension host can afford. Anything that is not a regular file
 // (a FIFO would block the read forever) is refused the same way, by a stat before any read.
 
+import { redact } from '../api/errors';
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, readdir, rename, stat, unlink } from 'node:fs/promises';
 import * as path from 'node:path';
@@ -53,9 +54,6 @@ export const snapshotSchema = z.object({
   usage: z.partialRecord(z.enum(ENDPOINT_IDS.filter((e) => e !== 'costs')), z.array(bucketSchema)),
 });
 
-// The snapshot never holds a key, but if anything key-shaped ever slipped into a name it must not
-// reach the disk.
-const KEY_PATTERN = /\bsk-[A-Za-z0-9_-]{8,}/g;
 
 /** The largest snapshot file read or written: 64 MiB (see the top of this file). */
 export const MAX_SNAPSHOT_BYTES = 64 * 1024 * 1024;
@@ -149,7 +147,9 @@ function formatMiB(bytes: number): string {
 /** Serialises a snapshot as stored: validated, unknown fields dropped, key-shaped text redacted. */
 export function serializeSnapshot(snapshot: UsageSnapshot): string {
   const clean = snapshotSchema.parse(snapshot);
-  return JSON.stringify(clean).replace(KEY_PATTERN, 'sk-***');
+  // The snapshot never holds a key, but if anything key-shaped ever slipped into a name it must
+  // not reach the disk (redact keeps the JSON valid: it never touches a quote).
+  return redact(JSON.stringify(clean));
 }
 
 /**

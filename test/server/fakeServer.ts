@@ -87,6 +87,33 @@ export interface FakeFaults {
   projectKeyStatus: 401 | 403;
   /** Parts of names/budgets answered 403 (a key with usage scope but not this one). */
   forbidden: FakeForbiddenPart[];
+  // ---- paging, body and transport faults (issue 8) ----
+  /** Answer every Nth request with `serverErrorStatus` (0 = never); counts every request. */
+  serverErrorEvery: number;
+  /** Text of the `error.message` of 429/5xx answers; undefined = the API's usual text. */
+  errorMessage: string | undefined;
+  /** Answer 302 to this Location. */
+  redirectTo: string | undefined;
+  /** Answer 200 with a JSON body of this many bytes, streamed; stops when the client goes away. */
+  hugeBodyBytes: number | undefined;
+  /** The first bucket of every page comes twice in that page. */
+  duplicateBucket: boolean;
+  /** Each next page starts one bucket early, so it repeats the previous page's last bucket. */
+  overlapPages: boolean;
+  /** A bucket from before `start_time` is put first on the first page. */
+  bucketOutsideWindow: boolean;
+  /** The first bucket of every page ends where it starts. */
+  badBucketEnd: boolean;
+  /** After the first page, cursors go A → B → A… over empty pages, `has_more` forever. */
+  cursorCycle: boolean;
+  /** `has_more: true` with `next_page: null` on the first page. */
+  moreWithoutCursor: boolean;
+  /** After the first page, a fresh cursor on every empty page, `has_more` forever. */
+  endlessCursors: boolean;
+  /** Currency sent on every cost row (default `usd`). */
+  currency: string | undefined;
+  /** The projects list pages forever, a new project and cursor on each page. */
+  endlessProjects: boolean;
 }
 
 export interface RequestRecord {
@@ -100,6 +127,8 @@ export interface RequestRecord {
   /** Whether an Authorization header came; the key itself is never stored. */
   readonly hadAuth: boolean;
   status?: number;
+  /** Body bytes written for a `hugeBodyBytes` answer (fewer than asked when the client hung up). */
+  bytesSent?: number;
 }
 
 export interface FakeServer {
@@ -146,6 +175,19 @@ const DEFAULT_FAULTS: FakeFaults = {
   pageSize: undefined,
   projectKeyStatus: 403,
   forbidden: [],
+  serverErrorEvery: 0,
+  errorMessage: undefined,
+  redirectTo: undefined,
+  hugeBodyBytes: undefined,
+  duplicateBucket: false,
+  overlapPages: false,
+  bucketOutsideWindow: false,
+  badBucketEnd: false,
+  cursorCycle: false,
+  moreWithoutCursor: false,
+  endlessCursors: false,
+  currency: undefined,
+  endlessProjects: false,
 };
 
 const BAD_NUMBER_MARK = '__fake_bad_number__';
@@ -167,6 +209,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
   let adminKeys = new Set(options.adminKeys ?? [FAKE_ADMIN_KEY]);
   let inFlight = 0;
   let maxConcurrent = 0;
+  let served = 0;
   const now = options.now ?? Date.now;
   const data: FakeDataProvider = options.data ?? createSampleOrg({ now });
   const budgets = initialBudgets(data);
@@ -196,6 +239,11 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
         req.socket.destroy();
         return;
       }
+      if (faults.hugeBodyBytes !== undefined && adminKeys.has(/^Bearer\s+(\S+)$/i.exec(auth ?? '')?.[1] ?? '')) {
+        record.status = 200;
+        record.bytesSent = await sendHuge(res, faults.hugeBodyBytes);
+        return;
+      }
       const { status, body, headers } = respond(record, auth, bodyText);
       record.status = status;
       send(res, status, body, headers);
@@ -213,18 +261,22 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
       checkAuth(auth, adminKeys, faults.projectKeyStatus);
       if (faults.rateLimit > 0) {
         faults.rateLimit--;
-        throw new HttpError(429, 'Rate limit reached for requests.', 'requests');
+        throw new HttpError(429, faults.errorMessage ?? 'Rate limit reached for requests.', 'requests');
       }
-      if (faults.serverError > 0) {
-        faults.serverError--;
-        throw new HttpError(faults.serverErrorStatus, 'The server had an error while processing your request.', 'server_error');
+      served++;
+      if (faults.serverError > 0 || (faults.serverErrorEvery > 0 && served % faults.serverErrorEvery === 0)) {
+        if (faults.serverError > 0) faults.serverError--;
+        throw new HttpError(faults.serverErrorStatus, faults.errorMessage ?? 'The server had an error while processing your request.', 'server_error');
       }
+      if (faults.redirectTo !== undefined) return { status: 302, body: '', headers: { location: faults.redirectTo } };
       const adminBody = adminResponse(record, bodyText, data, budgets, faults);
       if (adminBody !== undefined) return { status: 200, body: adminBody };
       if (record.method !== 'GET') throw new HttpError(405, `Method ${record.method} not allowed.`);
       const body =
         record.path === '/organization/projects'
-          ? projectsPage(data.projectList, record.query)
+          ? faults.endlessProjects
+            ? endlessProjectsPage(record.query)
+            : projectsPage(data.projectList, record.query)
           : usagePage(endpointForPath(record.path), record.query, data, faults, now);
       if (faults.malformedJson) return { status: 200, body: body.slice(0, Math.max(1, Math.floor(body.length / 2))) };
       return { status: 200, body };
@@ -339,19 +391,36 @@ function usagePage(
   const w = WIDTH_SECONDS[q.bucketWidth ?? '1d'];
   const end = q.endTime as number;
   const limit = q.limit as number;
-  const pageStart = cursor === undefined ? q.startTime : decodeCursor(cursor);
+  // The cycling and endless cursors are not positions: their pages are empty.
+  const synthetic = cursor !== undefined && (cursor.startsWith('cycle-') || cursor.startsWith('endless-'));
+  const pageStart = cursor === undefined || synthetic ? q.startTime : decodeCursor(cursor);
   const perPage = Math.min(limit, faults.pageSize ?? limit);
   const pageEnd = Math.min(end, pageStart + perPage * w);
   let buckets: UsageBucket[] = [];
   try {
-    if (pageStart < end) buckets = data.querySync({ ...q, startTime: pageStart, endTime: pageEnd });
+    if (pageStart < end && !synthetic) buckets = data.querySync({ ...q, startTime: pageStart, endTime: pageEnd });
   } catch (e) {
     // The provider refuses what the API would refuse (SampleQueryError carries status 400).
     if (e instanceof Error && (e as { status?: unknown }).status === 400) throw new HttpError(400, e.message);
     throw e;
   }
-  const hasMore = pageEnd < end;
-  const next = hasMore ? encodeCursor(pageEnd) : null;
+  let hasMore = pageEnd < end;
+  let next: string | null = hasMore ? encodeCursor(faults.overlapPages ? pageEnd - w : pageEnd) : null;
+  if (faults.cursorCycle) {
+    hasMore = true;
+    next = cursor === 'cycle-a' ? 'cycle-b' : 'cycle-a';
+  }
+  if (faults.endlessCursors) {
+    hasMore = true;
+    next = `endless-${Number(cursor?.slice('endless-'.length) ?? 0) + 1}`;
+  }
+  if (faults.moreWithoutCursor && cursor === undefined) {
+    hasMore = true;
+    next = null;
+  }
+  if (buckets[0] && faults.duplicateBucket) buckets = [buckets[0], ...buckets];
+  if (buckets[0] && faults.badBucketEnd) buckets = [{ ...buckets[0], endTime: buckets[0].startTime }, ...buckets.slice(1)];
+  if (faults.bucketOutsideWindow && cursor === undefined) buckets = [{ startTime: q.startTime - w, endTime: q.startTime, rows: [] }, ...buckets];
 
   const resultsKey = faults.legacyResultKey ? 'result' : 'results';
   const extra = faults.unknownFields ? { x_future_field: { nested: [1, 2] } } : {};
@@ -360,7 +429,7 @@ function usagePage(
     object: 'page',
     data: buckets.map((b) => {
       const results: Record<string, unknown>[] = b.rows.map((row) => {
-        const r: Record<string, unknown> = { ...serializeRow(spec, row, q.groupBy ?? [], faults.stringNumbers), ...extra };
+        const r: Record<string, unknown> = { ...serializeRow(spec, row, q.groupBy ?? [], faults.stringNumbers, faults.currency), ...extra };
         if (badNumberPending && spec.metrics[0] !== undefined) {
           badNumberPending = false;
           if (spec.id === 'costs') r.amount = { value: BAD_NUMBER_MARK, currency: 'usd' };
@@ -380,11 +449,11 @@ function usagePage(
 }
 
 /** One result in the API's shape: its `object`, every metric, every grouping field (null when not grouped). */
-function serializeRow(spec: EndpointSpec, row: UsageRow, groupBy: readonly Dimension[], asStrings: boolean): Record<string, unknown> {
+function serializeRow(spec: EndpointSpec, row: UsageRow, groupBy: readonly Dimension[], asStrings: boolean, currency?: string): Record<string, unknown> {
   const num = (v: number): number | string => (asStrings ? String(v) : v);
   const out: Record<string, unknown> = { object: spec.resultObject };
   if (spec.id === 'costs') {
-    out.amount = { value: num(row.values.amount ?? 0), currency: row.currency ?? 'usd' };
+    out.amount = { value: num(row.values.amount ?? 0), currency: currency ?? row.currency ?? 'usd' };
     out.line_item = groupBy.includes('line_item') ? (row.dims.line_item ?? null) : null;
     out.project_id = groupBy.includes('project_id') ? (row.dims.project_id ?? null) : null;
     if (groupBy.includes('api_key_id')) out.api_key_id = row.dims.api_key_id ?? null;
@@ -652,6 +721,54 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
+}
+
+/** A page of a project list with no end: one new project per page, `has_more` forever. */
+function endlessProjectsPage(q: Record<string, readonly string[]>): string {
+  const n = Number(/^proj_endless_(\d+)$/.exec(q.after?.[0] ?? '')?.[1] ?? 0) + 1;
+  const id = `proj_endless_${n}`;
+  return JSON.stringify({
+    object: 'list',
+    data: [{ id, object: 'organization.project', name: `Endless ${n}`, created_at: 1_700_000_000, archived_at: null, status: 'active' }],
+    first_id: id,
+    last_id: id,
+    has_more: true,
+  });
+}
+
+/**
+ * Streams a 200 body of `bytes` bytes (a JSON page padded with spaces), honouring backpressure;
+ * returns how many bytes were written before it ended or the client went away.
+ */
+async function sendHuge(res: ServerResponse, bytes: number): Promise<number> {
+  res.writeHead(200, { 'content-type': 'application/json', 'x-request-id': `req_fake_${Math.random().toString(16).slice(2, 10)}` });
+  const head = Buffer.from('{"object":"page","data":[],"has_more":false,"next_page":null');
+  const chunk = Buffer.alloc(64 * 1024, 0x20);
+  let sent = 0;
+  const write = (buf: Buffer): Promise<boolean> =>
+    new Promise((resolve) => {
+      if (res.destroyed) return resolve(false);
+      if (res.write(buf)) return resolve(true);
+      const done = (ok: boolean) => (): void => {
+        res.off('drain', onDrain);
+        res.off('close', onClose);
+        resolve(ok);
+      };
+      const onDrain = done(true);
+      const onClose = done(false);
+      res.once('drain', onDrain);
+      res.once('close', onClose);
+    });
+  if (!(await write(head))) return sent;
+  sent += head.length;
+  while (sent < bytes - 1) {
+    const piece = chunk.subarray(0, Math.min(chunk.length, bytes - 1 - sent));
+    if (!(await write(piece))) return sent;
+    sent += piece.length;
+  }
+  if (await write(Buffer.from('}'))) sent += 1;
+  res.end();
+  return sent;
 }
 
 function toInt(v: string | undefined, name: string): number | undefined {

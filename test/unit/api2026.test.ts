@@ -9,7 +9,8 @@ import OpenAI from 'openai';
 import { UsageClient, validateQuery } from '../../src/api/client';
 import { NAME_CONCURRENCY, listAll } from '../../src/api/admin';
 import type { Transport } from '../../src/api/admin';
-import { BadRequestError, InvalidQueryError, PermissionError } from '../../src/api/errors';
+import { isApiError } from '../../src/api/errors';
+import { hasCode } from './codeOf';
 import { getJson } from '../../src/api/http';
 import { parseUsersPage } from '../../src/api/schemas';
 import { COMPLETIONS_BREAKDOWN, ENDPOINTS } from '../../src/shared/endpoints';
@@ -132,10 +133,10 @@ describe('file_search_calls and web_search_calls', () => {
   });
 
   it('refuses a context level the API does not know, and filters an endpoint does not take', async () => {
-    assert.throws(() => validateQuery({ endpoint: 'web_search_calls', startTime: T0, contextLevels: ['huge'] }), InvalidQueryError);
-    assert.throws(() => validateQuery({ endpoint: 'file_search_calls', startTime: T0, models: ['gpt-a'] }), InvalidQueryError);
-    assert.throws(() => validateQuery({ endpoint: 'completions', startTime: T0, vectorStoreIds: ['vs_1'] }), InvalidQueryError);
-    assert.throws(() => validateQuery({ endpoint: 'file_search_calls', startTime: T0, groupBy: ['model'] }), InvalidQueryError);
+    assert.throws(() => validateQuery({ endpoint: 'web_search_calls', startTime: T0, contextLevels: ['huge'] }), hasCode('invalid_query'));
+    assert.throws(() => validateQuery({ endpoint: 'file_search_calls', startTime: T0, models: ['gpt-a'] }), hasCode('invalid_query'));
+    assert.throws(() => validateQuery({ endpoint: 'completions', startTime: T0, vectorStoreIds: ['vs_1'] }), hasCode('invalid_query'));
+    assert.throws(() => validateQuery({ endpoint: 'file_search_calls', startTime: T0, groupBy: ['model'] }), hasCode('invalid_query'));
     // The fake server refuses it as the API would, for a client that skips the check.
     const res = await fetch(`${server.url}/organization/usage/web_search_calls?start_time=${T0}&context_levels=huge`, {
       headers: { authorization: `Bearer ${FAKE_ADMIN_KEY}` },
@@ -299,7 +300,7 @@ describe('budgets: spend limits and alerts', () => {
       assert.equal((await c.getSpendLimit(scope))?.thresholdCents, 500, 'replaced');
       await c.deleteSpendLimit(scope);
       assert.equal(await c.getSpendLimit(scope), null);
-      await assert.rejects(c.deleteSpendLimit(scope), (e: unknown) => e instanceof BadRequestError && e.status === 404);
+      await assert.rejects(c.deleteSpendLimit(scope), (e: unknown) => isApiError(e) && e.status === 404);
     });
 
     it(`${where}: spend alerts create, get, update, list, delete`, async () => {
@@ -319,29 +320,29 @@ describe('budgets: spend limits and alerts', () => {
       await c.deleteSpendAlert(scope, created.id);
       await c.deleteSpendAlert(scope, second.id);
       assert.deepEqual(await c.listSpendAlerts(scope), []);
-      await assert.rejects(c.getSpendAlert(scope, created.id), (e: unknown) => e instanceof BadRequestError && e.status === 404);
+      await assert.rejects(c.getSpendAlert(scope, created.id), (e: unknown) => isApiError(e) && e.status === 404);
     });
   }
 
   it('refuses before sending: fractional or zero limit, alert without recipient', async () => {
     const c = client();
-    await assert.rejects(c.setSpendLimit({}, { thresholdCents: 10.5 }), InvalidQueryError);
-    await assert.rejects(c.setSpendLimit({}, { thresholdCents: 0 }), InvalidQueryError);
-    await assert.rejects(c.createSpendAlert({}, { thresholdCents: 100, recipients: [] }), InvalidQueryError);
+    await assert.rejects(c.setSpendLimit({}, { thresholdCents: 10.5 }), hasCode('invalid_query'));
+    await assert.rejects(c.setSpendLimit({}, { thresholdCents: 0 }), hasCode('invalid_query'));
+    await assert.rejects(c.createSpendAlert({}, { thresholdCents: 100, recipients: [] }), hasCode('invalid_query'));
     assert.equal(server.requests.length, 0);
   });
 
-  it('a key without the budget scopes gets PermissionError, and usage still works', async () => {
+  it('a key without the budget scopes gets a permission error, and usage still works', async () => {
     server.faults.forbidden = ['spend_limit', 'spend_alerts'];
     const c = client();
-    await assert.rejects(c.getSpendLimit({}), PermissionError);
-    await assert.rejects(c.listSpendAlerts({ projectId: 'proj_alpha' }), PermissionError);
+    await assert.rejects(c.getSpendLimit({}), hasCode('permission'));
+    await assert.rejects(c.listSpendAlerts({ projectId: 'proj_alpha' }), hasCode('permission'));
     const buckets = await c.query({ endpoint: 'costs', startTime: T0, endTime: T0 + DAY });
     assert.equal(buckets.length, 1);
   });
 
   it('an unknown project is a 404', async () => {
-    await assert.rejects(client().getSpendAlert({ projectId: 'proj_nope' }, 'alert_x'), (e: unknown) => e instanceof BadRequestError && e.status === 404);
+    await assert.rejects(client().getSpendAlert({ projectId: 'proj_nope' }, 'alert_x'), (e: unknown) => isApiError(e) && e.status === 404);
   });
 });
 

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { UsageClient } from '../../src/api/client';
 import type { UsageClientOptions } from '../../src/api/client';
 import type { UsageBucket, UsageQuery } from '../../src/shared/endpoints';
-import { ApiError, BadRequestError, NetworkError, RateLimitError, ResponseShapeError, ServerError, TimeoutError } from '../../src/api/errors';
+import { isApiError } from '../../src/api/errors';
+import { hasCode } from './codeOf';
 import { getJson } from '../../src/api/http';
 import type { RequestLogEntry } from '../../src/api/http';
 import { FAKE_ADMIN_KEY, startFakeServer } from '../server/fakeServer';
@@ -78,7 +79,7 @@ describe('retries', () => {
   it('429 on every try → RateLimitError after maxRetries', async () => {
     Object.assign(server.faults, { rateLimit: 100 });
     await assert.rejects(client({ maxRetries: 3 }).query(Q), (e: unknown) => {
-      assert.ok(e instanceof RateLimitError);
+      assert.ok(isApiError(e) && e.code === 'rate_limit');
       assert.equal(e.status, 429);
       assertNoKey(e);
       return true;
@@ -102,20 +103,20 @@ describe('retries', () => {
   }
 
   it('retries exhausted → ServerError with status and request id', async () => {
-    Object.assign(server.faults, { serverError: 3 });
+    Object.assign(server.faults, { serverError: 4 });
     await assert.rejects(client().query(Q), (e: unknown) => {
-      assert.ok(e instanceof ServerError);
+      assert.ok(isApiError(e) && e.code === 'server');
       assert.equal(e.status, 500);
       assert.match(e.requestId ?? '', /^req_fake_/);
-      assert.match(e.message, /OpenAI server error \(500/);
+      assert.match(e.message, /HTTP 500/);
       return true;
     });
-    assert.equal(server.requests.length, 3, 'first try + 2 retries (the default)');
+    assert.equal(server.requests.length, 4, 'first try + 3 retries (the default)');
   });
 
   it('maxRetries 0 makes one attempt', async () => {
     Object.assign(server.faults, { serverError: 1 });
-    await assert.rejects(client({ maxRetries: 0 }).query(Q), ServerError);
+    await assert.rejects(client({ maxRetries: 0 }).query(Q), hasCode('server'));
     assert.equal(server.requests.length, 1);
   });
 
@@ -124,7 +125,7 @@ describe('retries', () => {
     await assert.rejects(
       getJson({ baseUrl: server.url, path: `/organization/usage/completions?start_time=${T0}&limit=32`, apiKey: FAKE_ADMIN_KEY }),
       (e: unknown) => {
-        assert.ok(e instanceof BadRequestError);
+        assert.ok(isApiError(e) && e.code === 'bad_request');
         assert.equal(e.status, 400);
         assert.match(e.message, /limit/);
         return true;
@@ -142,17 +143,17 @@ describe('retries', () => {
   it('connection reset every time → NetworkError after the retries', async () => {
     Object.assign(server.faults, { reset: 100 });
     await assert.rejects(client().query(Q), (e: unknown) => {
-      assert.ok(e instanceof NetworkError, String(e));
-      assert.match(e.message, /Could not reach 127\.0\.0\.1:\d+/);
+      assert.ok(isApiError(e) && e.code === 'network', String(e));
+      assert.match(e.message, /no answer from 127\.0\.0\.1:\d+/);
       assertNoKey(e);
       return true;
     });
-    assert.equal(server.requests.length, 3);
+    assert.equal(server.requests.length, 4, 'the first try and 3 retries');
   });
 
   it('server down → NetworkError (ECONNREFUSED); back up → works', async () => {
     await server.down();
-    await assert.rejects(client().query(Q), (e: unknown) => e instanceof NetworkError && /ECONNREFUSED/.test(e.message));
+    await assert.rejects(client().query(Q), (e: unknown) => isApiError(e) && e.code === 'network' && /ECONNREFUSED/.test(e.message));
     await server.up();
     assert.deepEqual(await client().query(Q), baseline);
   });
@@ -162,12 +163,12 @@ describe('retries', () => {
     const log: RequestLogEntry[] = [];
     const started = performance.now();
     await assert.rejects(client({ timeoutMs: 60, maxRetries: 1, onRequest: (e) => log.push(e) }).query(Q), (e: unknown) => {
-      assert.ok(e instanceof TimeoutError, String(e));
+      assert.ok(isApiError(e) && e.code === 'timeout', String(e));
       assert.match(e.message, /timed out after 60 ms/);
       return true;
     });
     assert.ok(performance.now() - started < 390, 'did not wait for the answer');
-    assert.deepEqual(log.map((e) => [e.status, e.error, e.attempt]), [[undefined, 'TimeoutError', 0], [undefined, 'TimeoutError', 1]]);
+    assert.deepEqual(log.map((e) => [e.status, e.error, e.attempt]), [[undefined, 'timeout', 0], [undefined, 'timeout', 1]]);
   });
 
   it('a slow answer within the timeout is fine', async () => {
@@ -202,9 +203,9 @@ describe('response quirks', () => {
   it('malformed JSON → ResponseShapeError, not retried', async () => {
     server.faults.malformedJson = true;
     await assert.rejects(client().query(Q), (e: unknown) => {
-      assert.ok(e instanceof ResponseShapeError);
-      assert.match(e.message, /GET \/organization\/usage\/completions \(malformed JSON\)/);
-      assert.ok(e instanceof ApiError && e.requestId);
+      assert.ok(isApiError(e) && e.code === 'response_shape');
+      assert.match(e.message, /GET \/organization\/usage\/completions: malformed JSON/);
+      assert.ok(isApiError(e) && e.requestId);
       return true;
     });
     assert.equal(server.requests.length, 1);
@@ -232,8 +233,8 @@ describe('response quirks', () => {
   for (const token of ['1e999', '"Infinity"', '"NaN"', '"abc"', 'true']) {
     it(`a metric of ${token} → ResponseShapeError, not summed`, async () => {
       server.faults.badNumber = token;
-      await assert.rejects(client().query({ ...Q, endTime: T0 + DAY }), ResponseShapeError);
-      await assert.rejects(client().query({ ...COSTS, endTime: T0 + DAY }), (e: unknown) => e instanceof ResponseShapeError && /amount/.test(e.message));
+      await assert.rejects(client().query({ ...Q, endTime: T0 + DAY }), hasCode('response_shape'));
+      await assert.rejects(client().query({ ...COSTS, endTime: T0 + DAY }), (e: unknown) => isApiError(e) && e.code === 'response_shape' && /amount/.test(e.message));
     });
   }
 });

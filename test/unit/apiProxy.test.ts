@@ -7,7 +7,8 @@ import type { Server } from 'node:http';
 import { connect } from 'node:net';
 import type { AddressInfo, Socket } from 'node:net';
 import { UsageClient } from '../../src/api/client';
-import { ConfigError, NetworkError } from '../../src/api/errors';
+import { isApiError } from '../../src/api/errors';
+import { hasCode } from './codeOf';
 import { createProxyDispatcher } from '../../src/api/proxy';
 import { FAKE_ADMIN_KEY, startFakeServer } from '../server/fakeServer';
 import type { FakeServer } from '../server/fakeServer';
@@ -79,9 +80,9 @@ describe('createProxyDispatcher', () => {
   });
 
   it('refuses a malformed or non-http proxy URL, without echoing credentials', () => {
-    assert.throws(() => createProxyDispatcher({ proxy: 'not a url' }), ConfigError);
-    assert.throws(() => createProxyDispatcher({ proxy: 'ftp://proxy:21' }), ConfigError);
-    assert.throws(() => createProxyDispatcher({ proxy: 'bad//user:secret@' }), (e: unknown) => e instanceof ConfigError && !e.message.includes('secret'));
+    assert.throws(() => createProxyDispatcher({ proxy: 'not a url' }), hasCode('proxy'));
+    assert.throws(() => createProxyDispatcher({ proxy: 'ftp://proxy:21' }), hasCode('proxy'));
+    assert.throws(() => createProxyDispatcher({ proxy: 'bad//user:secret@' }), (e: unknown) => isApiError(e) && e.code === 'proxy' && !e.message.includes('secret'));
   });
 
   it('sends requests through the proxy (CONNECT), the key only inside the tunnel', async () => {
@@ -135,7 +136,7 @@ describe('createProxyDispatcher', () => {
     assert.ok(dispatcher);
     try {
       const c = new UsageClient({ baseUrl: api.url, apiKey: FAKE_ADMIN_KEY, dispatcher, maxRetries: 0 });
-      await assert.rejects(c.query({ endpoint: 'costs', startTime: T0, endTime: T0 + 86400 }), NetworkError);
+      await assert.rejects(c.query({ endpoint: 'costs', startTime: T0, endTime: T0 + 86400 }), hasCode('network'));
     } finally {
       await dispatcher.close();
     }

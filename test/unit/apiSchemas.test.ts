@@ -11,18 +11,8 @@ import {
   parseUsersPage,
 } from '../../src/api/schemas';
 import { ENDPOINTS, USAGE_ENDPOINT_IDS } from '../../src/shared/endpoints';
-import {
-  ADMIN_KEYS_URL,
-  ApiError,
-  AuthError,
-  BadRequestError,
-  PermissionError,
-  RateLimitError,
-  ResponseShapeError,
-  ServerError,
-  errorFromStatus,
-  redact,
-} from '../../src/api/errors';
+import { errorFromStatus, isApiError, redact } from '../../src/api/errors';
+import { hasCode } from './codeOf';
 import { parseRetryAfter, retryDelayMs } from '../../src/api/http';
 
 const KEY = 'sk-admin-test-fake-0000';
@@ -86,7 +76,7 @@ describe('api schemas: usage pages', () => {
       'GET x',
     );
     assert.deepEqual(p.buckets[0]?.rows.map((r) => r.dims.batch), ['true', 'false', 'true', 'false', undefined]);
-    assert.throws(() => parseUsagePage('completions', page([completion({ batch: 'maybe' })]), 'GET x'), ResponseShapeError);
+    assert.throws(() => parseUsagePage('completions', page([completion({ batch: 'maybe' })]), 'GET x'), hasCode('response_shape'));
   });
 
   it('turns null or missing metrics into 0', () => {
@@ -97,7 +87,7 @@ describe('api schemas: usage pages', () => {
   for (const bad of ['NaN', 'Infinity', '-Infinity', 'abc', '', '12abc']) {
     it(`rejects the non-finite or non-numeric value ${JSON.stringify(bad)}`, () => {
       assert.throws(() => parseUsagePage('completions', page([completion({ input_tokens: bad })]), 'GET /organization/usage/completions'), (e: unknown) => {
-        assert.ok(e instanceof ResponseShapeError);
+        assert.ok(isApiError(e) && e.code === 'response_shape');
         assert.match(e.message, /GET \/organization\/usage\/completions/);
         assert.match(e.message, /input_tokens/);
         return true;
@@ -107,7 +97,7 @@ describe('api schemas: usage pages', () => {
 
   it('rejects a number that overflowed to Infinity in JSON (1e999)', () => {
     const body: unknown = JSON.parse(JSON.stringify(page([completion()])).replace('"input_tokens":10', '"input_tokens":1e999'));
-    assert.throws(() => parseUsagePage('completions', body, 'GET x'), ResponseShapeError);
+    assert.throws(() => parseUsagePage('completions', body, 'GET x'), hasCode('response_shape'));
   });
 
   it('ignores unknown fields and skips unknown or foreign result kinds', () => {
@@ -130,9 +120,16 @@ describe('api schemas: usage pages', () => {
     assert.deepEqual(p.buckets[0]?.rows[0], { values: { input_tokens: 4, num_model_requests: 1 }, dims: { model: 'text-embedding-3-small' } });
   });
 
-  it('normalises costs: amount (string or number), quantity when present, lowercase currency', () => {
+  it('refuses a currency that is not three lower-case letters, without quoting it', () => {
+    for (const currency of ['USD', 'us', 'usdx', '$', 'u5d', ' usd', 'sk-admin-abcdefghijklmnop']) {
+      const body = page([{ object: 'organization.costs.result', amount: { value: 1, currency } }]);
+      assert.throws(() => parseUsagePage('costs', body, 'GET x'), (e: unknown) => isApiError(e) && e.code === 'response_shape' && /currency/.test(e.message) && !e.message.includes('abcdefgh'), currency);
+    }
+  });
+
+  it('normalises costs: amount (string or number), quantity when present, currency', () => {
     const body = page([
-      { object: 'organization.costs.result', amount: { value: '0.125', currency: 'USD' }, line_item: 'gpt-4o, input', project_id: 'proj_1', quantity: '1000' },
+      { object: 'organization.costs.result', amount: { value: '0.125', currency: 'usd' }, line_item: 'gpt-4o, input', project_id: 'proj_1', quantity: '1000' },
       { object: 'organization.costs.result', amount: { value: 2, currency: 'usd' }, line_item: null, project_id: 'proj_2', quantity: null },
       { object: 'organization.costs.result', amount: null },
     ]);
@@ -142,7 +139,7 @@ describe('api schemas: usage pages', () => {
       { values: { amount: 2 }, dims: { project_id: 'proj_2' }, currency: 'usd' },
       { values: { amount: 0 }, dims: {} },
     ]);
-    assert.throws(() => parseUsagePage('costs', page([{ object: 'organization.costs.result', amount: { value: 'NaN', currency: 'usd' } }]), 'GET x'), ResponseShapeError);
+    assert.throws(() => parseUsagePage('costs', page([{ object: 'organization.costs.result', amount: { value: 'NaN', currency: 'usd' } }]), 'GET x'), hasCode('response_shape'));
   });
 
   it('parses each result kind with its own metrics and dims', () => {
@@ -223,9 +220,9 @@ describe('api schemas: usage pages', () => {
   });
 
   it('rejects a page without data, and a non-object body', () => {
-    assert.throws(() => parseUsagePage('completions', { object: 'page' }, 'GET x'), ResponseShapeError);
-    assert.throws(() => parseUsagePage('completions', 'hello', 'GET x'), ResponseShapeError);
-    assert.throws(() => parseUsagePage('completions', { data: [{ start_time: 1.5, end_time: 2, results: [] }] }, 'GET x'), ResponseShapeError);
+    assert.throws(() => parseUsagePage('completions', { object: 'page' }, 'GET x'), hasCode('response_shape'));
+    assert.throws(() => parseUsagePage('completions', 'hello', 'GET x'), hasCode('response_shape'));
+    assert.throws(() => parseUsagePage('completions', { data: [{ start_time: 1.5, end_time: 2, results: [] }] }, 'GET x'), hasCode('response_shape'));
   });
 
   it('reads has_more and next_page', () => {
@@ -256,7 +253,7 @@ describe('api schemas: projects', () => {
     ]);
     assert.equal(p.hasMore, true);
     assert.equal(p.lastId, 'proj_b');
-    assert.throws(() => parseProjectsPage({ data: [{ name: 'no id' }] }, 'GET x'), ResponseShapeError);
+    assert.throws(() => parseProjectsPage({ data: [{ name: 'no id' }] }, 'GET x'), hasCode('response_shape'));
   });
 });
 
@@ -268,27 +265,28 @@ describe('api errors', () => {
     assert.equal(redact('no secrets'), 'no secrets');
   });
 
-  it('maps statuses to classes; 401 "Missing scopes" is a permission problem', () => {
-    assert.ok(errorFromStatus(401, 'Incorrect API key') instanceof AuthError);
-    assert.ok(errorFromStatus(401, 'Missing scopes: api.usage.read') instanceof PermissionError);
-    assert.ok(errorFromStatus(403, undefined) instanceof PermissionError);
-    assert.ok(errorFromStatus(429, undefined) instanceof RateLimitError);
-    assert.ok(errorFromStatus(503, undefined) instanceof ServerError);
-    assert.ok(errorFromStatus(400, 'bad') instanceof BadRequestError);
-    assert.ok(errorFromStatus(404, 'bad') instanceof BadRequestError);
+  it('maps statuses to codes; 401 "Missing scopes" is a permission problem; 3xx is a refused redirect', () => {
+    const codeFor = (status: number, text?: string): string => errorFromStatus(status, text).code;
+    assert.equal(codeFor(401, 'Incorrect API key'), 'auth');
+    assert.equal(codeFor(401, 'Missing scopes: api.usage.read'), 'permission');
+    assert.equal(codeFor(403), 'permission');
+    assert.equal(codeFor(429), 'rate_limit');
+    assert.equal(codeFor(503), 'server');
+    assert.equal(codeFor(400, 'bad'), 'bad_request');
+    assert.equal(codeFor(404, 'bad'), 'bad_request');
+    assert.equal(codeFor(302), 'redirect');
     const e = errorFromStatus(500, 'x', { requestId: 'req_1' });
-    assert.ok(e instanceof ApiError);
+    assert.ok(isApiError(e));
     assert.equal(e.status, 500);
     assert.equal(e.requestId, 'req_1');
-    assert.equal(e.name, 'ServerError');
+    assert.equal(e.message, 'HTTP 500: x');
   });
 
-  it('PermissionError tells the user to make an Admin key, and where', () => {
-    const e = errorFromStatus(403, 'Missing scopes: api.usage.read');
-    assert.match(e.message, /Admin key/);
-    assert.match(e.message, /sk-admin-…/);
-    assert.match(e.message, /organization Owner/);
-    assert.ok(e.message.includes(ADMIN_KEYS_URL));
+  it('messages are technical: no advice, no command names', () => {
+    for (const status of [401, 403, 429, 500, 400, 302]) {
+      const e = errorFromStatus(status, 'Missing scopes: api.usage.read');
+      assert.doesNotMatch(e.message, /Set Admin Key|OPENAI_ADMIN_KEY|try again|check /i, e.message);
+    }
   });
 
   it('never carries a key from server text into a message; messages are one line', () => {
@@ -321,7 +319,7 @@ describe('api retry timing', () => {
       const d2 = retryDelayMs(2, undefined);
       assert.ok(d2 > 1500 - 1e-9 && d2 <= 2000, String(d2));
       const d10 = retryDelayMs(10, undefined);
-      assert.ok(d10 > 6000 - 1e-9 && d10 <= 8000, String(d10));
+      assert.ok(d10 > 3000 - 1e-9 && d10 <= 4000, String(d10));
     }
     assert.equal(retryDelayMs(3, 1234), 1234);
   });
@@ -373,14 +371,14 @@ describe('api schemas: names and budgets', () => {
     assert.deepEqual(admin.items, [{ id: 'key_a', name: 'Main', redactedValue: 'sk-admin...def', owner: { type: 'service_account', id: 'sa_456', name: 'SA' }, createdAt: 5 }]);
     const users = parseUsersPage({ object: 'list', data: [{ id: 'user_1', name: 'Ann', email: 'ann@example.com' }, { id: 'user_2', name: null, email: null }], has_more: false }, 'GET x');
     assert.deepEqual(users.items, [{ id: 'user_1', name: 'Ann', email: 'ann@example.com' }, { id: 'user_2', name: 'user_2' }]);
-    assert.throws(() => parseUsersPage({ data: [{ name: 'no id' }] }, 'GET x'), ResponseShapeError);
+    assert.throws(() => parseUsersPage({ data: [{ name: 'no id' }] }, 'GET x'), hasCode('response_shape'));
   });
 
   it('reads a spend limit in cents and its enforcement; refuses fractional cents', () => {
     const limit = parseSpendLimit({ object: 'organization.spend_limit', threshold_amount: 10000, currency: 'USD', interval: 'month', enforcement: { status: 'enforcing' } }, 'GET x');
     assert.deepEqual(limit, { thresholdCents: 10000, currency: 'USD', interval: 'month', enforcing: true, enforcementStatus: 'enforcing' });
     assert.equal(parseSpendLimit({ threshold_amount: '500', enforcement: { status: 'inactive' } }, 'GET x').enforcing, false);
-    assert.throws(() => parseSpendLimit({ threshold_amount: 12.5, currency: 'USD' }, 'GET x'), ResponseShapeError);
+    assert.throws(() => parseSpendLimit({ threshold_amount: 12.5, currency: 'USD' }, 'GET x'), hasCode('response_shape'));
   });
 
   it('reads spend alerts (one and a page) and a deletion', () => {
@@ -390,6 +388,6 @@ describe('api schemas: names and budgets', () => {
     const p = parseSpendAlertsPage({ object: 'list', data: [raw], first_id: 'alert_abc123', last_id: 'alert_abc123', has_more: false }, 'GET x');
     assert.deepEqual(p, { items: [alert], hasMore: false, lastId: 'alert_abc123' });
     assert.doesNotThrow(() => parseDeleted({ id: 'alert_abc123', object: 'project.spend_alert.deleted', deleted: true }, 'DELETE x'));
-    assert.throws(() => parseDeleted({ object: 'organization.spend_limit.deleted', deleted: false }, 'DELETE x'), ResponseShapeError);
+    assert.throws(() => parseDeleted({ object: 'organization.spend_limit.deleted', deleted: false }, 'DELETE x'), hasCode('response_shape'));
   });
 });

@@ -51,7 +51,7 @@ describe('app/presenter: present', () => {
   });
 
   it('stale data says since when and why; an error with no data is the message', () => {
-    const error = { message: 'The network is down.', kind: 'NetworkError' };
+    const error = { message: 'The network is down.', kind: 'network' as const };
     const stale = present(state({ snapshot, error, staleSince: NOW_MS }), 30, NOW_MS, formatTime);
     assert.equal(stale.message, `Stale since ${formatTime(NOW_MS)}: The network is down.`);
     assert.ok(stale.status, 'the last good figures stay');

@@ -1,11 +1,13 @@
 // Checks the built bundles (`npm run test:unit` builds dist/ first): the network layer loads lazily, apart from the
-// extension host, and both share one copy of the error classes so `instanceof` holds across them.
+// extension host. Each bundle has its own copy of the error class, so errors are recognised across
+// them by a branded field and their code, never by `instanceof` or a class name.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type * as ErrorsModule from '../../src/api/errors';
+import { isApiError } from '../../src/api/errors';
+import { describeError } from '../../src/userText';
 import type * as NetworkModule from '../../src/network';
 import { FAKE_PROJECT_KEY, startFakeServer, type FakeServer } from '../server/fakeServer';
 
@@ -14,21 +16,30 @@ const requireDist = createRequire(resolve('dist', 'x.js'));
 describe('built bundles', () => {
   let server: FakeServer;
   before(async () => {
-    assert.ok(existsSync('dist/extension.js') && existsSync('dist/network.js') && existsSync('dist/errors.js'), 'dist/ is built (npm run test:unit builds it; alone: npm run build)');
+    assert.ok(existsSync('dist/extension.js') && existsSync('dist/network.js'), 'dist/ is built (npm run test:unit builds it; alone: npm run build)');
     server = await startFakeServer();
   });
   after(() => server.close());
 
-  it('an error thrown in dist/network.js is an instance of the class dist/extension.js sees', async () => {
-    const errors = requireDist('./errors.js') as typeof ErrorsModule;
+  it('an error thrown in dist/network.js is recognised, by its code, by another copy of the error module', async () => {
     const network = requireDist('./network.js') as typeof NetworkModule;
     const client = new network.UsageClient({ baseUrl: server.url, apiKey: FAKE_PROJECT_KEY, maxRetries: 0 });
     await assert.rejects(client.query({ endpoint: 'costs', startTime: 1_700_000_000 - (1_700_000_000 % 86400), limit: 1 }), (e: unknown) => {
-      assert.ok(e instanceof errors.PermissionError, 'the shared PermissionError class');
-      assert.ok(e instanceof errors.ApiError);
-      assert.equal((e as Error).name, 'PermissionError', 'class names survive minification');
+      // src/api/errors.ts loaded here is not the copy inside dist/network.js.
+      assert.ok(isApiError(e), 'branded as an ApiError across copies');
+      assert.equal(e.code, 'permission');
+      assert.equal(describeError(e).kind, 'permission');
+      assert.match(describeError(e).message, /Set Admin Key/);
       return true;
     });
+  });
+
+  it('no separate errors bundle and no keepNames: nothing depends on class names', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const config = await readFile('esbuild.mjs', 'utf8');
+    assert.doesNotMatch(config, /keepNames|errors\.js|sharedErrors/);
+    const ext = await readFile('dist/extension.js', 'utf8');
+    assert.doesNotMatch(ext, /require\(["']\.\/errors\.js["']\)/, 'the extension bundle does not load dist/errors.js');
   });
 
   it('dist/extension.js does not bundle undici or the client: they load on first use', () => {

@@ -9,6 +9,7 @@ import { addDays, dayStartOfMs, monthStart } from '../../src/shared/time';
 import type { UsageRow } from '../../src/shared/endpoints';
 import { FAKE_ADMIN_KEY, FAKE_PROJECT_KEY, startFakeServer, type FakeDataProvider, type FakeServer } from '../server/fakeServer';
 import { createTinyOrg, TINY_PROJECTS } from '../server/tinyOrg';
+import { ADMIN_KEYS_URL } from '../../src/shared/errorCode';
 
 const NOW = Date.UTC(2026, 10, 18, 15, 30); // a Wednesday afternoon, mid-month
 
@@ -233,5 +234,98 @@ describe('CLI', () => {
         assert.match(shown.out, /Old\s+proj_old/);
       });
     });
+  });
+});
+
+// The built bin against the loopback fake: every failure is one line that names what a terminal
+// user can change (OPENAI_ADMIN_KEY, --base-url / OPENAI_BASE_URL), never a VS Code command.
+describe('CLI error lines (dist/cli.js)', () => {
+  let server: FakeServer;
+  const exec = promisify(execFile);
+  before(async () => {
+    assert.ok(existsSync('dist/cli.js'), 'dist/cli.js is built (npm run build)');
+    server = await startFakeServer({ now: () => NOW });
+  });
+  after(() => server.close());
+
+  async function bin(env: Record<string, string>): Promise<{ code: number; stderr: string; ms: number }> {
+    const started = performance.now();
+    try {
+      await exec(process.execPath, ['dist/cli.js', 'summary', '--days', '2'], { env: { PATH: process.env.PATH ?? '', ...env } });
+      return { code: 0, stderr: '', ms: performance.now() - started };
+    } catch (e) {
+      const { code, stderr } = e as { code: number; stderr: string };
+      return { code, stderr, ms: performance.now() - started };
+    }
+  }
+
+  function oneTerminalLine(stderr: string): string {
+    const lines = stderr.trimEnd().split('\n');
+    assert.equal(lines.length, 1, stderr);
+    const line = lines[0] ?? '';
+    assert.doesNotMatch(line, /Set Admin Key|OpenAI Usage:|openaiUsage\./, 'no VS Code command or setting in a terminal');
+    // eslint-disable-next-line no-control-regex
+    assert.doesNotMatch(line, /[\u0000-\u001f\u007f-\u009f]/, 'no control characters');
+    return line;
+  }
+
+  it('a project key: names OPENAI_ADMIN_KEY and where admin keys are made', async () => {
+    const run = await bin({ OPENAI_ADMIN_KEY: FAKE_PROJECT_KEY, OPENAI_BASE_URL: server.url });
+    assert.equal(run.code, 1);
+    const line = oneTerminalLine(run.stderr);
+    assert.match(line, /OPENAI_ADMIN_KEY must be an Admin key/);
+    assert.ok(line.includes(ADMIN_KEYS_URL), line);
+    assert.ok(!line.includes(FAKE_PROJECT_KEY));
+  });
+
+  it('a wrong key the server echoes (upper-cased, without its prefix): names OPENAI_ADMIN_KEY, never the key', async () => {
+    const wrong = 'sk-admin-wrongkeyabcdef0123456789';
+    server.faults.errorMessage = undefined;
+    const run = await bin({ OPENAI_ADMIN_KEY: wrong, OPENAI_BASE_URL: server.url });
+    const line = oneTerminalLine(run.stderr);
+    assert.match(line, /rejected the key .*Set OPENAI_ADMIN_KEY/);
+    assert.ok(!line.toLowerCase().includes('wrongkeyabc'), line);
+  });
+
+  it('a bad base URL: names --base-url / OPENAI_BASE_URL and never echoes its password', async () => {
+    for (const url of ['http://user:hunter2pass@example.com/v1', 'https://user:hunter2pass@api.openai.com/v1', 'https://api.openai.com/v1?', 'not a url hunter2pass']) {
+      const run = await bin({ OPENAI_ADMIN_KEY: FAKE_ADMIN_KEY, OPENAI_BASE_URL: url });
+      assert.equal(run.code, 1, url);
+      const line = oneTerminalLine(run.stderr);
+      assert.match(line, /--base-url or OPENAI_BASE_URL/, url);
+      assert.ok(!line.includes('hunter2pass'), line);
+    }
+  });
+
+  it('a server that is down: one clear line, within a bounded time (the default retries)', async () => {
+    const down = await startFakeServer({ now: () => NOW });
+    await down.close();
+    const run = await bin({ OPENAI_ADMIN_KEY: FAKE_ADMIN_KEY, OPENAI_BASE_URL: down.url });
+    assert.equal(run.code, 1);
+    const line = oneTerminalLine(run.stderr);
+    assert.match(line, /Could not reach the API \(no answer from 127\.0\.0\.1:\d+ \(ECONNREFUSED\)\)/);
+    assert.match(line, /--base-url or OPENAI_BASE_URL/);
+    assert.ok(run.ms < 10_000, `gave up after ${Math.round(run.ms)} ms`);
+  });
+
+  it('a key with a control character: "cannot be sent", not a network error', async () => {
+    server.resetStats();
+    const run = await bin({ OPENAI_ADMIN_KEY: 'sk-admin-test-fake\u0001-0000', OPENAI_BASE_URL: server.url });
+    assert.equal(run.code, 1);
+    const line = oneTerminalLine(run.stderr);
+    assert.match(line, /OPENAI_ADMIN_KEY: the key contains characters that cannot be sent/);
+    assert.equal(server.requests.length, 0, 'nothing was sent');
+  });
+
+  it('server text with escapes and line breaks reaches stderr as one clean line', async () => {
+    Object.assign(server.faults, { serverError: 100, errorMessage: 'boom\u001b[31m red\r\nInjected: line\u0085\u202e' });
+    try {
+      const run = await bin({ OPENAI_ADMIN_KEY: FAKE_ADMIN_KEY, OPENAI_BASE_URL: server.url });
+      const line = oneTerminalLine(run.stderr);
+      assert.match(line, /server error \(HTTP 500: boom \[31m red Injected: line\)/);
+      assert.ok(!line.includes('\u202e'));
+    } finally {
+      Object.assign(server.faults, { serverError: 0, errorMessage: undefined });
+    }
   });
 });

@@ -48,7 +48,7 @@ function harness(stored?: UsageSnapshot): Harness {
     },
     rangeDays: () => 30,
     now: () => h.clock,
-    describeError: (e) => ({ message: e instanceof Error ? e.message : String(e), kind: 'test' }),
+    describeError: (e) => ({ message: e instanceof Error ? e.message : String(e), kind: 'unknown' }),
     log: () => undefined,
   };
   return h;

@@ -428,9 +428,9 @@ describe('panel/fetchView: filter options', () => {
 
 describe('panel/nextSteps: every state says what to do', () => {
   it('"No usage data yet" offers Refresh; a failed query Try again; a key problem Set Admin Key', () => {
-    assert.deepEqual(queryErrorActions('NoDataError'), [{ kind: 'command', command: 'openaiUsage.refresh', label: 'Refresh' }]);
-    assert.deepEqual(queryErrorActions('ServerError').map((a) => a.label), ['Try again']);
-    assert.deepEqual(queryErrorActions('AuthError').map((a) => a.label), ['Try again', 'Set Admin Key']);
+    assert.deepEqual(queryErrorActions('no_data'), [{ kind: 'command', command: 'openaiUsage.refresh', label: 'Refresh' }]);
+    assert.deepEqual(queryErrorActions('server').map((a) => a.label), ['Try again']);
+    assert.deepEqual(queryErrorActions('auth').map((a) => a.label), ['Try again', 'Set Admin Key']);
   });
   it('an empty table says to clear the filters or widen the range, as applies', () => {
     const both = emptyTableHint({ filtered: true, widestRange: false });

@@ -8,7 +8,7 @@ import { ALLOWED_COMMANDS } from '../../src/shared/protocol';
 import type { AllowedCommand, UiState } from '../../src/shared/protocol';
 import { toJson } from '../../src/report/exportFormat';
 import { shownExport, snapshotOverviewExport } from '../../src/report/export';
-import { nothingToExportMessage } from '../../src/errorText';
+import { nothingToExportMessage } from '../../src/userText';
 import { fetchOverview } from '../../src/queries/fetch';
 import { ASSETS, RESOURCE_ROOTS, resourceRoots } from '../../src/panel/html';
 import { handleWebviewMessage } from '../../src/panel/messages';
@@ -142,7 +142,7 @@ describe('panel/exportView', () => {
 
   it('says why there is nothing to export: no key, a failed refresh, or still loading', () => {
     const none = nothingToExportMessage({ mode: 'none', loading: false, error: undefined });
-    const failed = nothingToExportMessage({ mode: 'api', loading: false, error: { message: 'The Admin key was rejected (401).', kind: 'AuthError' } });
+    const failed = nothingToExportMessage({ mode: 'api', loading: false, error: { message: 'The Admin key was rejected (401).', kind: 'auth' } });
     const loading = nothingToExportMessage({ mode: 'api', loading: true, error: undefined });
     assert.match(none, /set an Admin key/);
     assert.match(failed, /the last refresh failed \(The Admin key was rejected \(401\)\.\)/);

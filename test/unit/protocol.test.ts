@@ -35,7 +35,7 @@ const ui: UiState = {
 const status: Status = {
   mode: 'sample',
   loading: false,
-  error: { message: 'OpenAI server error (502): try again later.', kind: 'ServerError' },
+  error: { message: 'OpenAI server error (502): try again later.', kind: 'server' },
   staleSince: 1_700_000_000_000,
   fetchedAt: 1_699_999_000_000,
   currency: 'usd',
@@ -85,7 +85,7 @@ const validHost: HostMessage[] = [
     currency: 'usd',
     buckets: [{ startTime: 0, endTime: 86400, rows: [{ values: { amount: 1.5, quantity: 2 }, dims: { line_item: 'x' }, currency: 'usd' }] }],
   },
-  { type: 'queryError', key: 'k', message: 'nope', kind: 'RateLimitError' },
+  { type: 'queryError', key: 'k', message: 'nope', kind: 'rate_limit' },
 ];
 
 describe('protocol: valid messages', () => {

@@ -159,7 +159,7 @@ describe('queries/service: cancel', () => {
     assert.deepEqual(await service(none).query(overview), { status: 'none' });
     const loading = new FakeModel({ mode: 'api', loading: true });
     assert.deepEqual(await service(loading).query(overview), { status: 'waiting' });
-    const failed = new FakeModel({ mode: 'api', error: { message: 'The Admin key was rejected (401).', kind: 'AuthError' } });
+    const failed = new FakeModel({ mode: 'api', error: { message: 'The Admin key was rejected (401).', kind: 'auth' } });
     const outcome = await service(failed).query(overview);
     assert.ok(outcome.status === 'failed' && outcome.error instanceof NoDataError);
     assert.equal(outcome.status === 'failed' && (outcome.error as Error).message, 'The Admin key was rejected (401).');

@@ -15,6 +15,13 @@ describe('checkKeyShape', () => {
     assert.match(checkKeyShape('Bearer sk-admin-test-fake-0000') ?? '', /no spaces/);
     assert.match(checkKeyShape('pk-admin-test-fake-0000-0000') ?? '', /does not look like/);
   });
+  it('says a key with control or non-ASCII characters cannot be sent, without quoting it', () => {
+    for (const bad of ['sk-admin-test-fake\u0000-0000', 'sk-admin-test-fake\u007f-0000', 'sk-admin-tést-fake-0000', 'sk-admin-test-fake\u0085-0000']) {
+      const said = checkKeyShape(bad) ?? '';
+      assert.match(said, /cannot be sent/, JSON.stringify(bad));
+      assert.ok(!said.includes('fake'), said);
+    }
+  });
 });
 
 describe('parseBudget', () => {
