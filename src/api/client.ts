@@ -366,7 +366,8 @@ export class UsageClient implements UsageSource {
       const requestId = res.requestId ? { requestId: res.requestId } : {};
       for (const b of page.buckets) {
         if (b.endTime <= b.startTime) throw responseShapeError(what, `bucket ${b.startTime} ends at ${b.endTime}, not after it starts`, requestId);
-        if (b.startTime < q.startTime || b.startTime >= q.endTime) {
+        // A bucket that holds the window's start counts (the API aligns buckets to their width).
+        if (b.endTime <= q.startTime || b.startTime >= q.endTime) {
           throw responseShapeError(what, `bucket ${b.startTime} is outside the window asked for [${q.startTime}, ${q.endTime})`, requestId);
         }
         if (starts.has(b.startTime)) throw responseShapeError(what, `bucket ${b.startTime} came twice`, requestId);

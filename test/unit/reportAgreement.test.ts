@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { UsageClient } from '../../src/api/client';
-import { TOKEN_ENDPOINT_IDS, USAGE_ENDPOINT_IDS } from '../../src/shared/endpoints';
+import { ENDPOINTS, REQUEST_ENDPOINT_IDS, TOKEN_ENDPOINT_IDS } from '../../src/shared/endpoints';
 import type { UsageQuery } from '../../src/shared/endpoints';
 import { fetchOverview } from '../../src/queries/fetch';
 import { snapshotOverviewExport } from '../../src/report/export';
@@ -28,7 +28,7 @@ import { renderStatus } from '../../src/views/statusText';
 import { treeChildren, treeItemText } from '../../src/views/treeText';
 import { FAKE_ADMIN_KEY, startFakeServer } from '../server/fakeServer';
 import type { FakeServer } from '../server/fakeServer';
-import { createTinyOrg, tinyTotal } from '../server/tinyOrg';
+import { createTinyOrg, tinyMetricTotal } from '../server/tinyOrg';
 
 const exec = promisify(execFile);
 const repo = join(__dirname, '..', '..');
@@ -194,7 +194,7 @@ describe('every surface shows the same figures (issue 7)', () => {
     const r = { startTime: range.start, endTime: range.end };
     assert.equal(cli.tokens.input, TOKEN_ENDPOINT_IDS.reduce((s, endpoint) => s + sum({ endpoint, ...r }, 'input_tokens'), 0));
     assert.equal(cli.tokens.output, TOKEN_ENDPOINT_IDS.reduce((s, endpoint) => s + sum({ endpoint, ...r }, 'output_tokens'), 0));
-    assert.equal(cli.requests, USAGE_ENDPOINT_IDS.reduce((s, endpoint) => s + sum({ endpoint, ...r }, 'num_model_requests'), 0));
+    assert.equal(cli.requests, REQUEST_ENDPOINT_IDS.reduce((s, endpoint) => s + sum({ endpoint, ...r }, 'num_model_requests'), 0));
     assert.ok(sum({ endpoint: 'completions', ...r }, 'input_audio_tokens') > 0, 'the sample has audio tokens that must not be added');
     assert.equal(usd(cli.rangeTotal), usd(sum({ endpoint: 'costs', ...r }, 'amount')));
   });
@@ -214,13 +214,13 @@ describe('every surface shows the same figures (issue 7)', () => {
       const overview = await fetchOverview({ ui: defaultUiState(DAYS), snapshot, source: async () => undefined, nowMs, budget: 0 });
       assertAgree(cli, surfaces(snapshot, nowMs, overview));
 
-      // tinyOrg: every metric of an atom is weight × (metric index + 1), on every day. input_tokens
-      // is metric 0 of the three token endpoints; output_tokens metric 1 of completions; requests
-      // metric 5 of completions and 1 of embeddings, moderations, images and the two audio ones.
-      // (input_audio_tokens, metric 3, is larger than input_tokens here: adding it would show.)
-      assert.equal(cli.tokens.input, DAYS * 3 * tinyTotal(0));
-      assert.equal(cli.tokens.output, DAYS * tinyTotal(1));
-      assert.equal(cli.requests, DAYS * (tinyTotal(5) + 5 * tinyTotal(1)));
+      // tinyOrg: every metric of an atom is weight × a fixed factor per metric, on every day
+      // (tinyMetricTotal). Completions carry input_audio_tokens as a part of input_tokens.
+      assert.equal(cli.tokens.input, DAYS * TOKEN_ENDPOINT_IDS.reduce((s, e) => s + tinyMetricTotal(e, 'input_tokens'), 0));
+      assert.equal(cli.tokens.output, DAYS * tinyMetricTotal('completions', 'output_tokens'));
+      assert.ok(tinyMetricTotal('completions', 'input_audio_tokens') > 0, 'audio input is there, and not added');
+      // Requests of every endpoint that has its own (web search's are completions that searched).
+      assert.equal(cli.requests, DAYS * REQUEST_ENDPOINT_IDS.reduce((s, e) => s + (ENDPOINTS[e].metrics.includes('num_model_requests') ? tinyMetricTotal(e, 'num_model_requests') : 0), 0));
       assert.equal(cli.currency, 'usd');
       assert.deepEqual(
         cli.projects.map((p) => p.name),
