@@ -105,6 +105,7 @@ const README_IMAGES = new Set([
   'tab-costs-light',
   'dashboard-high-contrast',
   'dashboard-high-contrast-light',
+  'walkthrough-dark',
 ]);
 
 /** Saves a screenshot to test-output/e2e and, when the README shows it, to docs/images. */
@@ -194,6 +195,37 @@ describe('dashboard accessibility (sample data)', () => {
   after(async () => {
     await wb?.close();
     if (injectedBy.length > 0) process.stdout.write(`[a11y] axe-core injected by: ${[...new Set(injectedBy)].join(', ')}\n`);
+  });
+
+  it('the walkthrough "Get Started with OpenAI Usage Insight" is offered by VS Code, with its six steps', async () => {
+    await wb.step('walkthrough', async () => {
+      // Without the side bar the editor is wide enough for the steps' pictures beside them.
+      await runCommand(wb.page, 'Toggle Primary Side Bar Visibility', { category: 'View' });
+      await runCommand(wb.page, 'Open Walkthrough...', { category: null });
+      await pickQuickItem(wb.page, /Get Started with OpenAI Usage Insight/);
+      const editor = wb.page.locator('.gettingStartedContainer').first();
+      await editor.waitFor({ state: 'visible' });
+      const steps = ['Get an admin key', 'Set your admin key', 'Or try it with sample data', 'Open the dashboard', 'Set a budget', 'Where the numbers come from'];
+      const text = await waitFor('the steps', async () => {
+        const t = await editor.innerText();
+        return steps.every((s) => t.includes(s)) ? t : undefined;
+      });
+      assert.match(text, /made by an organization Owner/);
+      // The step's picture is a webview of its own (styles by nonce only): drawn in theme colours.
+      const picture = await webviewFrame(wb.page, 'svg title');
+      const colours = await picture.evaluate(() => {
+        const rect = document.querySelector('svg rect');
+        const text = document.querySelector('svg text');
+        return { panel: rect ? getComputedStyle(rect).fill : '', text: text ? getComputedStyle(text).fill : '', body: getComputedStyle(document.body).color };
+      });
+      assert.notEqual(colours.panel, 'rgb(0, 0, 0)', `the picture's panel: ${JSON.stringify(colours)}`);
+      assert.notEqual(colours.text, 'rgb(0, 0, 0)', `the picture's text (a dark theme): ${JSON.stringify(colours)}`);
+      await new Promise((r) => setTimeout(r, 500));
+      await wb.page.mouse.move(0, 0);
+      await docShot(wb.page, 'walkthrough-dark');
+      await runCommand(wb.page, 'Close All Editors', { category: 'View' });
+      await runCommand(wb.page, 'Toggle Primary Side Bar Visibility', { category: 'View' });
+    });
   });
 
   it('screenshots: the status bar with its tooltip, the projects tree beside the dashboard (dark)', async () => {
