@@ -98,7 +98,7 @@ export class App {
   }
 
   private buildSkeleton(): void {
-    const headers = TAB_ORDER.map((id) => h('vscode-tab-header', { slot: 'header', 'data-tab': id }, id === 'overview' ? 'Overview' : ENDPOINTS[id].title));
+    const headers = TAB_ORDER.map((id) => h('vscode-tab-header', { slot: 'header', 'data-tab': id, tabindex: '-1' }, id === 'overview' ? 'Overview' : ENDPOINTS[id].title));
     const panels = TAB_ORDER.map((id) => {
       const panel = h('vscode-tab-panel', { 'data-tab': id });
       this.panels.set(id, panel);
@@ -109,10 +109,20 @@ export class App {
       h('vscode-button', { secondary: true, onclick: () => post({ type: 'command', command: 'openaiUsage.refresh' }) }, 'Refresh'),
       h('vscode-button', { secondary: true, onclick: () => post({ type: 'command', command: 'openaiUsage.export' }) }, 'Export…'),
     );
-    this.tabs.addEventListener('vsc-tabs-select', (ev) => {
-      const tab = TAB_ORDER[ev.detail.selectedIndex];
-      if (tab && tab !== this.ui?.tab) this.update((ui) => ({ ...ui, tab }));
+    this.tabs.addEventListener('vsc-tabs-select', (ev) => this.selectTab(ev.detail.selectedIndex));
+    // Capture phase: runs before the component's own key handler, which knows only the arrow keys
+    // and Enter and loses track of the focus when another key moves it.
+    this.tabs.addEventListener('keydown', (ev) => this.onTabKey(ev, headers), { capture: true });
+    // Leaving the tab list: its one tab stop goes back to the open tab (the arrow keys moved it).
+    this.tabs.addEventListener('focusout', (ev) => {
+      if (headers.some((hd) => hd === ev.relatedTarget)) return;
+      for (const hd of headers) hd.tabIndex = hd.hasAttribute('active') ? 0 : -1;
     });
+    // The tab list's name lives in the component's shadow root: name it once it has rendered.
+    void customElements
+      .whenDefined('vscode-tabs')
+      .then(() => this.tabs.updateComplete)
+      .then(() => this.tabs.shadowRoot?.querySelector('[role="tablist"]')?.setAttribute('aria-label', 'Dashboard views'));
 
     replaceChildren(
       this.dashboard,
@@ -142,6 +152,40 @@ export class App {
       this.dashboard,
     );
     this.root.removeAttribute('aria-busy');
+  }
+
+  private selectTab(index: number): void {
+    const tab = TAB_ORDER[index];
+    if (tab && tab !== this.ui?.tab) this.update((ui) => ({ ...ui, tab }));
+  }
+
+  /**
+   * The tab list's keyboard, as the WAI-ARIA tabs pattern has it (manual activation: each tab
+   * fetches, so moving along the tabs does not open them): Left/Right move the focus and wrap,
+   * Home/End go to the first/last tab, Enter or Space opens the focused tab.
+   */
+  private onTabKey(ev: KeyboardEvent, headers: readonly HTMLElement[]): void {
+    const current = headers.findIndex((h) => h === document.activeElement);
+    if (current < 0) return; // a key inside a tab's panel, not on the tab list
+    const last = headers.length - 1;
+    let target: number | undefined;
+    if (ev.key === 'ArrowRight') target = current === last ? 0 : current + 1;
+    else if (ev.key === 'ArrowLeft') target = current === 0 ? last : current - 1;
+    else if (ev.key === 'Home') target = 0;
+    else if (ev.key === 'End') target = last;
+    else if (ev.key === 'Enter' || ev.key === ' ') {
+      ev.preventDefault();
+      ev.stopPropagation();
+      this.selectTab(current);
+      return;
+    }
+    if (target === undefined) return;
+    ev.preventDefault();
+    ev.stopPropagation();
+    // A roving tab stop: only the focused tab is in the Tab order (a header is focusable only
+    // with a tabindex, which the component gives the open tab alone).
+    headers.forEach((hd, i) => (hd.tabIndex = i === target ? 0 : -1));
+    headers[target]?.focus();
   }
 
   private onMessage(raw: unknown): void {
