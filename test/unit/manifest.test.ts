@@ -95,8 +95,7 @@ describe('package.json', () => {
     assert.match(welcome.contents, /command:openaiUsage\.useSampleData/);
   });
 
-  // TODO(lead): the walkthrough arrives from another branch; drop `todo` once it is merged.
-  it('has the getting-started walkthrough', { todo: 'walkthrough lands in another branch' }, () => {
+  it('has the getting-started walkthrough', () => {
     assert.ok((pkg.contributes.walkthroughs ?? []).some((w) => w.id === SPEC_WALKTHROUGH), SPEC_WALKTHROUGH);
   });
 
