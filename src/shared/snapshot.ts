@@ -1,4 +1,4 @@
-import type { EndpointId, Project, UsageBucket } from './endpoints';
+import type { EndpointId, NameDirectory, Project, UsageBucket } from './endpoints';
 
 export const SNAPSHOT_VERSION = 1;
 
@@ -8,6 +8,9 @@ export const SNAPSHOT_VERSION = 1;
  *   start, the first of the month and the 7 complete days the forecast averages) to the end of today.
  * - `usage`: each usage endpoint grouped by project_id and (where the endpoint allows) model,
  *   over the range.
+ * - `keyCosts`: costs grouped by api_key_id and project_id over the range (spend by key).
+ * - `keyModels`: completions grouped by api_key_id and model over the range (a key's models).
+ * - `names`: API keys, admin keys and users, with when they were read (kept between refreshes).
  */
 export interface UsageSnapshot {
   readonly version: typeof SNAPSHOT_VERSION;
@@ -28,4 +31,9 @@ export interface UsageSnapshot {
   readonly projects: readonly Project[];
   readonly costs: readonly UsageBucket[];
   readonly usage: Readonly<Partial<Record<Exclude<EndpointId, 'costs'>, readonly UsageBucket[]>>>;
+  readonly keyCosts?: readonly UsageBucket[];
+  readonly keyModels?: readonly UsageBucket[];
+  readonly names?: NameDirectory;
+  /** When `names` was read (ms since epoch). */
+  readonly namesFetchedAt?: number;
 }

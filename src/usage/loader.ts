@@ -4,7 +4,7 @@
 // always refetched.
 
 import { ENDPOINTS, USAGE_ENDPOINT_IDS } from '../shared/endpoints';
-import type { Dimension, EndpointId, Project, UsageBucket, UsageQuery } from '../shared/endpoints';
+import type { Dimension, EndpointId, NameDirectory, Project, UsageBucket, UsageQuery } from '../shared/endpoints';
 import { createLimiter } from '../api/limit';
 import { SNAPSHOT_VERSION } from '../shared/snapshot';
 import type { UsageSnapshot } from '../shared/snapshot';
@@ -60,6 +60,20 @@ export function snapshotGroupBy(endpoint: UsageEndpointId): Dimension[] {
 }
 
 export const SNAPSHOT_COSTS_GROUP_BY: readonly Dimension[] = ['project_id', 'line_item'];
+/** Spend by API key (and its project) over the range. */
+export const SNAPSHOT_KEY_COSTS_GROUP_BY: readonly Dimension[] = ['api_key_id', 'project_id'];
+/** A key's models: completions by API key and model over the range. */
+export const SNAPSHOT_KEY_MODELS_GROUP_BY: readonly Dimension[] = ['api_key_id', 'model'];
+/** Names (keys, users) are read again after this long, or at once when an unknown key shows up. */
+export const NAMES_MAX_AGE_MS = 6 * 3600_000;
+
+/** Key ids in `buckets` that the directory does not name. */
+export function unknownKeyIds(buckets: readonly UsageBucket[], names: NameDirectory | undefined): string[] {
+  const known = new Set([...(names?.apiKeys.items ?? []), ...(names?.adminKeys.items ?? [])].map((k) => k.id));
+  const unknown = new Set<string>();
+  for (const b of buckets) for (const r of b.rows) if (r.dims.api_key_id && !known.has(r.dims.api_key_id)) unknown.add(r.dims.api_key_id);
+  return [...unknown];
+}
 
 /**
  * The first day to fetch again when `previous` is reused (undefined when it is from another source
@@ -137,7 +151,36 @@ export async function loadSnapshot(source: UsageSource, options: LoadOptions): P
     return [id, merge(kept, fresh)];
   });
 
-  const [projects, freshCosts, usageEntries] = await Promise.all([projectsTask, costsTask, Promise.all(usageTasks)]);
+  // Spend by key and a key's models: the range, whole (small: one row per key and model a day).
+  const byKey = async (kept: readonly UsageBucket[] | undefined, endpoint: EndpointId, groupBy: readonly Dimension[]): Promise<UsageBucket[]> => {
+    const from = boundary !== undefined && boundary > window.rangeStart && kept !== undefined && previous !== undefined && previous.rangeStart <= window.rangeStart ? boundary : undefined;
+    const fresh = await query({ endpoint, startTime: from ?? window.rangeStart, endTime: window.rangeEnd, bucketWidth: '1d', groupBy });
+    return merge(from !== undefined && kept ? keepDays(kept, window.rangeStart, from) : [], fresh);
+  };
+  const keyCostsTask = byKey(previous?.keyCosts, 'costs', SNAPSHOT_KEY_COSTS_GROUP_BY);
+  const keyModelsTask = byKey(previous?.keyModels, 'completions', SNAPSHOT_KEY_MODELS_GROUP_BY);
+  // Names: kept from the previous snapshot while recent; a source without them has none.
+  const recentNames =
+    previous?.names !== undefined && previous.source === source.kind && previous.namesFetchedAt !== undefined && nowMs - previous.namesFetchedAt < NAMES_MAX_AGE_MS
+      ? { names: previous.names, at: previous.namesFetchedAt }
+      : undefined;
+  const readNames = (): Promise<{ names: NameDirectory; at: number } | undefined> =>
+    source.names
+      ? // Names are a nicety: failing to read them never fails the refresh (IDs are shown instead).
+        limit(async () => ({ names: await (source.names as (s: AbortSignal) => Promise<NameDirectory>)(signal), at: nowMs })).catch(() => recentNames)
+      : Promise.resolve(undefined);
+  const namesTask = recentNames ? Promise.resolve(recentNames) : readNames();
+
+  const [projects, freshCosts, usageEntries, keyCosts, keyModels, namesRead] = await Promise.all([
+    projectsTask,
+    costsTask,
+    Promise.all(usageTasks),
+    keyCostsTask,
+    keyModelsTask,
+    namesTask,
+  ]);
+  // A key the kept names do not know (made since): read the names again, once.
+  const names = recentNames && namesRead === recentNames && unknownKeyIds([...keyCosts, ...keyModels], recentNames.names).length > 0 ? ((await readNames()) ?? namesRead) : namesRead;
   const keptCosts = costsFrom !== undefined && previous ? keepDays(previous.costs, window.costsStart, costsFrom) : [];
   const costs = merge(keptCosts, freshCosts);
 
@@ -158,6 +201,9 @@ export async function loadSnapshot(source: UsageSource, options: LoadOptions): P
     projects: sortProjects(projects),
     costs,
     usage,
+    keyCosts,
+    keyModels,
+    ...(names ? { names: names.names, namesFetchedAt: names.at } : {}),
   };
 }
 

@@ -40,6 +40,25 @@ const projectSchema = z.object({
 });
 
 /** The on-disk shape; unknown fields are dropped on read and on write. */
+const keyOwnerSchema = z.object({ type: z.string(), id: z.optional(z.string()), name: z.optional(z.string()), email: z.optional(z.string()) });
+const apiKeySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  redactedValue: z.string(),
+  projectId: z.optional(z.string()),
+  owner: z.optional(keyOwnerSchema),
+  createdAt: z.optional(z.number()),
+  lastUsedAt: z.optional(z.number()),
+});
+const userSchema = z.object({ id: z.string(), name: z.string(), email: z.optional(z.string()) });
+function namePart<T extends z.ZodMiniType>(item: T) {
+  return z.union([
+    z.object({ ok: z.literal(true), items: z.array(item) }),
+    z.object({ ok: z.literal(false), items: z.array(item), status: z.optional(z.number()), message: z.string() }),
+  ]);
+}
+const namesSchema = z.object({ apiKeys: namePart(apiKeySchema), adminKeys: namePart(apiKeySchema), users: namePart(userSchema) });
+
 export const snapshotSchema = z.object({
   version: z.literal(SNAPSHOT_VERSION),
   source: z.enum(['api', 'sample']),
@@ -52,6 +71,10 @@ export const snapshotSchema = z.object({
   projects: z.array(projectSchema),
   costs: z.array(bucketSchema),
   usage: z.partialRecord(z.enum(ENDPOINT_IDS.filter((e) => e !== 'costs')), z.array(bucketSchema)),
+  keyCosts: z.optional(z.array(bucketSchema)),
+  keyModels: z.optional(z.array(bucketSchema)),
+  names: z.optional(namesSchema),
+  namesFetchedAt: z.optional(z.number()),
 });
 
 

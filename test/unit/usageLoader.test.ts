@@ -26,6 +26,7 @@ interface Counting extends UsageSource {
 function counting(inner: UsageSource, options: { fail?: (q: UsageQuery) => Error | undefined; delayMs?: number } = {}): Counting {
   const c: Counting = {
     kind: inner.kind,
+    ...(inner.names ? { names: inner.names.bind(inner) } : {}),
     queries: [],
     projectCalls: 0,
     inFlight: 0,
@@ -73,7 +74,7 @@ describe('loadSnapshot', () => {
     const snap = await loadSnapshot(source, { nowMs: MORNING, rangeDays: 30 });
     const range = rangeForDays(MORNING, 30);
     assert.equal(source.projectCalls, 1);
-    assert.equal(source.queries.length, 11);
+    assert.equal(source.queries.length, 13);
     const costs = source.queries.find((q) => q.endpoint === 'costs');
     assert.deepEqual(costs, { endpoint: 'costs', startTime: range.start, endTime: range.end, bucketWidth: '1d', groupBy: ['project_id', 'line_item'] });
     for (const id of USAGE_ENDPOINT_IDS) {
@@ -113,14 +114,16 @@ describe('loadSnapshot', () => {
     set(AFTERNOON);
     const source = counting(org);
     const snap = await loadSnapshot(source, { nowMs: AFTERNOON, rangeDays: 30, previous });
-    assert.equal(source.queries.length, 11);
+    assert.equal(source.queries.length, 13);
     for (const q of source.queries) {
       assert.equal(q.startTime, YESTERDAY, `${q.endpoint} starts at yesterday`);
       assert.equal(q.endTime, addDays(TODAY, 1));
     }
     // The merged result is exactly what a full load would give.
     const full = await loadSnapshot(org, { nowMs: AFTERNOON, rangeDays: 30 });
-    assert.deepEqual(snap, full);
+    // The same data as a full load; names are kept from before while recent (so their time is older).
+    assert.deepEqual({ ...snap, namesFetchedAt: 0 }, { ...full, namesFetchedAt: 0 });
+    assert.deepEqual(snap.names, full.names);
     // And today did grow between the two loads.
     const todayOf = (s: UsageSnapshot): number => s.costs.find((b) => b.startTime === TODAY)?.rows.reduce((t, r) => t + (r.values.amount ?? 0), 0) ?? 0;
     assert.ok(todayOf(snap) > todayOf(previous));
@@ -135,7 +138,8 @@ describe('loadSnapshot', () => {
     const snap = await loadSnapshot(source, { nowMs: MORNING, rangeDays: 30, previous });
     // Previous was taken on the 20th: the 19th and 20th were provisional then.
     assert.ok(source.queries.every((q) => q.startTime === addDays(TODAY, -4)));
-    assert.deepEqual(snap, await loadSnapshot(org, { nowMs: MORNING, rangeDays: 30 }));
+    const full = await loadSnapshot(org, { nowMs: MORNING, rangeDays: 30 });
+    assert.deepEqual({ ...snap, namesFetchedAt: 0 }, { ...full, namesFetchedAt: 0 });
   });
 
   it('fetches everything again when the previous snapshot cannot supply the older days', async () => {
@@ -181,7 +185,7 @@ describe('loadSnapshot', () => {
     assert.equal(two.maxInFlight, 2);
     const many = counting(org, { delayMs: 10 });
     await loadSnapshot(many, { nowMs: MORNING, rangeDays: 7, concurrency: 16 });
-    assert.equal(many.maxInFlight, 11);
+    assert.equal(many.maxInFlight, 13);
   });
 
   it('is cancellable', async () => {
@@ -191,7 +195,7 @@ describe('loadSnapshot', () => {
     const load = loadSnapshot(source, { nowMs: MORNING, rangeDays: 7, signal: controller.signal, concurrency: 1 });
     controller.abort();
     await assert.rejects(load, { name: 'AbortError' });
-    assert.ok(source.queries.length < 11);
+    assert.ok(source.queries.length < 13);
     await assert.rejects(loadSnapshot(org, { nowMs: MORNING, rangeDays: 7, signal: AbortSignal.abort() }), { name: 'AbortError' });
   });
 
