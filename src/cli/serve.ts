@@ -63,6 +63,8 @@ interface State {
   lastAttemptMs?: number;
   lastDurationMs?: number;
   lastError?: string;
+  /** Whether the last refresh succeeded (undefined before the first ends). */
+  lastOk?: boolean;
   errors: number;
   refreshes: number;
 }
@@ -131,7 +133,7 @@ export function metricFamilies(snapshot: UsageSnapshot | undefined, state: Omit<
   }
   families.push(
     { name: 'openai_usage_insight_last_refresh_success_timestamp_seconds', help: 'When the last refresh succeeded (0: never).', type: 'gauge', samples: [{ value: (state.lastSuccessMs ?? 0) / 1000 }] },
-    { name: 'openai_usage_insight_last_refresh_success', help: '1 when the last refresh succeeded, else 0.', type: 'gauge', samples: [{ value: state.lastAttemptMs !== undefined && state.lastAttemptMs === state.lastSuccessMs ? 1 : 0 }] },
+    { name: 'openai_usage_insight_last_refresh_success', help: '1 when the last refresh succeeded, else 0.', type: 'gauge', samples: [{ value: state.lastOk ? 1 : 0 }] },
     { name: 'openai_usage_insight_last_refresh_duration_seconds', help: 'How long the last refresh took.', type: 'gauge', samples: state.lastDurationMs === undefined ? [] : [{ value: state.lastDurationMs / 1000 }] },
     { name: 'openai_usage_insight_refreshes_total', help: 'Refreshes attempted.', type: 'counter', samples: [{ value: state.refreshes }] },
     { name: 'openai_usage_insight_refresh_errors_total', help: 'Refreshes that failed.', type: 'counter', samples: [{ value: state.errors }] },
@@ -213,8 +215,10 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
         state.snapshot = await loadSnapshot(options.source, { nowMs: started, rangeDays: SNAPSHOT_DAYS, previous: state.snapshot });
         state.lastSuccessMs = started;
         state.lastError = undefined;
+        state.lastOk = true;
       } catch (e) {
         state.errors++;
+        state.lastOk = false;
         state.lastError = options.scrub(errorLine(e, {}));
         options.log?.(`refresh failed: ${state.lastError}`);
       } finally {
