@@ -224,3 +224,23 @@ export function describeCall(name: string, input: Partial<BreakdownInput>): stri
   if (name === BREAKDOWN_TOOL.name) return `Read OpenAI usage of the last ${n} days by ${input.by ?? 'project'}${scope}`;
   return `Read the OpenAI spend summary of the last ${n} days${scope}`;
 }
+
+export const TOOL_NAMES = [SUMMARY_TOOL.name, BREAKDOWN_TOOL.name] as const;
+
+/**
+ * Validates `input` for the named tool and answers it: the one entry point of the LM tool (the MCP
+ * SDK validates on its own). Throws a plain Error with a readable message on bad input.
+ */
+export function answerTool(name: string, input: unknown, snapshot: UsageSnapshot, nowMs: number, extras: ToolExtras = {}): SummaryAnswer | BreakdownAnswer {
+  if (name === SUMMARY_TOOL.name) {
+    const parsed = summaryInput.safeParse(input ?? {});
+    if (!parsed.success) throw new Error(`Invalid input: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ')}`);
+    return answerSummary(snapshot, parsed.data, nowMs);
+  }
+  if (name === BREAKDOWN_TOOL.name) {
+    const parsed = breakdownInput.safeParse(input ?? {});
+    if (!parsed.success) throw new Error(`Invalid input: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ')}`);
+    return answerBreakdown(snapshot, parsed.data, nowMs, extras);
+  }
+  throw new Error(`Unknown tool "${name}".`);
+}
