@@ -85,6 +85,17 @@ describe('daily and monthly', () => {
     assert.deepEqual([...new Set(out.rows.map((x) => x.period))], [isoDate(addDays(monthStart(today), -1)).slice(0, 7), isoDate(today).slice(0, 7)]);
   });
 
+  it('a rejected key: one line on stderr, and never the key', async () => {
+    const wrong = 'sk-admin-test-fake-not-a-key-wrong-one';
+    for (const command of ['daily', 'monthly']) {
+      const r = await cli([command], { OPENAI_ADMIN_KEY: wrong, OPENAI_BASE_URL: server.url }, NOW);
+      assert.equal(r.code, 1);
+      assert.equal(r.err.length, 1);
+      assert.match(r.err[0] ?? '', /401/);
+      assert.ok(!r.err[0]?.includes(wrong) && !r.out.includes(wrong));
+    }
+  });
+
   it('refuses bad options with one line', async () => {
     for (const args of [['daily', '--months', '2'], ['monthly', '--by', 'user'], ['daily', '--days', '0']]) {
       const r = await cli(args, env, NOW);

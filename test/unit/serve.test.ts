@@ -1,6 +1,7 @@
 // The team server against the loopback fake API: token rules, read-only, no key on any page,
 // /metrics content against the report, and the extension's loader unchanged over TeamServerSource.
 import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
 import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { UsageClient } from '../../src/api/client';
@@ -152,5 +153,38 @@ describe('serve', () => {
     assert.ok(sampleValue(m.body, 'openai_usage_insight_spend', { period: 'month_to_date' }).length > 0);
     const status = await fetchOpen('/v1/status');
     assert.match(status.body, /"lastError":"[^"]+"/);
+  });
+
+  it('`serve` from dist/cli.js: prints its URL, serves /metrics, stops on SIGTERM, never prints the key', async () => {
+    execFileSync(process.execPath, ['esbuild.mjs'], { stdio: 'inherit' });
+    // dist/cli.js runs on the real clock: an API whose sample organisation does too.
+    const live = await startFakeServer({ adminKeys: [KEY] });
+    const child = spawn(process.execPath, ['dist/cli.js', 'serve', '--port', '0', '--refresh', '60'], {
+      env: { PATH: process.env.PATH ?? '', OPENAI_ADMIN_KEY: KEY, OPENAI_BASE_URL: live.url },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      const until = Date.now() + 15_000;
+      while (!/Serving on (\S+)/.test(out) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+      const url = /Serving on (http:\/\/\S+?) /.exec(out)?.[1];
+      assert.ok(url, out + err);
+      let metrics = '';
+      while (!metrics.includes('openai_usage_insight_spend{') && Date.now() < until) {
+        metrics = (await get(`${url}/metrics`)).body;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.match(metrics, /openai_usage_insight_spend\{period="month_to_date"/);
+      pages.push(metrics);
+    } finally {
+      child.kill('SIGTERM');
+      await live.close();
+    }
+    assert.equal(await exited, 0);
+    assert.ok(!out.includes(KEY) && !err.includes(KEY));
   });
 });
