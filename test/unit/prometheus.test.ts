@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -123,5 +123,17 @@ describe('Prometheus scrapes the team server', { timeout: 90_000 }, () => {
     }
     const [up] = await query('up{job="openai_usage_insight"}');
     assert.equal(up?.value[1], '1');
+  });
+
+  it('every query of docs/grafana-dashboard.json is valid PromQL with data', async () => {
+    const dashboard = JSON.parse(readFileSync('docs/grafana-dashboard.json', 'utf8')) as { panels: { title: string; targets: { expr: string }[] }[] };
+    for (const panel of dashboard.panels) {
+      for (const target of panel.targets) {
+        // As Grafana sends it with "All" projects chosen.
+        const expr = target.expr.replace(/\$project/g, '.*');
+        const result = await query(expr);
+        assert.ok(result.length > 0, `${panel.title}: ${expr}`);
+      }
+    }
   });
 });
