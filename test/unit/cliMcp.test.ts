@@ -1,7 +1,7 @@
 // `openai-usage-insight mcp` driven by a client of the official MCP SDK over stdio, against the
 // loopback fake API: the tools are listed, each is called, and the figures match the report.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { buildDistOnce } from './distCli';
 import { after, before, describe, it } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -31,7 +31,7 @@ describe('mcp (stdio, official SDK client)', () => {
   const org = createSampleOrg({ now: NOW });
 
   before(async () => {
-    execFileSync(process.execPath, ['esbuild.mjs'], { stdio: 'inherit' });
+    await buildDistOnce();
     server = await startFakeServer({ data: org, adminKeys: [KEY], now: () => NOW });
     transport = new StdioClientTransport({
       command: process.execPath,

@@ -1,10 +1,11 @@
 // daily, monthly and statusline against the loopback fake API. The reports run in-process on a
 // pinned clock; statusline runs as dist/cli.js, since its refresh is a detached child process.
 import assert from 'node:assert/strict';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { buildDistOnce } from './distCli';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { runCli } from '../../src/cli';
@@ -112,7 +113,7 @@ describe('statusline (dist/cli.js)', () => {
   let dir: string;
   let env: Record<string, string>;
   before(async () => {
-    execFileSync(process.execPath, ['esbuild.mjs'], { stdio: 'inherit' });
+    await buildDistOnce();
     server = await startFakeServer({ data: org, adminKeys: [KEY], now: () => NOW });
     dir = mkdtempSync(path.join(tmpdir(), 'oui-statusline-'));
     env = { PATH: process.env.PATH ?? '', OPENAI_ADMIN_KEY: KEY, OPENAI_BASE_URL: server.url };

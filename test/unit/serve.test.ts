@@ -1,8 +1,9 @@
 // The team server against the loopback fake API: token rules, read-only, no key on any page,
 // /metrics content against the report, and the extension's loader unchanged over TeamServerSource.
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { request } from 'node:http';
+import { buildDistOnce } from './distCli';
 import { after, before, describe, it } from 'node:test';
 import { UsageClient } from '../../src/api/client';
 import { CommandError } from '../../src/cli/common';
@@ -156,7 +157,7 @@ describe('serve', () => {
   });
 
   it('`serve` from dist/cli.js: prints its URL, serves /metrics, stops on SIGTERM, never prints the key', async () => {
-    execFileSync(process.execPath, ['esbuild.mjs'], { stdio: 'inherit' });
+    await buildDistOnce();
     // dist/cli.js runs on the real clock: an API whose sample organisation does too.
     const live = await startFakeServer({ adminKeys: [KEY] });
     const child = spawn(process.execPath, ['dist/cli.js', 'serve', '--port', '0', '--refresh', '60'], {
