@@ -78,6 +78,9 @@ const configs = [
     platform: 'node',
     format: 'cjs',
     target: 'node20',
+    // The MCP SDK and its zod are loaded from node_modules at run time: bundled beside our own zod,
+    // esbuild's module order breaks zod's initialisation (and `mcp` is the only command using it).
+    external: ['@modelcontextprotocol/sdk', '@modelcontextprotocol/sdk/*'],
     banner: { js: '#!/usr/bin/env node' },
     // import() of ./network.js becomes require(), like the extension's.
     supported: { 'dynamic-import': false },

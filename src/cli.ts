@@ -18,6 +18,7 @@ import { formatCount, formatMoney } from './shared/format';
 import { loadSnapshot } from './usage/loader';
 import type { UsageSource } from './usage/source';
 import { alignDown, isoDate, isoMinute, rangeForDays } from './shared/time';
+import { isExtraCommand, runExtraCommand } from './cli/commands';
 
 export const DEFAULT_API_BASE_URL = 'https://api.openai.com/v1';
 
@@ -33,6 +34,11 @@ Commands:
   costs                   spend per UTC day (Costs API)
   usage <endpoint>        usage per bucket; endpoints:
 ${ENDPOINT_LIST}
+  daily | monthly         spend, tokens and requests per UTC day or month (--by project|model|key)
+  statusline              one short line for a prompt or tmux, from a cache refreshed in the background
+  serve                   a team server: /metrics for Prometheus, read-only JSON for the extension
+  mcp                     a Model Context Protocol server on stdio: spend and usage tools for agents
+  (<command> --help shows the options of the four above)
 
 Options:
   --days N                the last N UTC days, today included (default 30; 1..400)
@@ -370,6 +376,8 @@ async function runQuery(o: Options, io: CliIo, source: UsageSource, endpoint: En
 /** Runs the CLI; returns the exit code. Errors become one line on `err`. */
 export async function runCli(argv: readonly string[], io: CliIo, err: (line: string) => void): Promise<number> {
   try {
+    const [first, ...rest] = argv;
+    if (isExtraCommand(first)) return await runExtraCommand(first, rest, { ...io, err });
     const o = parse(argv, io.env);
     if (o === 'help') {
       io.out(HELP);

@@ -376,3 +376,34 @@ export function buildReport(input: ReportInput): Report {
     requests,
   };
 }
+
+export interface KeySpend {
+  /** The API key's id ('' for spend under no key). */
+  readonly id: string;
+  /** The project the key's spend was in (the first seen, when one key spans several). */
+  readonly projectId: string | undefined;
+  readonly spend: number;
+}
+
+/**
+ * Spend per API key over the range, in `currency` only (amounts of two currencies are never added),
+ * from costs grouped by api_key_id (and project_id); most spend first. Only these projects when
+ * `projectIds` is given.
+ */
+export function keySpend(keyCosts: readonly UsageBucket[], range: TimeRange, currency: string, projectIds?: readonly string[]): KeySpend[] {
+  assertFiniteData(keyCosts, {}, currency);
+  const filter = projectIds && projectIds.length ? new Set(projectIds) : undefined;
+  const byKey = new Map<string, { projectId: string | undefined; spend: number }>();
+  for (const b of keyCosts) {
+    if (b.startTime < range.start || b.startTime >= range.end) continue;
+    for (const r of b.rows) {
+      if (rowCurrency(r.currency, currency) !== currency) continue;
+      const projectId = r.dims.project_id;
+      if (filter && (projectId === undefined || !filter.has(projectId))) continue;
+      const id = r.dims.api_key_id ?? '';
+      const acc = inner(byKey, id, () => ({ projectId, spend: 0 }));
+      acc.spend += r.values.amount ?? 0;
+    }
+  }
+  return [...byKey].map(([id, k]) => ({ id, ...k })).sort((a, b) => b.spend - a.spend || a.id.localeCompare(b.id));
+}

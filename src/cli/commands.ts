@@ -1,0 +1,62 @@
+// The commands of issue 13 beside the CLI's own: agents (mcp), terminals (daily, monthly,
+// statusline) and teams (serve). src/cli.ts hands these over whole, with their own options.
+import { version } from '../../package.json';
+import type { CommandIo } from './common';
+import { errorLine, sourceFrom, argError } from './common';
+import { parseArgs } from 'node:util';
+
+export const EXTRA_COMMANDS = ['mcp', 'serve', 'statusline', 'daily', 'monthly'] as const;
+export type ExtraCommand = (typeof EXTRA_COMMANDS)[number];
+
+export function isExtraCommand(name: string | undefined): name is ExtraCommand {
+  return EXTRA_COMMANDS.some((c) => c === name);
+}
+
+/** Runs one of EXTRA_COMMANDS; returns the exit code. Errors become one key-free line on `err`. */
+export async function runExtraCommand(command: ExtraCommand, argv: readonly string[], io: CommandIo): Promise<number> {
+  try {
+    if (argv.includes('--help') || argv.includes('-h')) {
+      io.out(await helpOf(command));
+      return 0;
+    }
+    if (command === 'mcp') {
+      let values;
+      try {
+        ({ values } = parseArgs({ args: [...argv], strict: true, allowPositionals: false, options: { 'base-url': { type: 'string' }, sample: { type: 'boolean' } } }));
+      } catch (e) {
+        throw argError(e);
+      }
+      const source = await sourceFrom({ baseUrl: values['base-url'], sample: values.sample }, io);
+      const { runMcp } = await import('./mcp');
+      await runMcp(source, io, version);
+    } else if (command === 'serve') {
+      const { runServe } = await import('./serve');
+      await runServe(argv, io);
+    } else if (command === 'statusline') {
+      const { runStatusline } = await import('./statusline');
+      await runStatusline(argv, io);
+    } else {
+      const { runReport } = await import('./reports');
+      await runReport(command, argv, io);
+    }
+    return 0;
+  } catch (e) {
+    io.err(`openai-usage-insight: ${errorLine(e, io.env)}`);
+    return 1;
+  }
+}
+
+const MCP_HELP = `  mcp                     a Model Context Protocol server on stdio (for Claude Desktop, VS Code, any MCP client)
+                           tools: openai_usage_summary, openai_usage_breakdown; stdout carries protocol only`;
+
+async function helpOf(command: ExtraCommand): Promise<string> {
+  const text =
+    command === 'mcp'
+      ? MCP_HELP
+      : command === 'serve'
+        ? (await import('./serve')).SERVE_HELP
+        : command === 'statusline'
+          ? (await import('./statusline')).STATUSLINE_HELP
+          : (await import('./reports')).REPORTS_HELP;
+  return `Usage: openai-usage-insight ${command} [options]\n\n${text}\n      --base-url URL           API base URL (default: $OPENAI_BASE_URL)\n      --sample                 the built-in sample organisation; no key needed\n\nThe admin key is read from OPENAI_ADMIN_KEY.`;
+}
