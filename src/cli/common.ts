@@ -1,7 +1,9 @@
 // What every command of issue 13 (mcp, serve, statusline, daily, monthly) shares: the source from
 // --base-url/OPENAI_BASE_URL and OPENAI_ADMIN_KEY (or --sample), and key-free error lines.
 import type { UsageSource } from '../usage/source';
-import { ApiError, redact } from '../api/errors';
+import { redact } from '../api/errors';
+import { sanitizeShort } from '../shared/sanitize';
+import { describeError } from '../userText';
 
 export const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 
@@ -51,8 +53,9 @@ export async function sourceFrom(options: SourceOptions, io: Pick<CommandIo, 'en
 
 /** One line for any failure: the words of our own errors, never the key (by shape and by value). */
 export function errorLine(e: unknown, env: CommandIo['env']): string {
-  const message = e instanceof CommandError || e instanceof ApiError ? e.message : `Unexpected error: ${e instanceof Error ? e.message : String(e)}`;
-  return scrub(message, env);
+  // Our own words for the terminal (OPENAI_ADMIN_KEY, --base-url), as every CLI command says them.
+  const message = e instanceof CommandError ? e.message : describeError(e, 'cli', adminKeyOf(env)).message;
+  return scrub(sanitizeShort(message, 400), env);
 }
 
 /** Removes the key (whatever its shape) and anything shaped like a key or bearer credential. */

@@ -2,7 +2,7 @@
 // model or API key. The figures are the report's own: spend from the Costs API rows, tokens from
 // the token endpoints and requests from every usage endpoint, counted as `summarize` counts them.
 import { parseArgs } from 'node:util';
-import { ENDPOINTS, TOKEN_ENDPOINT_IDS, USAGE_ENDPOINT_IDS } from '../shared/endpoints';
+import { ENDPOINTS, REQUEST_ENDPOINT_IDS, TOKEN_ENDPOINT_IDS, USAGE_ENDPOINT_IDS } from '../shared/endpoints';
 import type { Dimension, EndpointId, UsageBucket } from '../shared/endpoints';
 import { NO_PROJECT } from '../report/summary';
 import { formatCount, formatMoney } from '../shared/format';
@@ -91,7 +91,7 @@ export function reportRows(data: ReportData, range: TimeRange, period: Period, b
     }
   }
   const tokenEndpoints: readonly string[] = TOKEN_ENDPOINT_IDS;
-  for (const id of USAGE_ENDPOINT_IDS) {
+  for (const id of REQUEST_ENDPOINT_IDS) {
     const tokens = tokenEndpoints.includes(id);
     for (const b of data.usage[id] ?? []) {
       for (const row of b.rows) {
@@ -103,8 +103,8 @@ export function reportRows(data: ReportData, range: TimeRange, period: Period, b
         const v = row.values;
         acc.requests += v.num_model_requests ?? 0;
         if (tokens) {
-          acc.inputTokens += (v.input_tokens ?? 0) + (v.input_audio_tokens ?? 0);
-          acc.outputTokens += (v.output_tokens ?? 0) + (v.output_audio_tokens ?? 0);
+          acc.inputTokens += v.input_tokens ?? 0;
+          acc.outputTokens += v.output_tokens ?? 0;
           acc.cachedTokens += v.input_cached_tokens ?? 0;
         }
       }
