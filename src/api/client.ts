@@ -10,7 +10,8 @@ import { abortReason, getJson } from './http';
 import type { HttpOptions, RequestLogEntry } from './http';
 import { createLimiter } from './limit';
 import type { Limiter } from './limit';
-import { parseProjectsPage, parseUsagePage } from './schemas';
+import { parseProjectsPage } from './schemas';
+import { parseUsagePageFast } from './fastRows';
 import type { UsageSource } from '../usage/source';
 
 export interface UsageClientOptions {
@@ -241,7 +242,7 @@ export class UsageClient implements UsageSource {
     for (;;) {
       const path = `${spec.path}?${buildQueryParams(q, cursor).toString()}`;
       const res = await this.limiter(() => getJson({ baseUrl: this.baseUrl, path, apiKey: this.apiKey, signal }, this.http));
-      const page = parseUsagePage(q.endpoint, res.body, `GET ${spec.path}`);
+      const page = parseUsagePageFast(q.endpoint, res.body, `GET ${spec.path}`);
       buckets.push(...page.buckets);
       const next = page.nextPage;
       if (!page.hasMore || !next || next === cursor || seen.has(next)) return buckets;
