@@ -22,7 +22,7 @@ export interface UsageClientOptions {
   readonly timeoutMs?: number;
   /** Default 2. */
   readonly maxRetries?: number;
-  /** Requests in flight at once, across all queries. Default 6. */
+  /** Requests in flight at once, across all queries. Default 32 (DEFAULT_CONCURRENCY). */
   readonly concurrency?: number;
   /** Called once per attempt, for logging (method, path, status, ms, attempt; never the key). */
   readonly onRequest?: (entry: RequestLogEntry) => void;
@@ -46,7 +46,13 @@ export interface TimeWindow {
   readonly endTime: number;
 }
 
-export const DEFAULT_CONCURRENCY = 6;
+/**
+ * The one bound on requests in flight, across every query of the client. A full 90-day refresh is
+ * 26 requests (8 usage endpoints × 3 windows of 31 days, costs in one 180-day window, the names):
+ * 32 lets it go out in one round trip with room for a dashboard query beside it, while a long
+ * custom range or many tabs at once still cannot open hundreds of connections.
+ */
+export const DEFAULT_CONCURRENCY = 32;
 export const PROJECT_CACHE_MS = 10 * 60_000;
 const PROJECTS_PAGE_LIMIT = 100;
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);

@@ -5,6 +5,7 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { ENDPOINTS, ENDPOINT_IDS, FILTER_PARAMS, WIDTH_SECONDS } from '../../src/shared/endpoints';
 import { createSampleOrg } from '../../src/usage/sample';
 import type {
@@ -65,6 +66,9 @@ export interface RequestRecord {
   /** Whether an Authorization header came; the key itself is never stored. */
   readonly hadAuth: boolean;
   status?: number;
+  /** performance.now() when the request arrived and when its answer was sent (round-trip counting). */
+  readonly startedAt: number;
+  endedAt?: number;
 }
 
 export interface FakeServer {
@@ -138,7 +142,13 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     const query: Record<string, string[]> = {};
     for (const [k, v] of url.searchParams) (query[k] ??= []).push(v);
     const auth = req.headers.authorization;
-    const record: RequestRecord = { method: req.method ?? 'GET', path: url.pathname.replace(/^\/v1/, ''), query, hadAuth: !!auth };
+    const record: RequestRecord = {
+      method: req.method ?? 'GET',
+      path: url.pathname.replace(/^\/v1/, ''),
+      query,
+      hadAuth: !!auth,
+      startedAt: performance.now(),
+    };
     requests.push(record);
     inFlight++;
     maxConcurrent = Math.max(maxConcurrent, inFlight);
@@ -155,6 +165,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
       send(res, status, body, headers);
     } finally {
       inFlight--;
+      record.endedAt = performance.now();
     }
   };
 

@@ -1,0 +1,72 @@
+// A refresh is one round trip: every endpoint × window request and the names in flight at once,
+// through the client's one limiter, against the loopback fake API with latency on each answer.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { UsageClient } from '../../src/api/client';
+import { loadSnapshot } from '../../src/usage/loader';
+import { createSampleOrg } from '../../src/usage/sample';
+import type { UsageBucket, UsageQuery } from '../../src/shared/endpoints';
+import type { UsageSource } from '../../src/usage/source';
+import { FAKE_ADMIN_KEY, startFakeServer } from '../../test/server/fakeServer';
+import type { FakeServer } from '../../test/server/fakeServer';
+import { countRoundTrips } from '../../test/server/roundTrips';
+
+const NOW = Date.parse('2026-11-23T09:00:00Z');
+const LATER = NOW + 5 * 60_000;
+
+describe('one round trip per refresh', () => {
+  let server: FakeServer;
+  let now = NOW;
+  before(async () => {
+    server = await startFakeServer({ now: () => now, data: createSampleOrg({ now: () => now, seed: 5 }) });
+    server.faults.delayMs = 100;
+  });
+  after(async () => {
+    await server.close();
+  });
+
+  it('the loader starts every query at once by default (no limiter of its own)', async () => {
+    const org = createSampleOrg({ now: () => NOW, seed: 5 });
+    let inFlight = 0;
+    let most = 0;
+    const source: UsageSource = {
+      kind: 'sample',
+      async query(q: UsageQuery, signal?: AbortSignal): Promise<UsageBucket[]> {
+        most = Math.max(most, ++inFlight);
+        await new Promise((r) => setTimeout(r, 10));
+        inFlight--;
+        return org.query(q, signal);
+      },
+      projects: (signal) => org.projects(signal),
+    };
+    await loadSnapshot(source, { nowMs: NOW, rangeDays: 90 });
+    assert.equal(most, 9);
+  });
+
+  it('a full 90-day refresh: 26 requests, one round trip; an incremental one: 9 requests, one round trip, names cached', async () => {
+    now = NOW;
+    const client = new UsageClient({ baseUrl: server.url, apiKey: FAKE_ADMIN_KEY, now: () => now });
+    server.resetStats();
+    const full = await loadSnapshot(client, { nowMs: NOW, rangeDays: 90 });
+    assert.equal(server.requests.length, 26);
+    assert.equal(server.maxConcurrent, 26);
+    assert.equal(countRoundTrips(server.requests), 1);
+
+    now = LATER;
+    server.resetStats();
+    await loadSnapshot(client, { nowMs: LATER, rangeDays: 90, previous: full });
+    assert.equal(server.requests.filter((r) => r.path === '/organization/projects').length, 0);
+    assert.equal(server.requests.length, 9);
+    assert.equal(countRoundTrips(server.requests), 1);
+  });
+
+  it('the counter sees sequential waves: a client limited to 4 at a time needs at least ceil(26 / 4) = 7', async () => {
+    now = NOW;
+    const client = new UsageClient({ baseUrl: server.url, apiKey: FAKE_ADMIN_KEY, now: () => now, concurrency: 4 });
+    server.resetStats();
+    await loadSnapshot(client, { nowMs: NOW, rangeDays: 90 });
+    assert.equal(server.requests.length, 26);
+    // At least: a slow answer (the fake builds its data on the first queries) can stagger the slots.
+    assert.ok(countRoundTrips(server.requests) >= 7, String(countRoundTrips(server.requests)));
+  });
+});
