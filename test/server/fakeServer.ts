@@ -93,6 +93,11 @@ export interface FakeServerOptions {
   readonly adminKeys?: readonly string[];
   /** Clock for a missing `end_time` (ms). Default Date.now. */
   readonly now?: () => number;
+  /**
+   * Keep every 200 body by URL and answer it again without rebuilding it (the benchmark: a fake
+   * busy building a 50 MB page would hold up the other answers and blur the round trips).
+   */
+  readonly cacheBodies?: boolean;
 }
 
 export const FAKE_ADMIN_KEY = 'sk-admin-test-fake-0000';
@@ -132,6 +137,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
   const faults: FakeFaults = { ...DEFAULT_FAULTS };
   const requests: RequestRecord[] = [];
   let adminKeys = new Set(options.adminKeys ?? [FAKE_ADMIN_KEY]);
+  const bodyCache = new Map<string, string>();
   let inFlight = 0;
   let maxConcurrent = 0;
   const now = options.now ?? Date.now;
@@ -160,7 +166,10 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
         req.socket.destroy();
         return;
       }
-      const { status, body, headers } = respond(record, auth);
+      const cacheKey = options.cacheBodies && auth && faults.malformedJson === false ? `${req.url ?? ''}|${auth}` : undefined;
+      const cached = cacheKey === undefined ? undefined : bodyCache.get(cacheKey);
+      const { status, body, headers } = cached === undefined ? respond(record, auth) : { status: 200, body: cached, headers: undefined };
+      if (cacheKey !== undefined && status === 200) bodyCache.set(cacheKey, body);
       record.status = status;
       send(res, status, body, headers);
     } finally {
@@ -269,13 +278,14 @@ function parseUsageQuery(spec: EndpointSpec, q: Record<string, readonly string[]
   const limit = toInt(one('limit'), 'limit') ?? 7;
   const max = spec.maxLimit[width] ?? 0;
   if (limit < 1 || limit > max) throw new HttpError(400, `Invalid 'limit': must be between 1 and ${max} for bucket_width=${width}.`);
-  const groupBy = (q.group_by ?? []) as Dimension[];
+  // The official SDK sends arrays as `group_by[]=…`; the API takes both spellings.
+  const groupBy = (q.group_by ?? q['group_by[]'] ?? []) as Dimension[];
   for (const g of groupBy) {
     if (!spec.groupBy.includes(g)) throw new HttpError(400, `Invalid value for 'group_by': ${g}.`);
   }
   const query: Record<string, unknown> = { endpoint: spec.id, startTime, endTime, bucketWidth: width, limit, groupBy };
   for (const name of Object.keys(FILTER_PARAMS) as FilterName[]) {
-    const values = q[FILTER_PARAMS[name]];
+    const values = q[FILTER_PARAMS[name]] ?? q[`${FILTER_PARAMS[name]}[]`];
     if (!values) continue;
     if (!spec.filters.includes(name)) throw new HttpError(400, `Unrecognized request argument supplied: ${FILTER_PARAMS[name]}.`);
     if (name === 'batch') {
