@@ -28,7 +28,7 @@ import { createSampleOrg } from '../src/usage/sample';
 import { readSnapshot, writeSnapshot } from '../src/usage/snapshotStore';
 import { FAKE_ADMIN_KEY, startFakeServer } from '../test/server/fakeServer';
 import { countRoundTrips } from '../test/server/roundTrips';
-import { createDenseOrg } from './bench/denseOrg';
+import { createDenseOrg } from '../test/server/denseOrg';
 import { gc, heapHeld, median, runNode, timeAndBlocking } from './bench/measure';
 import { PEERS } from './bench/peers';
 

@@ -53,6 +53,8 @@ interface RowPlan {
   readonly metrics: readonly string[];
   readonly dims: readonly Dimension[];
   readonly batchAt: number;
+  /** Every metric at 0, in the endpoint's order: a row's values start as a copy of it. */
+  readonly zeros: Readonly<Record<string, number>>;
 }
 
 const PLANS = new Map<EndpointId, RowPlan>();
@@ -61,20 +63,24 @@ function planFor(endpoint: EndpointId): RowPlan {
   let plan = PLANS.get(endpoint);
   if (!plan) {
     const spec = ENDPOINTS[endpoint];
-    plan = { spec, metrics: spec.metrics, dims: spec.groupBy, batchAt: spec.groupBy.indexOf('batch') };
+    const zeros: Record<string, number> = {};
+    for (const m of spec.metrics) zeros[m] = 0;
+    plan = { spec, metrics: spec.metrics, dims: spec.groupBy, batchAt: spec.groupBy.indexOf('batch'), zeros };
     PLANS.set(endpoint, plan);
   }
   return plan;
 }
 
 function usageRow(plan: RowPlan, r: Record<string, unknown>): UsageRow | undefined {
-  const values: Record<string, number> = {};
+  // A copy of one template: every row's values share one hidden class, no property is added.
+  const values: Record<string, number> = { ...plan.zeros };
   const metrics = plan.metrics;
   for (let i = 0; i < metrics.length; i++) {
     const m = metrics[i] as string;
     const raw = r[m];
-    if (raw === null || raw === undefined) {
-      values[m] = 0;
+    if (raw === null || raw === undefined) continue;
+    if (typeof raw === 'number' && raw - raw === 0) {
+      values[m] = raw; // the common case: a finite JSON number
       continue;
     }
     const n = toFinite(raw);

@@ -6,7 +6,7 @@
 import { ENDPOINTS } from '../../src/shared/endpoints';
 import type { EndpointId, Project, UsageBucket, UsageQuery, UsageRow } from '../../src/shared/endpoints';
 import type { UsageSource } from '../../src/usage/source';
-import type { FakeDataProvider } from '../../test/server/fakeServer';
+import type { FakeDataProvider } from './fakeServer';
 
 const DAY = 86_400;
 
