@@ -11,7 +11,8 @@
 //   3. Scale: 10, 100 and 1,000 projects × 50 models × 90 days (scripts/bench/denseOrg.ts):
 //      refresh, rows/s, heap held, store write/read, start-up blocking, CLI summary time and RSS.
 //   4. Activation: loading the extension bundle (network layer lazy) vs. loading it eagerly.
-// Options (environment): BENCH_REPS (default 5), BENCH_SCALES (default "10,100,1000").
+// Options (environment): BENCH_REPS (default 5), BENCH_SCALES (default "10,100,1000"),
+// BENCH_SECTIONS (default "refresh,rows,scale,activation").
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
@@ -25,6 +26,7 @@ import { summarize } from '../src/report/summary';
 import type { UsageSnapshot } from '../src/shared/snapshot';
 import { loadSnapshot } from '../src/usage/loader';
 import { createSampleOrg } from '../src/usage/sample';
+import { readCompact, readStoredSummary, writeCompact } from '../src/usage/compactStore';
 import { readSnapshot, writeSnapshot } from '../src/usage/snapshotStore';
 import { FAKE_ADMIN_KEY, startFakeServer } from '../test/server/fakeServer';
 import { countRoundTrips } from '../test/server/roundTrips';
@@ -34,6 +36,7 @@ import { PEERS } from './bench/peers';
 
 const REPS = Number(process.env.BENCH_REPS ?? 5);
 const SCALES = (process.env.BENCH_SCALES ?? '10,100,1000').split(',').map(Number);
+const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? 'refresh,rows,scale,activation').split(','));
 const MODELS = 50;
 const DAYS = 90;
 
@@ -126,15 +129,19 @@ function rowCount(s: UsageSnapshot): number {
 async function scale(projects: number, dir: string): Promise<void> {
   const org = createDenseOrg({ projects, models: MODELS });
   const now = Date.now();
-  const server = await startFakeServer({ now: () => now, data: org, cacheBodies: true });
+  // At 1,000 projects a 31-day page of completions (1.5 M rows) would pass V8's largest string:
+  // the fake serves one day a page there, which our client follows by its cursor.
+  const huge = projects >= 1000;
+  const server = await startFakeServer({ now: () => now, data: org, cacheBodies: !huge });
   server.faults.delayMs = 50;
+  if (huge) server.faults.pageSize = 1;
   const out: string[] = [];
   const note = (k: string, v: string): void => void out.push(`${k.padEnd(44)} ${v}`);
   try {
     let snapshot: UsageSnapshot | undefined;
     try {
       // Warm-up, not measured: the fake builds and keeps its answers, so the run below measures the client.
-      await loadSnapshot(new UsageClient({ baseUrl: server.url, apiKey: FAKE_ADMIN_KEY, maxRetries: 0 }), { nowMs: now, rangeDays: DAYS });
+      if (!huge) await loadSnapshot(new UsageClient({ baseUrl: server.url, apiKey: FAKE_ADMIN_KEY, maxRetries: 0 }), { nowMs: now, rangeDays: DAYS });
       gc();
       server.resetStats();
       const client = new UsageClient({ baseUrl: server.url, apiKey: FAKE_ADMIN_KEY, maxRetries: 0 });
@@ -146,7 +153,7 @@ async function scale(projects: number, dir: string): Promise<void> {
       const cpuMs = (cpu.user + cpu.system) / 1000;
       snapshot = held.value;
       const rows = rowCount(snapshot);
-      note('refresh over HTTP, 50 ms latency', `${ms.toFixed(0)} ms (${cpuMs.toFixed(0)} ms CPU), ${server.requests.length} requests, ${countRoundTrips(server.requests)} round trips`);
+      note(huge ? 'refresh over HTTP, 50 ms, 1 day a page, fake CPU included' : 'refresh over HTTP, 50 ms latency', `${ms.toFixed(0)} ms (${cpuMs.toFixed(0)} ms CPU), ${server.requests.length} requests, ${countRoundTrips(server.requests)} round trips`);
       note('rows, rows/s end to end (wall | per CPU s)', `${rows.toLocaleString('en')}, ${Math.round((rows / ms) * 1000).toLocaleString('en')}/s | ${Math.round((rows / cpuMs) * 1000).toLocaleString('en')}/s`);
       note('heap held by the snapshot', `${mb(held.bytes)} MB`);
     } catch (e) {
@@ -174,6 +181,30 @@ async function scale(projects: number, dir: string): Promise<void> {
       note('start-up: stored snapshot → summary', `${startup.ms.toFixed(0)} ms, longest blocking stretch ${startup.maxBlockMs.toFixed(0)} ms`);
     } catch (e) {
       note('store write', `FAILED: ${e instanceof Error ? e.message.slice(0, 120) : String(e)}`);
+    }
+
+    // The compact layout (src/usage/compactStore.ts, not wired yet) on the same snapshot.
+    try {
+      const bin = path.join(dir, `snapshot-${projects}.bin`);
+      const summaryFile = path.join(dir, `summary-${projects}.json`);
+      const s = summarize(snapshot, { nowMs: now, rangeDays: 30 });
+      let t0 = performance.now();
+      await writeCompact(bin, summaryFile, snapshot, { version: 1, fetchedAt: now, currency: snapshot.currency, today: s.today, yesterday: s.yesterday, monthToDate: s.monthToDate });
+      const writeMs = performance.now() - t0;
+      const size = (await stat(bin)).size;
+      t0 = performance.now();
+      const back = await readCompact(bin);
+      const readMs = performance.now() - t0;
+      note('store write | read (compact layout)', `${writeMs.toFixed(0)} ms | ${readMs.toFixed(0)} ms, ${mb(size)} MB${back ? '' : ' (READ FAILED)'}`);
+      const first = await timeAndBlocking(() => readStoredSummary(summaryFile));
+      note('start-up: stored summary → status figures', `${first.ms.toFixed(1)} ms, longest blocking stretch ${first.maxBlockMs.toFixed(0)} ms`);
+      const full = await timeAndBlocking(async () => {
+        const c = await readCompact(bin);
+        return c ? summarize(c, { nowMs: now, rangeDays: 30 }) : undefined;
+      });
+      note('start-up: compact snapshot → summary', `${full.ms.toFixed(0)} ms, longest blocking stretch ${full.maxBlockMs.toFixed(0)} ms`);
+    } catch (e) {
+      note('compact store', `FAILED: ${e instanceof Error ? e.message.slice(0, 120) : String(e)}`);
     }
     snapshot = undefined;
     gc();
@@ -213,16 +244,18 @@ function activation(): void {
 
 void (async (): Promise<void> => {
   console.log(`# npm run bench — ${new Date().toISOString()}\n\n${machine()}`);
-  await refreshPeers();
-  await rowHandling();
-  console.log('\n## Scale');
-  const dir = await mkdtemp(path.join(tmpdir(), 'usage-bench-'));
-  try {
-    for (const p of SCALES) await scale(p, dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
+  if (SECTIONS.has('refresh')) await refreshPeers();
+  if (SECTIONS.has('rows')) await rowHandling();
+  if (SECTIONS.has('scale')) {
+    console.log('\n## Scale');
+    const dir = await mkdtemp(path.join(tmpdir(), 'usage-bench-'));
+    try {
+      for (const p of SCALES) await scale(p, dir);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   }
-  activation();
+  if (SECTIONS.has('activation')) activation();
 })().catch((e: unknown) => {
   console.error(`bench: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
   process.exitCode = 1;
