@@ -144,7 +144,7 @@ async function scale(projects: number, dir: string): Promise<void> {
       if (!huge) await loadSnapshot(new UsageClient({ baseUrl: server.url, apiKey: FAKE_ADMIN_KEY, maxRetries: 0 }), { nowMs: now, rangeDays: DAYS });
       gc();
       server.resetStats();
-      const client = new UsageClient({ baseUrl: server.url, apiKey: FAKE_ADMIN_KEY, maxRetries: 0 });
+      const client = new UsageClient({ baseUrl: server.url, apiKey: FAKE_ADMIN_KEY });
       const t0 = performance.now();
       const cpu0 = process.cpuUsage();
       const held = await heapHeld(() => loadSnapshot(client, { nowMs: now, rangeDays: DAYS }));
