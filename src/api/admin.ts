@@ -39,7 +39,7 @@ export const SPEND_ALERTS_PAGE_LIMIT = 100;
 /** A list stops after this many pages (10 000 items): a server that never ends cannot hang us. */
 export const MAX_LIST_PAGES = 100;
 /** Projects whose keys are fetched at once (inside the client's own limiter). */
-export const NAME_CONCURRENCY = 4;
+export const NAME_CONCURRENCY = 16;
 
 export interface ListResult<T> {
   readonly items: T[];

@@ -1,11 +1,14 @@
 // Builds a UsageSnapshot from a UsageSource: the project names, the costs and the eight usage
-// endpoints, fetched in parallel with bounded concurrency. With a previous snapshot only the days
-// that can still change are fetched again: cost data arrives late, so the last two UTC days are
-// always refetched.
+// endpoints, all asked for at once so that a refresh is one round trip. The bound on requests in
+// flight is the source's own (the API client's one limiter, which also splits long ranges into
+// windows fetched in parallel): a second limiter here would only queue queries behind each other
+// and turn one round trip into several. With a previous snapshot only the days that can still
+// change are fetched again: cost data arrives late, so the last two UTC days are always refetched.
 
 import { ENDPOINTS, USAGE_ENDPOINT_IDS } from '../shared/endpoints';
 import type { Dimension, EndpointId, NameDirectory, Project, UsageBucket, UsageQuery } from '../shared/endpoints';
 import { createLimiter } from '../api/limit';
+import type { Limiter } from '../api/limit';
 import { SNAPSHOT_VERSION } from '../shared/snapshot';
 import type { UsageSnapshot } from '../shared/snapshot';
 import type { UsageSource } from './source';
@@ -16,8 +19,6 @@ import { PROVISIONAL_DAYS, addDays, dayStartOfMs, monthStart, rangeForDays } fro
 
 type UsageEndpointId = Exclude<EndpointId, 'costs'>;
 
-export const DEFAULT_CONCURRENCY = 4;
-/** Days at the end (yesterday and today) whose data is provisional and always refetched. */
 export const DEFAULT_CURRENCY = 'usd';
 
 export interface LoadOptions {
@@ -26,7 +27,10 @@ export interface LoadOptions {
   /** The last good snapshot; its settled days are reused instead of fetched again. */
   readonly previous?: UsageSnapshot | undefined;
   readonly signal?: AbortSignal;
-  /** Requests in flight at once (default 4). */
+  /**
+   * Queries in flight at once. Default: no cap here, every query starts at once and the source
+   * bounds its requests (UsageClient: DEFAULT_CONCURRENCY). For tests and slow sources.
+   */
   readonly concurrency?: number;
 }
 
@@ -97,13 +101,14 @@ function merge(older: readonly UsageBucket[], fresh: readonly UsageBucket[]): Us
 }
 
 /**
- * Loads a snapshot. Every request runs through one limiter; the first failure aborts the rest and
- * rejects the whole load, so the caller keeps its previous snapshot untouched.
+ * Loads a snapshot: the names and every query start at once (one round trip when the source's
+ * limiter has room for them all); the first failure aborts the rest and rejects the whole load,
+ * so the caller keeps its previous snapshot untouched.
  */
 export async function loadSnapshot(source: UsageSource, options: LoadOptions): Promise<UsageSnapshot> {
   const { nowMs, rangeDays, previous } = options;
   const window = snapshotWindow(nowMs, rangeDays);
-  const limit = createLimiter(options.concurrency ?? DEFAULT_CONCURRENCY);
+  const limit: Limiter = options.concurrency === undefined ? (task) => task() : createLimiter(options.concurrency);
   const failFast = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, failFast.signal]) : failFast.signal;
   signal.throwIfAborted();
@@ -111,7 +116,7 @@ export async function loadSnapshot(source: UsageSource, options: LoadOptions): P
   const boundary = reuseBoundary(previous, source, window);
   const run = <T>(task: () => Promise<T>): Promise<T> =>
     // async: a task must never throw synchronously inside the limiter, or the rejection escapes it.
-    limit(async () => {
+    limit(async (): Promise<T> => {
       signal.throwIfAborted();
       return task();
     }).catch((error: unknown) => {

@@ -8,6 +8,7 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { CONTEXT_LEVELS, ENDPOINTS, ENDPOINT_IDS, FILTER_PARAMS, WIDTH_SECONDS } from '../../src/shared/endpoints';
 import { createSampleOrg } from '../../src/usage/sample';
 import type {
@@ -129,6 +130,9 @@ export interface RequestRecord {
   status?: number;
   /** Body bytes written for a `hugeBodyBytes` answer (fewer than asked when the client hung up). */
   bytesSent?: number;
+  /** performance.now() when the request arrived and when its answer was sent (round-trip counting). */
+  readonly startedAt: number;
+  endedAt?: number;
 }
 
 export interface FakeServer {
@@ -153,6 +157,11 @@ export interface FakeServerOptions {
   readonly adminKeys?: readonly string[];
   /** Clock for a missing `end_time` (ms). Default Date.now. */
   readonly now?: () => number;
+  /**
+   * Keep every 200 body by URL and answer it again without rebuilding it (the benchmark: a fake
+   * busy building a 50 MB page would hold up the other answers and blur the round trips).
+   */
+  readonly cacheBodies?: boolean;
 }
 
 export const FAKE_ADMIN_KEY = 'sk-admin-test-fake-0000';
@@ -207,6 +216,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
   const faults: FakeFaults = { ...DEFAULT_FAULTS, forbidden: [] };
   const requests: RequestRecord[] = [];
   let adminKeys = new Set(options.adminKeys ?? [FAKE_ADMIN_KEY]);
+  const bodyCache = new Map<string, string>();
   let inFlight = 0;
   let maxConcurrent = 0;
   let served = 0;
@@ -226,6 +236,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
       query,
       search: url.search,
       hadAuth: !!auth,
+      startedAt: performance.now(),
     };
     const bodyText = record.method === 'POST' ? await readBody(req) : '';
     requests.push(record);
@@ -244,11 +255,15 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
         record.bytesSent = await sendHuge(res, faults.hugeBodyBytes);
         return;
       }
-      const { status, body, headers } = respond(record, auth, bodyText);
+      const cacheKey = options.cacheBodies && auth && faults.malformedJson === false && record.method === 'GET' ? `${req.url ?? ''}|${auth}` : undefined;
+      const cached = cacheKey === undefined ? undefined : bodyCache.get(cacheKey);
+      const { status, body, headers } = cached === undefined ? respond(record, auth, bodyText) : { status: 200, body: cached, headers: undefined };
+      if (cacheKey !== undefined && status === 200) bodyCache.set(cacheKey, body);
       record.status = status;
       send(res, status, body, headers);
     } finally {
       inFlight--;
+      record.endedAt = performance.now();
     }
   };
 
@@ -359,13 +374,14 @@ function parseUsageQuery(spec: EndpointSpec, q: Record<string, readonly string[]
   const limit = toInt(one('limit'), 'limit') ?? 7;
   const max = spec.maxLimit[width] ?? 0;
   if (limit < 1 || limit > max) throw new HttpError(400, `Invalid 'limit': must be between 1 and ${max} for bucket_width=${width}.`);
-  const groupBy = (q.group_by ?? []) as Dimension[];
+  // The official SDK sends arrays as `group_by[]=…`; the API takes both spellings.
+  const groupBy = (q.group_by ?? q['group_by[]'] ?? []) as Dimension[];
   for (const g of groupBy) {
     if (!spec.groupBy.includes(g)) throw new HttpError(400, `Invalid value for 'group_by': ${g}.`);
   }
   const query: Record<string, unknown> = { endpoint: spec.id, startTime, endTime, bucketWidth: width, limit, groupBy };
   for (const name of Object.keys(FILTER_PARAMS) as FilterName[]) {
-    const values = q[FILTER_PARAMS[name]];
+    const values = q[FILTER_PARAMS[name]] ?? q[`${FILTER_PARAMS[name]}[]`];
     if (!values) continue;
     if (!spec.filters.includes(name)) throw new HttpError(400, `Unrecognized request argument supplied: ${FILTER_PARAMS[name]}.`);
     if (name === 'contextLevels' && values.some((v) => !(CONTEXT_LEVELS as readonly string[]).includes(v))) {
