@@ -1,0 +1,54 @@
+// Names for the IDs the API reports (projects, API keys, users), from the snapshot's directory.
+// One lookup for every surface: an ID with no name shows the ID and says why, never a blank.
+import type { ApiKeyInfo, NameDirectory, Project, UserInfo } from '../shared/endpoints';
+
+export interface NamedId {
+  readonly id: string;
+  /** The name to show: the name when known, else the ID itself. */
+  readonly label: string;
+  /** Why there is no name: the directory could not be read, or it has no such ID (a deleted key). */
+  readonly missing?: 'unreadable' | 'unknown';
+}
+
+export interface NameIndex {
+  project(id: string): NamedId;
+  apiKey(id: string): NamedId & { readonly key?: ApiKeyInfo };
+  user(id: string): NamedId & { readonly user?: UserInfo };
+  /** Parts of the directory that could not be read (a key without the scope): one quiet note each. */
+  readonly unreadable: readonly ('apiKeys' | 'adminKeys' | 'users')[];
+}
+
+/** An index over the snapshot's projects and name directory (absent: every ID shows as itself). */
+export function nameIndex(projects: readonly Project[], names: NameDirectory | undefined): NameIndex {
+  const projectById = new Map(projects.map((p) => [p.id, p]));
+  const keyById = new Map<string, ApiKeyInfo>([...(names?.adminKeys.items ?? []), ...(names?.apiKeys.items ?? [])].map((k) => [k.id, k]));
+  const userById = new Map((names?.users.items ?? []).map((u) => [u.id, u]));
+  const unreadable = names ? (['apiKeys', 'adminKeys', 'users'] as const).filter((part) => !names[part].ok) : [];
+  const keysReadable = names !== undefined && names.apiKeys.ok;
+  return {
+    unreadable,
+    project(id) {
+      const p = projectById.get(id);
+      return p && p.name ? { id, label: p.name } : { id, label: id, missing: 'unknown' };
+    },
+    apiKey(id) {
+      const key = keyById.get(id);
+      if (key) return { id, label: key.name || id, key };
+      return { id, label: id, missing: keysReadable ? 'unknown' : 'unreadable' };
+    },
+    user(id) {
+      const user = userById.get(id);
+      if (user) return { id, label: user.name || user.email || id, user };
+      return { id, label: id, missing: names?.users.ok ? 'unknown' : 'unreadable' };
+    },
+  };
+}
+
+/** Who owns a key, in words: "Alice Martin", "service account ops-bot", or undefined. */
+export function keyOwner(key: ApiKeyInfo | undefined): string | undefined {
+  const owner = key?.owner;
+  if (!owner) return undefined;
+  const who = owner.name || owner.email || owner.id;
+  if (!who) return undefined;
+  return owner.type === 'service_account' ? `service account ${who}` : who;
+}
