@@ -1,7 +1,6 @@
 import './zodSetup';
 import * as vscode from 'vscode';
 import { ModeSwitch } from './app/mode';
-import { openWalkthroughOnce } from './app/walkthrough';
 import { Presenter } from './app/presenter';
 import { RefreshScheduler, systemTimers } from './app/scheduler';
 import { listenToSettings } from './app/settingsListener';
@@ -46,7 +45,6 @@ export function activate(context: vscode.ExtensionContext): void {
     if ((await mode.apply()) !== 'none') void model.refresh();
   }));
   registerCommands(context, { model, keys, log, dashboard, mode });
-  void openWalkthroughOnce(context, vscode);
   // Start-up: first the snapshot on disk (no request), then a refresh.
   void mode.apply().then((m) => {
     if (m !== 'none') void model.refresh();
