@@ -12,6 +12,8 @@ export interface Settings {
   readonly statusBarEnabled: boolean;
   readonly statusBarShow: StatusBarShow;
   readonly defaultRangeDays: number;
+  /** A team server (`openai-usage-insight serve`) to read from instead of the API; '' = none. */
+  readonly teamServerUrl: string;
 }
 
 export const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
@@ -34,6 +36,8 @@ export function readSettings(): Settings {
     statusBarEnabled: c.get<boolean>('statusBar.enabled') ?? true,
     statusBarShow: show === 'month' || show === 'todayAndMonth' ? show : 'today',
     defaultRangeDays: typeof days === 'number' && Number.isInteger(days) && days >= 1 && days <= 180 ? days : 30,
+    // Like apiBaseUrl: only the user's own value, so a workspace cannot send the token elsewhere.
+    teamServerUrl: (c.inspect<string>('teamServerUrl')?.globalValue ?? '').trim(),
   };
 }
 

@@ -4,13 +4,14 @@ import { ModeSwitch } from './app/mode';
 import { Presenter } from './app/presenter';
 import { RefreshScheduler, systemTimers } from './app/scheduler';
 import { listenToSettings } from './app/settingsListener';
+import { registerTeamServerCommand } from './app/teamServer';
 import { createUsageModel } from './app/usageModel';
 import { registerCommands } from './commands';
 import { readSettings } from './config';
 import { Log } from './log';
 import { Dashboard } from './panel/dashboard';
 import { QueryService } from './queries/service';
-import { AdminKeyStore } from './secrets';
+import { AdminKeyStore, TeamTokenStore } from './secrets';
 import { formatCount, formatMoney } from './shared/format';
 import { ProjectsTreeProvider } from './views/projectsTree';
 import { StatusBar } from './views/statusBar';
@@ -22,8 +23,9 @@ export function activate(context: vscode.ExtensionContext): void {
   const formatTime = (ms: number): string => new Date(ms).toLocaleString();
   const log = own(new Log());
   const keys = own(new AdminKeyStore(context.secrets));
-  const model = own(createUsageModel(context, keys, log));
-  const mode = new ModeSwitch({ keys, flags: context.globalState, env: process.env, baseUrl: () => readSettings().apiBaseUrl, model, setContext });
+  const teamToken = own(new TeamTokenStore(context.secrets));
+  const model = own(createUsageModel(context, keys, log, teamToken));
+  const mode = new ModeSwitch({ keys, teamToken, teamServerUrl: () => readSettings().teamServerUrl, flags: context.globalState, env: process.env, baseUrl: () => readSettings().apiBaseUrl, model, setContext });
   const queries = own(new QueryService(model, { now: () => Date.now(), budget: () => readSettings().monthlyBudget, log }));
   const dashboard = own(new Dashboard(context.extensionUri, model, queries, log));
   const statusBar = own(new StatusBar(formatMoney, formatTime));
@@ -40,10 +42,13 @@ export function activate(context: vscode.ExtensionContext): void {
     triggers: [(due) => vscode.window.onDidChangeWindowState((s) => s.focused && due()), (due) => treeView.onDidChangeVisibility((e) => e.visible && due()), dashboard.onDidBecomeVisible],
   }));
   own(listenToSettings(vscode.workspace.onDidChangeConfiguration, { mode, model, presenter, dashboard }));
-  // Another window set or cleared the key: follow it.
-  own(keys.onDidChange(async () => {
+  // Another window set or cleared the key or the team token: follow it.
+  const follow = async (): Promise<void> => {
     if ((await mode.apply()) !== 'none') void model.refresh();
-  }));
+  };
+  own(keys.onDidChange(follow));
+  own(teamToken.onDidChange(follow));
+  own(registerTeamServerCommand({ token: teamToken, log, apply: follow }));
   registerCommands(context, { model, keys, log, dashboard, mode });
   // Start-up: first the snapshot on disk (no request), then a refresh.
   void mode.apply().then((m) => {

@@ -75,7 +75,7 @@ export class UsageModel implements UsageReader {
     this.lastAttempt = undefined;
     // The mode changes now, synchronously: a refresh started while the disk is read runs in it.
     this.update({ mode, snapshot: undefined, loading: false, error: undefined, staleSince: undefined });
-    if (mode !== 'api') return;
+    if (mode !== 'api' && mode !== 'team') return;
     const stored = await this.deps.readStored().catch(() => undefined);
     if (generation !== this.generation || this.current.snapshot) return;
     if (stored && stored.source === 'api' && stored.origin === identity) this.update({ ...this.current, snapshot: stored });
@@ -145,7 +145,7 @@ export class UsageModel implements UsageReader {
       if (generation !== this.generation) return;
       const snapshot: UsageSnapshot = { ...loaded, origin: identity };
       this.update({ mode, snapshot, loading: false, error: undefined, staleSince: undefined });
-      if (mode === 'api') {
+      if (mode === 'api' || mode === 'team') {
         await this.disk(async () => {
           // Re-checked in turn: a key cleared meanwhile must not get this data written back.
           if (generation === this.generation) await this.deps.writeStored(snapshot);

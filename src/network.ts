@@ -3,3 +3,4 @@
 import './zodSetup';
 export { UsageClient, validateBaseUrl } from './api/client';
 export { createProxyDispatcher } from './api/proxy';
+export { TeamServerSource } from './usage/teamSource';

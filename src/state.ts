@@ -2,8 +2,11 @@ import type { UsageSnapshot } from './shared/snapshot';
 import type { UsageSource } from './usage/source';
 import type { ErrorCode } from './shared/errorCode';
 
-/** What the extension is showing: nothing yet, the live API, or the synthetic sample organisation. */
-export type Mode = 'none' | 'api' | 'sample';
+/**
+ * What the extension is showing: nothing yet, the live API (an admin key), a team server's data
+ * (its URL and read token), or the synthetic sample organisation.
+ */
+export type Mode = 'none' | 'api' | 'team' | 'sample';
 
 export interface UsageState {
   readonly mode: Mode;

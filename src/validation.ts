@@ -22,3 +22,26 @@ export function parseBudget(text: string): number | undefined {
   const n = Number(cleaned);
   return Number.isFinite(n) && n >= 0 ? n : undefined;
 }
+
+const TEAM_LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+/**
+ * Why a team server URL is refused, in words, or undefined when it is fine: https, or http to a
+ * loopback host; no user-info (a password in a URL ends up in settings), no query or fragment.
+ * The value itself is never quoted back.
+ */
+export function teamUrlProblem(text: string): string | undefined {
+  const value = text.trim();
+  if (!value) return 'Enter the team server’s address, e.g. https://usage.example.com.';
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'That is not a URL: enter an address such as https://usage.example.com.';
+  }
+  if (url.username || url.password) return 'Leave the user name and password out of the address: the read token is asked for next.';
+  if (url.search || url.hash || value.includes('?') || value.includes('#')) return 'Leave out the query (?) and fragment (#): enter the server’s address only.';
+  if (url.protocol === 'https:') return undefined;
+  if (url.protocol === 'http:' && TEAM_LOOPBACK.has(url.hostname)) return undefined;
+  return 'Use https (http only for 127.0.0.1, localhost or [::1]).';
+}

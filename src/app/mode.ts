@@ -17,9 +17,19 @@ export interface ResolvedMode {
   readonly origin: string;
 }
 
-/** A key wins over the sample flag; either sample switch (flag or environment) is enough. */
-export function resolveMode(input: { readonly key: string | undefined; readonly sample: boolean; readonly baseUrl: string }): ResolvedMode {
+/**
+ * A key wins; then a team server (its URL set: the read token is optional for a loopback server);
+ * then the sample flag (either sample switch, flag or environment, is enough).
+ */
+export function resolveMode(input: {
+  readonly key: string | undefined;
+  readonly sample: boolean;
+  readonly baseUrl: string;
+  readonly teamServerUrl?: string;
+  readonly teamToken?: string;
+}): ResolvedMode {
   if (input.key) return { mode: 'api', origin: dataOrigin(input.baseUrl, input.key) };
+  if (input.teamServerUrl) return { mode: 'team', origin: dataOrigin(`team ${input.teamServerUrl}`, input.teamToken ?? '') };
   return input.sample ? { mode: 'sample', origin: 'sample' } : { mode: 'none', origin: 'none' };
 }
 
@@ -33,6 +43,9 @@ export function dataOrigin(baseUrl: string, key: string): string {
 
 export interface ModeDeps {
   readonly keys: { get(): Promise<string | undefined> };
+  /** The team server's read token (SecretStorage) and URL (a user setting); absent: none. */
+  readonly teamToken?: { get(): Promise<string | undefined> };
+  teamServerUrl?(): string;
   /** globalState (a vscode.Memento fits). */
   readonly flags: { get(key: string): unknown; update(key: string, value: unknown): PromiseLike<void> };
   readonly env: { readonly [name: string]: string | undefined };
@@ -63,7 +76,9 @@ export class ModeSwitch {
     const key = await this.deps.keys.get();
     this.deps.setContext('openaiUsage.hasKey', key !== undefined);
     const sample = this.deps.flags.get(SAMPLE_FLAG) === true || this.deps.env[SAMPLE_ENV] === '1';
-    const { mode, origin } = resolveMode({ key, sample, baseUrl: this.deps.baseUrl() });
+    const teamServerUrl = key ? undefined : this.deps.teamServerUrl?.() || undefined;
+    const teamToken = teamServerUrl ? await this.deps.teamToken?.get() : undefined;
+    const { mode, origin } = resolveMode({ key, sample, baseUrl: this.deps.baseUrl(), teamServerUrl, teamToken });
     await this.deps.model.setMode(mode, origin);
     this.known = true;
     this.resolvedListeners.fire(mode);

@@ -28,7 +28,7 @@ export function present(state: UsageState, rangeDays: number, nowMs: number, for
   return {
     status: views && asOf !== undefined ? { ...views.status, asOfDay: isoDate(dayStartOfMs(asOf)) } : views?.status,
     tree: views?.tree,
-    description: state.mode === 'sample' ? 'Sample data' : views ? `last ${rangeDays} UTC days` : undefined,
+    description: state.mode === 'sample' ? 'Sample data' : views ? `${state.mode === 'team' ? 'team server · ' : ''}last ${rangeDays} UTC days` : undefined,
     message:
       state.mode === 'sample'
         ? 'Sample data: a made-up organization. Set an admin key to see yours.'
@@ -36,7 +36,9 @@ export function present(state: UsageState, rangeDays: number, nowMs: number, for
           ? `Stale since ${formatTime(state.staleSince)}: ${state.error?.message ?? 'the last refresh failed.'}`
           : state.error && !state.snapshot
             ? state.error.message
-            : undefined,
+            : state.mode === 'team'
+              ? "From your team's server (Connect to Team Server…): the organisation's figures, read-only."
+              : undefined,
     mode: state.mode,
   };
 }

@@ -19,7 +19,7 @@ export interface ConfigPlan {
 }
 
 export function planConfigChange(e: ConfigChange): ConfigPlan {
-  const reresolve = e.affectsConfiguration('openaiUsage.apiBaseUrl');
+  const reresolve = e.affectsConfiguration('openaiUsage.apiBaseUrl') || e.affectsConfiguration('openaiUsage.teamServerUrl');
   const newSource = !reresolve && e.affectsConfiguration('http');
   const restart = !reresolve && !newSource && e.affectsConfiguration('openaiUsage.defaultRangeDays');
   return { reresolve, newSource, restart, rerender: e.affectsConfiguration('openaiUsage') };

@@ -6,15 +6,15 @@ import { readSettings } from '../config';
 import { describeError } from '../userText';
 import type { Log } from '../log';
 import { UsageModel } from '../model';
-import type { AdminKeyStore } from '../secrets';
+import type { AdminKeyStore, TeamTokenStore } from '../secrets';
 import { createSource } from '../sources';
 import { loadSnapshot } from '../usage/loader';
 import { readSnapshot, writeSnapshot } from '../usage/snapshotStore';
 
-export function createUsageModel(context: vscode.ExtensionContext, keys: AdminKeyStore, log: Log): UsageModel {
+export function createUsageModel(context: vscode.ExtensionContext, keys: AdminKeyStore, log: Log, team?: TeamTokenStore): UsageModel {
   const snapshotFile = path.join(context.globalStorageUri.fsPath, 'snapshot.json');
   return new UsageModel({
-    createSource: (mode) => createSource(mode, keys, log),
+    createSource: (mode) => createSource(mode, keys, log, team),
     load: (source, options) => loadSnapshot(source, options),
     readStored: () => readSnapshot(snapshotFile, { log: (message) => log.warn(message) }),
     writeStored: async (snapshot) => {

@@ -171,7 +171,7 @@ export const FilterOptionsSchema = z.object({
 export type FilterOptions = z.infer<typeof FilterOptionsSchema>;
 
 export const StatusSchema = z.object({
-  mode: z.enum(['none', 'api', 'sample']),
+  mode: z.enum(['none', 'api', 'team', 'sample']),
   loading: z.boolean(),
   error: z.optional(z.object({ message: z.string(), kind: ErrorCodeSchema })),
   staleSince: z.optional(z.number()),

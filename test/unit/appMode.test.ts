@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { ModeSwitch, SAMPLE_ENV, SAMPLE_FLAG, dataOrigin, resolveMode } from '../../src/app/mode';
 import type { ModeDeps } from '../../src/app/mode';
 import type { Mode } from '../../src/state';
+import { teamUrlProblem } from '../../src/validation';
 
 const KEY = 'sk-admin-test-fake-not-a-key';
 const BASE = 'https://api.openai.com/v1';
@@ -92,5 +93,48 @@ describe('app/mode: ModeSwitch', () => {
     assert.equal(f.flags.get(SAMPLE_FLAG), true);
     assert.equal(await modes.setSample(false), 'none');
     assert.equal(f.flags.has(SAMPLE_FLAG), false);
+  });
+});
+
+describe('app/mode: a team server', () => {
+  const TEAM = 'https://usage.example.com';
+  it('is used when no key is set: its own origin, from the URL and the read token', () => {
+    const r = resolveMode({ key: undefined, sample: true, baseUrl: BASE, teamServerUrl: TEAM, teamToken: 'read-token' });
+    assert.equal(r.mode, 'team');
+    assert.match(r.origin, /^[0-9a-f]{16}$/);
+    assert.notEqual(r.origin, resolveMode({ key: undefined, sample: false, baseUrl: BASE, teamServerUrl: TEAM, teamToken: 'other' }).origin, 'another token, another origin');
+    assert.notEqual(r.origin, resolveMode({ key: undefined, sample: false, baseUrl: BASE, teamServerUrl: 'https://other.example.com', teamToken: 'read-token' }).origin);
+  });
+  it('a key still wins over a team server', () => {
+    assert.equal(resolveMode({ key: KEY, sample: false, baseUrl: BASE, teamServerUrl: TEAM, teamToken: 't' }).mode, 'api');
+  });
+  it('ModeSwitch reads the URL and the token only when no key is set', async () => {
+    const f = fake();
+    let tokenReads = 0;
+    const deps: ModeDeps = { ...f.deps, teamServerUrl: () => TEAM, teamToken: { get: async () => (tokenReads++, 'read-token') } };
+    assert.equal(await new ModeSwitch(deps).apply(), 'team');
+    assert.equal(tokenReads, 1);
+    f.key = KEY;
+    assert.equal(await new ModeSwitch(deps).apply(), 'api');
+    assert.equal(tokenReads, 1, 'the token is not read when a key is set');
+  });
+});
+
+describe('validation: a team server URL', () => {
+  it('takes https, and http only for a loopback host', () => {
+    assert.equal(teamUrlProblem('https://usage.example.com'), undefined);
+    assert.equal(teamUrlProblem('http://127.0.0.1:9464'), undefined);
+    assert.equal(teamUrlProblem('http://localhost:9464/'), undefined);
+    assert.match(teamUrlProblem('http://usage.example.com') ?? '', /https/);
+  });
+  it('refuses user-info, a query or a fragment, and never quotes the value back', () => {
+    const secret = 'https://bob:hunter2@usage.example.com';
+    const problem = teamUrlProblem(secret) ?? '';
+    assert.match(problem, /user name and password/);
+    assert.ok(!problem.includes('hunter2'));
+    assert.match(teamUrlProblem('https://usage.example.com/?token=x') ?? '', /query/);
+    assert.match(teamUrlProblem('https://usage.example.com/#x') ?? '', /fragment/);
+    assert.match(teamUrlProblem('not a url') ?? '', /not a URL/);
+    assert.match(teamUrlProblem('  ') ?? '', /Enter/);
   });
 });
