@@ -11,6 +11,11 @@ export interface Settings {
   readonly statusBarEnabled: boolean;
   readonly statusBarShow: StatusBarShow;
   readonly defaultRangeDays: number;
+  /** Show the estimate of today's not-yet-billed spend beside the billed figure. */
+  readonly statusBarEstimateToday: boolean;
+  readonly alertsEnabled: boolean;
+  /** Today's estimate against the median day of the last 14: a spike past this factor. */
+  readonly spikeFactor: number;
 }
 
 export const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
@@ -33,6 +38,9 @@ export function readSettings(): Settings {
     statusBarEnabled: c.get<boolean>('statusBar.enabled') ?? true,
     statusBarShow: show === 'month' || show === 'todayAndMonth' ? show : 'today',
     defaultRangeDays: typeof days === 'number' && Number.isInteger(days) && days >= 1 && days <= 180 ? days : 30,
+    statusBarEstimateToday: c.get<boolean>('statusBar.estimateToday') ?? true,
+    alertsEnabled: c.get<boolean>('alerts.enabled') ?? true,
+    spikeFactor: finiteAtLeast(c.get('alerts.spikeFactor'), 1, 3),
   };
 }
 

@@ -9,6 +9,7 @@ import { createLimiter } from '../api/limit';
 import { SNAPSHOT_VERSION } from '../shared/snapshot';
 import type { UsageSnapshot } from '../shared/snapshot';
 import type { UsageSource } from './source';
+import { readBudgets } from './budgets';
 import { FORECAST_WINDOW_DAYS } from '../report/forecast';
 import { PROVISIONAL_DAYS, addDays, dayStartOfMs, monthStart, rangeForDays } from '../shared/time';
 
@@ -26,6 +27,8 @@ export interface LoadOptions {
   readonly signal?: AbortSignal;
   /** Requests in flight at once (default 4). */
   readonly concurrency?: number;
+  /** Also read the hard spend limits (organisation and active projects), never failing the load for them. */
+  readonly budgets?: boolean;
 }
 
 export interface SnapshotWindow {
@@ -135,7 +138,21 @@ export async function loadSnapshot(source: UsageSource, options: LoadOptions): P
     return [id, merge(kept, fresh)];
   });
 
-  const [projects, freshCosts, usageEntries] = await Promise.all([projectsTask, costsTask, Promise.all(usageTasks)]);
+  // Limits ride along with the data, through the same limiter, but outside the fail-fast: a limit
+  // the key may not read is said where it shows, never a failed refresh.
+  const budgetsTask = options.budgets
+    ? readBudgets(source, projectsTask, {
+        run: (task) => limit(async () => {
+          signal.throwIfAborted();
+          return task();
+        }),
+        signal,
+        previous: previous?.source === source.kind ? previous.budgets : undefined,
+      })
+    : Promise.resolve(undefined);
+  // Its rejection (only on abort) is seen through Promise.all below; never left unhandled.
+  budgetsTask.catch(() => undefined);
+  const [projects, freshCosts, usageEntries, budgets] = await Promise.all([projectsTask, costsTask, Promise.all(usageTasks), budgetsTask]);
   const keptCosts = costsFrom !== undefined && previous ? keepDays(previous.costs, window.costsStart, costsFrom) : [];
   const costs = merge(keptCosts, freshCosts);
 
@@ -153,6 +170,7 @@ export async function loadSnapshot(source: UsageSource, options: LoadOptions): P
     projects: sortProjects(projects),
     costs,
     usage,
+    ...(budgets ? { budgets } : {}),
   };
 }
 

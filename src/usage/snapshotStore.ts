@@ -38,6 +38,17 @@ const projectSchema = z.object({
   createdAt: z.optional(z.number()),
 });
 
+const limitReadingSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('none') }),
+  z.object({ kind: z.literal('set'), limit: z.object({ thresholdCents: z.number(), currency: z.string(), enforcing: z.boolean() }) }),
+  z.object({ kind: z.literal('unreadable'), reason: z.string() }),
+]);
+
+const budgetsSchema = z.object({
+  organization: limitReadingSchema,
+  projects: z.record(z.string(), limitReadingSchema),
+});
+
 /** The on-disk shape; unknown fields are dropped on read and on write. */
 export const snapshotSchema = z.object({
   version: z.literal(SNAPSHOT_VERSION),
@@ -51,6 +62,7 @@ export const snapshotSchema = z.object({
   projects: z.array(projectSchema),
   costs: z.array(bucketSchema),
   usage: z.partialRecord(z.enum(ENDPOINT_IDS.filter((e) => e !== 'costs')), z.array(bucketSchema)),
+  budgets: z.optional(budgetsSchema),
 });
 
 // The snapshot never holds a key, but if anything key-shaped ever slipped into a name it must not

@@ -22,7 +22,16 @@ before(async () => {
 
 describe('app/presenter: present', () => {
   it('no mode: nothing to show, the welcome view (mode none)', () => {
-    assert.deepEqual(present(state({ mode: 'none' }), 30, NOW_MS, formatTime), { status: undefined, tree: undefined, description: undefined, message: undefined, mode: 'none' });
+    assert.deepEqual(present(state({ mode: 'none' }), 30, NOW_MS, formatTime), {
+      status: undefined,
+      tree: undefined,
+      description: undefined,
+      message: undefined,
+      mode: 'none',
+      budget: undefined,
+      budgetNote: undefined,
+      projectBudgets: [],
+    });
   });
 
   it("today's data: the figures of today, the range as the description, no message", () => {
