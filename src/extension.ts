@@ -47,7 +47,7 @@ export function activate(context: vscode.ExtensionContext): void {
     settings: readSettings,
     now: () => Date.now(),
     formatMoney,
-    notify: (severity, message, actions) => (severity === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage)(message, ...actions),
+    notify: (message, actions) => vscode.window.showWarningMessage(message, ...actions),
     showUsage: () => dashboard.show(),
     // A user setting, not a hidden flag: the user sees it and can turn alerts back on.
     disableAlerts: () => vscode.workspace.getConfiguration('openaiUsage').update('alerts.enabled', false, vscode.ConfigurationTarget.Global),

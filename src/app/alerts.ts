@@ -32,8 +32,8 @@ export interface AlertNotifierDeps {
   settings(): AlertSettings;
   now(): number;
   formatMoney(amount: number, currency: string): string;
-  /** Shows one notification; resolves to the action chosen, if any. */
-  notify(severity: 'warning' | 'info', message: string, actions: readonly string[]): PromiseLike<string | undefined>;
+  /** Shows one notification (a warning: it is about money); resolves to the action chosen, if any. */
+  notify(message: string, actions: readonly string[]): PromiseLike<string | undefined>;
   /** "Show Usage": opens the dashboard. */
   showUsage(): void;
   /** "Don't Show Again": turns `openaiUsage.alerts.enabled` off (a user setting, so it can be turned back on). */
@@ -115,8 +115,7 @@ export class AlertNotifier extends Disposable {
     await this.deps.store.update(SHOWN_ALERTS_KEY, pruneShown([...shown, ...due.map((a) => a.id)], nowMs));
     const money = (amount: number): string => this.deps.formatMoney(amount, snapshot.currency);
     for (const alert of due) {
-      const severity = alert.kind === 'exceeded' || alert.kind === 'spike' ? 'warning' : 'info';
-      void Promise.resolve(this.deps.notify(severity, alertMessage(alert, budget, money), [SHOW_USAGE, DONT_SHOW_AGAIN])).then((choice) => {
+      void Promise.resolve(this.deps.notify(alertMessage(alert, budget, money), [SHOW_USAGE, DONT_SHOW_AGAIN])).then((choice) => {
         if (choice === SHOW_USAGE) this.deps.showUsage();
         else if (choice === DONT_SHOW_AGAIN) void this.deps.disableAlerts();
       });

@@ -65,7 +65,7 @@ class Store {
 
 interface Harness {
   readonly notifier: AlertNotifier;
-  readonly shown: { severity: string; message: string; actions: readonly string[] }[];
+  readonly shown: { message: string; actions: readonly string[] }[];
   readonly log: string[];
   set(state: Partial<UsageState>): Promise<void>;
 }
@@ -82,9 +82,9 @@ function harness(store: Store, log: string[], options: { settings?: Partial<Aler
     settings: () => ({ ...SETTINGS, ...options.settings }),
     now: () => options.now ?? NOW_MS,
     formatMoney,
-    notify: (severity, message, actions) => {
+    notify: (message, actions) => {
       log.push(`notify:${message.slice(0, 20)}`);
-      shown.push({ severity, message, actions });
+      shown.push({ message, actions });
       return Promise.resolve(options.choose);
     },
     showUsage: () => void log.push('showUsage'),
@@ -146,7 +146,6 @@ describe('app/alerts: AlertNotifier', () => {
     assert.equal(reloaded.shown.length, 0);
     await reloaded.set({ snapshot: snapshot({ fetchedAt: NOW_MS + 1, costs: costs(11, 15) }) });
     assert.equal(reloaded.shown.length, 1);
-    assert.equal(reloaded.shown[0]?.severity, 'warning');
     assert.match(reloaded.shown[0]?.message ?? '', /\$224\.00, is over the organization's hard spend limit of \$220\.00/);
     await reloaded.set({ snapshot: snapshot({ fetchedAt: NOW_MS + 2, costs: costs(11, 20) }) });
     assert.equal(reloaded.shown.length, 1, 'over 100 % is said once a month');
