@@ -17,7 +17,9 @@ import {
 import type { PickItem, SpendFlowDeps, SpendUi } from '../../src/app/spendCommands';
 import { budgetInForce, budgetSourceText, projectBudgets } from '../../src/report/budgets';
 import type { UsageSnapshot } from '../../src/shared/snapshot';
+import { StatusSchema } from '../../src/shared/protocol';
 import { loadSnapshot } from '../../src/usage/loader';
+import { serializeSnapshot, snapshotSchema } from '../../src/usage/snapshotStore';
 import { createSampleOrg } from '../../src/usage/sample';
 import type { UsageSource } from '../../src/usage/source';
 import { FAKE_ADMIN_KEY, startFakeServer } from '../server/fakeServer';
@@ -153,6 +155,27 @@ describe('loadSnapshot with budgets: the limits read with the data', () => {
     assert.deepEqual(again.budgets, first.budgets);
     const fresh = await loadSnapshot(failing, { nowMs: NOW, rangeDays: 30, budgets: true });
     assert.equal(fresh.budgets?.organization.kind, 'unreadable');
+  });
+
+  it('the limits are kept on disk with the snapshot, and sent to the dashboard in its status', () => {
+    const stored = snapshotSchema.parse(JSON.parse(serializeSnapshot(snapshot)));
+    assert.deepEqual(stored.budgets, snapshot.budgets);
+    const budget = budgetInForce(snapshot, 0);
+    const status = StatusSchema.safeParse({
+      mode: 'api',
+      loading: false,
+      currency: 'usd',
+      budget: budget?.amount ?? 0,
+      budgetSource: budget?.source,
+      budgetEnforcing: budget?.enforcing,
+      spendLimit: snapshot.budgets?.organization.kind,
+      budgetNote: budgetSourceText(budget, snapshot.budgets?.organization),
+      projectBudgets: projectBudgets(snapshot, NOW),
+      projects: [],
+      options: { models: [], apiKeyIds: [], userIds: [], sources: [], sizes: [] },
+    });
+    assert.ok(status.success, JSON.stringify(status.error));
+    assert.equal(status.data.budgetSource, 'spendLimit');
   });
 
   it('without the option nothing about limits is asked', async () => {
