@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { readSettings } from './config';
 import { ADMIN_KEYS_URL, KEY_PROBLEM_CODES } from './shared/errorCode';
-import { describeKeyCheckFailure } from './userText';
+import { describeError, describeKeyCheckFailure } from './userText';
 import type { Log } from './log';
 import type { ModeSwitch } from './app/mode';
 import type { UsageModel } from './model';
@@ -11,6 +11,8 @@ import { createApiClient } from './sources';
 import { checkKeyShape, parseBudget } from './validation';
 import { dayStart, DAY_SECONDS } from './shared/time';
 import { nodeId, type ProjectsNode } from './views/projectsTree';
+import { manageSpendAlertsFlow, setSpendLimitFlow } from './app/spendCommands';
+import type { SpendFlowDeps, SpendUi } from './app/spendCommands';
 
 export interface CommandDeps {
   readonly model: UsageModel;
@@ -125,6 +127,16 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
     void vscode.window.showInformationMessage(budget ? `Monthly budget set to ${budget}.` : 'Monthly budget removed.');
   });
 
+  const spendDeps: SpendFlowDeps = {
+    ui: vscodeSpendUi,
+    source: () => model.currentSource(),
+    snapshot: () => model.state.snapshot,
+    refresh: () => model.refresh(),
+    describeError: (e) => describeError(e).message,
+  };
+  register('openaiUsage.setSpendLimit', () => setSpendLimitFlow(spendDeps));
+  register('openaiUsage.manageSpendAlerts', () => manageSpendAlertsFlow(spendDeps));
+
   register('openaiUsage.copyId', async (node?: ProjectsNode) => {
     if (!node) return;
     const id = nodeId(node);
@@ -160,3 +172,19 @@ async function refreshWithProgress(model: UsageModel, log: Log): Promise<void> {
     if (choice === 'Show Log') log.show();
   }
 }
+
+/** The spend commands' prompts in VS Code: a quick pick, an input box, a modal confirmation. */
+const vscodeSpendUi: SpendUi = {
+  pick: async (title, items) => {
+    const picked = await vscode.window.showQuickPick(
+      items.map((item) => ({ label: item.label, description: item.description, detail: item.detail, item })),
+      { title, ignoreFocusOut: true, matchOnDescription: true },
+    );
+    return picked?.item.value;
+  },
+  input: (o) => vscode.window.showInputBox({ title: o.title, prompt: o.prompt, value: o.value, placeHolder: o.placeHolder, ignoreFocusOut: true, validateInput: o.validate }),
+  confirm: async (message, action) => (await vscode.window.showWarningMessage(message, { modal: true }, action)) === action,
+  progress: (title, task) => vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, task),
+  info: (message) => void vscode.window.showInformationMessage(message),
+  error: (message) => void vscode.window.showErrorMessage(message),
+};

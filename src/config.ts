@@ -14,6 +14,11 @@ export interface Settings {
   readonly defaultRangeDays: number;
   /** A team server (`openai-usage-insight serve`) to read from instead of the API; '' = none. */
   readonly teamServerUrl: string;
+  /** Show the estimate of today's not-yet-billed spend beside the billed figure. */
+  readonly statusBarEstimateToday: boolean;
+  readonly alertsEnabled: boolean;
+  /** Today's estimate against the median day of the last 14: a spike past this factor. */
+  readonly spikeFactor: number;
 }
 
 export const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
@@ -38,6 +43,9 @@ export function readSettings(): Settings {
     defaultRangeDays: typeof days === 'number' && Number.isInteger(days) && days >= 1 && days <= 180 ? days : 30,
     // Like apiBaseUrl: only the user's own value, so a workspace cannot send the token elsewhere.
     teamServerUrl: (c.inspect<string>('teamServerUrl')?.globalValue ?? '').trim(),
+    statusBarEstimateToday: c.get<boolean>('statusBar.estimateToday') ?? true,
+    alertsEnabled: c.get<boolean>('alerts.enabled') ?? true,
+    spikeFactor: finiteAtLeast(c.get('alerts.spikeFactor'), 1, 3),
   };
 }
 

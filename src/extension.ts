@@ -1,5 +1,6 @@
 import './zodSetup';
 import * as vscode from 'vscode';
+import { AlertNotifier } from './app/alerts';
 import { ModeSwitch } from './app/mode';
 import { Presenter } from './app/presenter';
 import { RefreshScheduler, systemTimers } from './app/scheduler';
@@ -11,6 +12,7 @@ import { readSettings } from './config';
 import { Log } from './log';
 import { Dashboard } from './panel/dashboard';
 import { QueryService } from './queries/service';
+import { budgetInForce } from './report/budgets';
 import { AdminKeyStore, TeamTokenStore } from './secrets';
 import { formatCount, formatMoney } from './shared/format';
 import { ProjectsTreeProvider } from './views/projectsTree';
@@ -26,7 +28,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const teamToken = own(new TeamTokenStore(context.secrets));
   const model = own(createUsageModel(context, keys, log, teamToken));
   const mode = new ModeSwitch({ keys, teamToken, teamServerUrl: () => readSettings().teamServerUrl, flags: context.globalState, env: process.env, baseUrl: () => readSettings().apiBaseUrl, model, setContext });
-  const queries = own(new QueryService(model, { now: () => Date.now(), budget: () => readSettings().monthlyBudget, log }));
+  const queries = own(new QueryService(model, { now: () => Date.now(), budget: () => budgetInForce(model.state.snapshot, readSettings().monthlyBudget)?.amount ?? 0, log }));
   const dashboard = own(new Dashboard(context.extensionUri, model, queries, log));
   const statusBar = own(new StatusBar(formatMoney, formatTime));
   const tree = own(new ProjectsTreeProvider(formatMoney, formatCount));
@@ -40,6 +42,18 @@ export function activate(context: vscode.ExtensionContext): void {
     refresh: () => void model.refresh(),
     rerender: () => presenter.render(),
     triggers: [(due) => vscode.window.onDidChangeWindowState((s) => s.focused && due()), (due) => treeView.onDidChangeVisibility((e) => e.visible && due()), dashboard.onDidBecomeVisible],
+  }));
+  own(new AlertNotifier({
+    model,
+    store: context.globalState,
+    settings: readSettings,
+    now: () => Date.now(),
+    formatMoney,
+    notify: (message, actions) => vscode.window.showWarningMessage(message, ...actions),
+    showUsage: () => dashboard.show(),
+    // A user setting, not a hidden flag: the user sees it and can turn alerts back on.
+    disableAlerts: () => vscode.workspace.getConfiguration('openaiUsage').update('alerts.enabled', false, vscode.ConfigurationTarget.Global),
+    log: (message) => log.warn(message),
   }));
   own(listenToSettings(vscode.workspace.onDidChangeConfiguration, { mode, model, presenter, dashboard }));
   // Another window set or cleared the key or the team token: follow it.

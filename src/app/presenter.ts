@@ -1,6 +1,9 @@
 // The model's state as the status bar, the projects tree and its view show it. The figures are a
 // pure function (`present`), unit-tested; the Presenter only hands them to the views it is given.
 import type { Settings } from '../config';
+import type { BudgetInForce } from '../report/alerts';
+import { budgetInForce, budgetSourceText, projectBudgets } from '../report/budgets';
+import type { ProjectBudget } from '../report/budgets';
 import type { Mode, UsageState } from '../state';
 import { dayStartOfMs, isoDate } from '../shared/time';
 import { deriveViews } from '../views/derive';
@@ -18,9 +21,17 @@ export interface Presentation {
   readonly message: string | undefined;
   /** The `openaiUsage.mode` context key the manifest's `when` clauses read. */
   readonly mode: Mode;
+  /** The budget in force (the organisation's hard limit, else the setting); undefined when none. */
+  readonly budget: BudgetInForce | undefined;
+  /** Which budget is used, in words (the tooltip's budget line says it); undefined without data. */
+  readonly budgetNote: string | undefined;
+  /** Each active project's hard limit and month-to-date share (the tree shows them). */
+  readonly projectBudgets: readonly ProjectBudget[];
 }
 
-export function present(state: UsageState, rangeDays: number, nowMs: number, formatTime: (ms: number) => string): Presentation {
+export function present(state: UsageState, rangeDays: number, nowMs: number, formatTime: (ms: number) => string, settingBudget = 0): Presentation {
+  const snapshot = state.snapshot;
+  const budget = snapshot ? budgetInForce(snapshot, settingBudget) : undefined;
   const fetchedAt = state.snapshot?.fetchedAt;
   // Data from an earlier UTC day is shown as of that day, not as an empty "today".
   const asOf = fetchedAt !== undefined && dayStartOfMs(fetchedAt) < dayStartOfMs(nowMs) ? fetchedAt : undefined;
@@ -40,6 +51,9 @@ export function present(state: UsageState, rangeDays: number, nowMs: number, for
               ? "From your team's server (Connect to Team Server…): the organisation's figures, read-only."
               : undefined,
     mode: state.mode,
+    budget,
+    budgetNote: snapshot ? budgetSourceText(budget, snapshot.budgets?.organization) : undefined,
+    projectBudgets: snapshot ? projectBudgets(snapshot, asOf ?? nowMs) : [],
   };
 }
 
@@ -74,8 +88,10 @@ export class Presenter extends Disposable {
     if (!this.deps.mode.resolved || this.isDisposed) return;
     const settings = this.deps.settings();
     const state = this.deps.model.state;
-    const p = present(state, settings.defaultRangeDays, this.deps.now(), (ms) => this.deps.formatTime(ms));
-    this.views.statusBar.render(state, p.status, settings);
+    const p = present(state, settings.defaultRangeDays, this.deps.now(), (ms) => this.deps.formatTime(ms), settings.monthlyBudget);
+    // The status bar measures against the budget in force: the API's limit wins over the setting.
+    // (Until the views name the source, the amount is handed over in the setting's place.)
+    this.views.statusBar.render(state, p.status, { ...settings, monthlyBudget: p.budget?.amount ?? 0 });
     this.views.tree.render(state, p.tree);
     this.views.treeView.description = p.description;
     this.views.treeView.message = p.message;

@@ -15,7 +15,7 @@ export function createUsageModel(context: vscode.ExtensionContext, keys: AdminKe
   const snapshotFile = path.join(context.globalStorageUri.fsPath, 'snapshot.json');
   return new UsageModel({
     createSource: (mode) => createSource(mode, keys, log, team),
-    load: (source, options) => loadSnapshot(source, options),
+    load: (source, options) => loadSnapshot(source, { ...options, budgets: true }),
     readStored: () => readSnapshot(snapshotFile, { log: (message) => log.warn(message) }),
     writeStored: async (snapshot) => {
       await vscode.workspace.fs.createDirectory(context.globalStorageUri);

@@ -8,6 +8,7 @@ import { ReadyGate } from '../app/readyGate';
 import { readSettings } from '../config';
 import type { Log } from '../log';
 import type { HostMessage, Status, UiState } from '../shared/protocol';
+import { budgetInForce, budgetSourceText, projectBudgets } from '../report/budgets';
 import type { UsageReader } from '../state';
 import { ASSETS, dashboardHtml, makeNonce, resourceRoots } from './html';
 import { NoDataError } from '../queries/fetch';
@@ -193,6 +194,7 @@ class PanelSession extends Disposable {
   private status(): HostMessage {
     const s = this.model.state;
     const settings = readSettings();
+    const budget = budgetInForce(s.snapshot, settings.monthlyBudget);
     const status: Status = {
       mode: s.mode,
       loading: s.loading,
@@ -200,7 +202,23 @@ class PanelSession extends Disposable {
       staleSince: s.staleSince,
       fetchedAt: s.snapshot?.fetchedAt,
       currency: s.snapshot?.currency ?? 'usd',
-      budget: settings.monthlyBudget,
+      budget: budget?.amount ?? 0,
+      budgetSource: budget?.source,
+      budgetEnforcing: budget?.enforcing,
+      spendLimit: s.snapshot?.budgets?.organization.kind,
+      budgetNote: s.snapshot ? budgetSourceText(budget, s.snapshot.budgets?.organization) : undefined,
+      projectBudgets: s.snapshot?.budgets
+        ? projectBudgets(s.snapshot, Date.now()).map((b) => ({
+            projectId: b.projectId,
+            name: b.name,
+            limit: b.limit,
+            currency: b.currency,
+            enforcing: b.enforcing,
+            reading: b.reading,
+            monthToDate: b.monthToDate,
+            percent: b.percent,
+          }))
+        : undefined,
       projects: (s.snapshot?.projects ?? []).map((p) => ({ id: p.id, name: p.name || p.id, archived: p.status === 'archived' })),
       options: this.queries.filterOptions(),
     };

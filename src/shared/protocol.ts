@@ -170,6 +170,19 @@ export const FilterOptionsSchema = z.object({
 });
 export type FilterOptions = z.infer<typeof FilterOptionsSchema>;
 
+export const ProjectBudgetSchema = z.object({
+  projectId: z.string(),
+  name: z.string(),
+  /** Dollars; absent when no limit is set or it cannot be read. */
+  limit: z.optional(FiniteSchema),
+  currency: z.string(),
+  enforcing: z.boolean(),
+  reading: z.enum(['none', 'set', 'unreadable']),
+  monthToDate: FiniteSchema,
+  percent: z.optional(FiniteSchema),
+});
+export type ProjectBudgetInfo = z.infer<typeof ProjectBudgetSchema>;
+
 export const StatusSchema = z.object({
   mode: z.enum(['none', 'api', 'team', 'sample']),
   loading: z.boolean(),
@@ -177,8 +190,18 @@ export const StatusSchema = z.object({
   staleSince: z.optional(z.number()),
   fetchedAt: z.optional(z.number()),
   currency: z.string(),
-  /** openaiUsage.monthlyBudget; 0 = none. */
+  /** The budget in force (dollars): the organisation's hard spend limit, else openaiUsage.monthlyBudget; 0 = none. */
   budget: FiniteSchema,
+  /** Where `budget` comes from: the API's hard limit or the personal setting; absent when none. */
+  budgetSource: z.optional(z.enum(['spendLimit', 'setting'])),
+  /** For a spend limit: whether the API enforces it. */
+  budgetEnforcing: z.optional(z.boolean()),
+  /** The organisation's limit as read: 'unreadable' = this key may not read it (say so quietly). Absent before it is read. */
+  spendLimit: z.optional(z.enum(['none', 'set', 'unreadable'])),
+  /** Which budget is used, in words, for the dashboard to show beside it. */
+  budgetNote: z.optional(z.string()),
+  /** One budget card per active project whose limit was read; amounts in dollars. */
+  projectBudgets: z.optional(z.array(ProjectBudgetSchema)),
   projects: z.array(ProjectInfoSchema),
   options: FilterOptionsSchema,
 });

@@ -36,4 +36,21 @@ export interface UsageSnapshot {
   readonly names?: NameDirectory;
   /** When `names` was read (ms since epoch). */
   readonly namesFetchedAt?: number;
+  /** Hard spend limits read with the data; absent when the source has none or they were not asked for. */
+  readonly budgets?: SnapshotBudgets;
+}
+
+/**
+ * A hard spend limit as read: none set, one set (cents, lower-case currency like the rest of the
+ * snapshot), or not readable with this key (a 403: said quietly where the limit would show).
+ */
+export type SpendLimitReading =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'set'; readonly limit: { readonly thresholdCents: number; readonly currency: string; readonly enforcing: boolean } }
+  | { readonly kind: 'unreadable'; readonly reason: string };
+
+export interface SnapshotBudgets {
+  readonly organization: SpendLimitReading;
+  /** By project id, for the active projects; a project missing here was not read. */
+  readonly projects: Readonly<Record<string, SpendLimitReading>>;
 }

@@ -12,6 +12,7 @@ import type { Limiter } from '../api/limit';
 import { SNAPSHOT_VERSION } from '../shared/snapshot';
 import type { UsageSnapshot } from '../shared/snapshot';
 import type { UsageSource } from './source';
+import { readBudgets } from './budgets';
 import { FORECAST_WINDOW_DAYS } from '../report/forecast';
 import { assertFiniteData } from '../report/finite';
 import { mainCurrencyOf } from '../report/report';
@@ -32,6 +33,8 @@ export interface LoadOptions {
    * bounds its requests (UsageClient: DEFAULT_CONCURRENCY). For tests and slow sources.
    */
   readonly concurrency?: number;
+  /** Also read the hard spend limits (organisation and active projects), never failing the load for them. */
+  readonly budgets?: boolean;
 }
 
 export interface SnapshotWindow {
@@ -176,13 +179,28 @@ export async function loadSnapshot(source: UsageSource, options: LoadOptions): P
       : Promise.resolve(undefined);
   const namesTask = recentNames ? Promise.resolve(recentNames) : readNames();
 
-  const [projects, freshCosts, usageEntries, keyCosts, keyModels, namesRead] = await Promise.all([
+  // Limits ride along with the data, through the same limiter, but outside the fail-fast: a limit
+  // the key may not read is said where it shows, never a failed refresh.
+  const budgetsTask = options.budgets
+    ? readBudgets(source, projectsTask, {
+        run: (task) => limit(async () => {
+          signal.throwIfAborted();
+          return task();
+        }),
+        signal,
+        previous: previous?.source === source.kind ? previous.budgets : undefined,
+      })
+    : Promise.resolve(undefined);
+  // Its rejection (only on abort) is seen through Promise.all below; never left unhandled.
+  budgetsTask.catch(() => undefined);
+  const [projects, freshCosts, usageEntries, keyCosts, keyModels, namesRead, budgets] = await Promise.all([
     projectsTask,
     costsTask,
     Promise.all(usageTasks),
     keyCostsTask,
     keyModelsTask,
     namesTask,
+    budgetsTask,
   ]);
   // A key the kept names do not know (made since): read the names again, once.
   const names = recentNames && namesRead === recentNames && unknownKeyIds([...keyCosts, ...keyModels], recentNames.names).length > 0 ? ((await readNames()) ?? namesRead) : namesRead;
@@ -209,6 +227,7 @@ export async function loadSnapshot(source: UsageSource, options: LoadOptions): P
     keyCosts,
     keyModels,
     ...(names ? { names: names.names, namesFetchedAt: names.at } : {}),
+    ...(budgets ? { budgets } : {}),
   };
 }
 

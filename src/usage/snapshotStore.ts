@@ -39,6 +39,17 @@ const projectSchema = z.object({
   createdAt: z.optional(z.number()),
 });
 
+const limitReadingSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('none') }),
+  z.object({ kind: z.literal('set'), limit: z.object({ thresholdCents: z.number(), currency: z.string(), enforcing: z.boolean() }) }),
+  z.object({ kind: z.literal('unreadable'), reason: z.string() }),
+]);
+
+const budgetsSchema = z.object({
+  organization: limitReadingSchema,
+  projects: z.record(z.string(), limitReadingSchema),
+});
+
 /** The on-disk shape; unknown fields are dropped on read and on write. */
 const keyOwnerSchema = z.object({ type: z.string(), id: z.optional(z.string()), name: z.optional(z.string()), email: z.optional(z.string()) });
 const apiKeySchema = z.object({
@@ -75,6 +86,7 @@ export const snapshotSchema = z.object({
   keyModels: z.optional(z.array(bucketSchema)),
   names: z.optional(namesSchema),
   namesFetchedAt: z.optional(z.number()),
+  budgets: z.optional(budgetsSchema),
 });
 
 

@@ -108,6 +108,9 @@ describe('a real key against the API', () => {
 
   before(async () => {
     server = await startFakeServer({ now: () => NOW });
+    // A key that may not read the spend limit (403): usage still shows, and the personal budget of
+    // the setting is the one in force (the budget step below sets it).
+    server.faults.forbidden = ['spend_limit'];
     const org = createSampleOrg({ now: NOW });
     const summary = summarize(await loadSnapshot(org, { nowMs: NOW, rangeDays: 30 }), { nowMs: NOW, rangeDays: 30 });
     expectedToday = formatMoney(summary.today, 'usd');

@@ -47,7 +47,11 @@ const CHROMIUM_ARGS = [
 
 /** Settings that keep the workbench quiet (no welcome page, walkthroughs, chat, tips, prompts);
  * shared with the demo. Tests add their own on top. */
-export const DEFAULT_SETTINGS: Readonly<Record<string, unknown>> = quietSettings;
+export const DEFAULT_SETTINGS: Readonly<Record<string, unknown>> = {
+  ...quietSettings,
+  // Spend alerts are notifications that could cover what a test looks at: on only where tested.
+  'openaiUsage.alerts.enabled': false,
+};
 
 // ---------------------------------------------------------------------------------------------
 // Process bookkeeping: every process group we start is killed on exit, even when a test throws.

@@ -22,7 +22,16 @@ before(async () => {
 
 describe('app/presenter: present', () => {
   it('no mode: nothing to show, the welcome view (mode none)', () => {
-    assert.deepEqual(present(state({ mode: 'none' }), 30, NOW_MS, formatTime), { status: undefined, tree: undefined, description: undefined, message: undefined, mode: 'none' });
+    assert.deepEqual(present(state({ mode: 'none' }), 30, NOW_MS, formatTime), {
+      status: undefined,
+      tree: undefined,
+      description: undefined,
+      message: undefined,
+      mode: 'none',
+      budget: undefined,
+      budgetNote: undefined,
+      projectBudgets: [],
+    });
   });
 
   it("today's data: the figures of today, the range as the description, no message", () => {
@@ -69,6 +78,40 @@ function fakeViews(): PresenterViews & { log: string[] } {
     setContext: (k, v) => void log.push(`${k}=${String(v)}`),
   };
 }
+
+describe('app/presenter: the budget in force', () => {
+  const limited: UsageSnapshot['budgets'] = {
+    organization: { kind: 'set', limit: { thresholdCents: 500_000, currency: 'usd', enforcing: true } },
+    projects: { proj_x: { kind: 'set', limit: { thresholdCents: 10_000, currency: 'usd', enforcing: false } } },
+  };
+
+  it("the organisation's limit wins over the setting, and the note says which is used", () => {
+    const p = present(state({ snapshot: { ...snapshot, budgets: limited } }), 30, NOW_MS, formatTime, 120);
+    assert.deepEqual(p.budget, { amount: 5000, currency: 'usd', source: 'spendLimit', enforcing: true });
+    assert.equal(p.budgetNote, "The organization's hard spend limit (enforced).");
+    assert.deepEqual(p.projectBudgets.map((b) => [b.projectId, b.limit, b.enforcing]), [['proj_x', 100, false]]);
+  });
+
+  it('the setting when the key cannot read the limit, said so', () => {
+    const p = present(state({ snapshot: { ...snapshot, budgets: { organization: { kind: 'unreadable', reason: '403' }, projects: {} } } }), 30, NOW_MS, formatTime, 120);
+    assert.deepEqual(p.budget, { amount: 120, currency: 'usd', source: 'setting' });
+    assert.match(p.budgetNote ?? '', /cannot read the spend limit/);
+  });
+
+  it('the status bar is handed the amount in force as its budget', () => {
+    let seen: number | undefined;
+    const views: PresenterViews = { statusBar: { render: (_s, _f, settings) => void (seen = settings.monthlyBudget) }, tree: { render: () => undefined }, treeView: {}, setContext: () => undefined };
+    const current = state({ snapshot: { ...snapshot, budgets: limited } });
+    new Presenter(views, {
+      model: { state: current, onDidChange: () => ({ dispose: () => undefined }) },
+      mode: { resolved: true, onDidResolve: () => ({ dispose: () => undefined }) },
+      settings: () => ({ defaultRangeDays: 30, monthlyBudget: 120 }) as Settings,
+      now: () => NOW_MS,
+      formatTime,
+    }).render();
+    assert.equal(seen, 5000);
+  });
+});
 
 describe('app/presenter: Presenter', () => {
   it('renders nothing until the mode is resolved, then every model change', () => {

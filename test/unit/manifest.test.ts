@@ -40,6 +40,9 @@ const SPEC_COMMANDS: Record<string, string> = {
   'openaiUsage.useSampleData': 'Try with Sample Data',
   'openaiUsage.export': 'Export Usage…',
   'openaiUsage.setBudget': 'Set Monthly Budget',
+  // Added with the 2026 surface.
+  'openaiUsage.setSpendLimit': 'Set Spend Limit…',
+  'openaiUsage.manageSpendAlerts': 'Manage Spend Alerts…',
 };
 
 /** SPEC §2: settings with their type and, where the spec gives one, their default. */
@@ -51,6 +54,10 @@ const SPEC_SETTINGS: Record<string, Setting> = {
   'openaiUsage.statusBar.enabled': { type: 'boolean', default: true },
   'openaiUsage.statusBar.show': { type: 'string', enum: ['today', 'month', 'todayAndMonth'] },
   'openaiUsage.defaultRangeDays': { type: 'number', default: 30 },
+  // Added with the 2026 surface.
+  'openaiUsage.statusBar.estimateToday': { type: 'boolean', default: true },
+  'openaiUsage.alerts.enabled': { type: 'boolean', default: true },
+  'openaiUsage.alerts.spikeFactor': { type: 'number', default: 3 },
 };
 
 const SPEC_CONTAINER = 'openaiUsage';
