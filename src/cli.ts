@@ -17,6 +17,7 @@ import { csvText } from './report/exportFormat';
 import { formatCount, formatMoney } from './shared/format';
 import { loadSnapshot } from './usage/loader';
 import type { UsageSource } from './usage/source';
+import type { SnapshotBudgets } from './shared/snapshot';
 import { alignDown, isoDate, isoMinute, rangeForDays } from './shared/time';
 import { isExtraCommand, runExtraCommand } from './cli/commands';
 
@@ -189,7 +190,7 @@ async function refusingNonFinite<T>(task: () => Promise<T>): Promise<T> {
 const m6 = (v: number): number => Math.round(v * 1e6) / 1e6;
 
 /** What `summary --json` prints: a projection of the report's summary. */
-export function summaryJson(s: Summary, sample: boolean): Record<string, unknown> {
+export function summaryJson(s: Summary, sample: boolean, budgets?: SnapshotBudgets): Record<string, unknown> {
   const multi = s.currencies.length > 1;
   const totalsOf = (c: string): Record<string, number> => {
     const t = s.byCurrency[c];
@@ -208,6 +209,9 @@ export function summaryJson(s: Summary, sample: boolean): Record<string, unknown
     forecastMonthEnd: m6(s.forecastMonthEnd),
     tokens: s.tokens,
     requests: s.requests,
+    // Billed + an estimate of what is not billed yet (usage × the organisation's own unit prices).
+    todayEstimate: s.todayEstimate ? { billed: m6(s.todayEstimate.billed), unbilledEstimate: m6(s.todayEstimate.unbilledEstimate), total: m6(s.todayEstimate.total), basis: s.todayEstimate.basis } : null,
+    spendLimit: spendLimitJson(budgets),
     sample,
     projects: s.projects
       .filter((p) => p.spends.some((x) => x.amount !== 0))
@@ -222,14 +226,26 @@ export function summaryJson(s: Summary, sample: boolean): Record<string, unknown
   };
 }
 
+/** The organisation's hard spend limit in dollars, or null when none is set or it is not readable. */
+function spendLimitJson(budgets: SnapshotBudgets | undefined): { amount: number; currency: string; enforcing: boolean } | null {
+  const org = budgets?.organization;
+  return org?.kind === 'set' ? { amount: org.limit.thresholdCents / 100, currency: org.limit.currency, enforcing: org.limit.enforcing } : null;
+}
+
 async function runSummary(o: Options, io: CliIo, source: UsageSource): Promise<void> {
   const nowMs = io.now();
-  const s = await refusingNonFinite(async () => summarize(await loadSnapshot(source, { nowMs, rangeDays: o.days }), { nowMs, rangeDays: o.days }));
+  let budgets: SnapshotBudgets | undefined;
+  const s = await refusingNonFinite(async () => {
+    const snapshot = await loadSnapshot(source, { nowMs, rangeDays: o.days, budgets: true });
+    budgets = snapshot.budgets;
+    return summarize(snapshot, { nowMs, rangeDays: o.days });
+  });
   const sample = source.kind === 'sample';
   if (o.format === 'json') {
-    io.out(JSON.stringify(summaryJson(s, sample), null, 2));
+    io.out(JSON.stringify(summaryJson(s, sample, budgets), null, 2));
     return;
   }
+  const limit = spendLimitJson(budgets);
   const currencies = s.currencies;
   const projects = s.projects.filter((p) => p.spends.some((x) => x.amount !== 0));
   const spendOf = (p: (typeof projects)[number], c: string): number => p.spends.find((x) => x.currency === c)?.amount ?? 0;
@@ -255,10 +271,14 @@ async function runSummary(o: Options, io: CliIo, source: UsageSource): Promise<v
         ['', ''],
         [
           ['Today (UTC)', all((t) => t.today)],
+          ...(s.todayEstimate && s.todayEstimate.unbilledEstimate >= 0.005
+            ? [['Today, estimated (billed + not yet billed)', `≈${formatMoney(s.todayEstimate.total, s.currency)}`]]
+            : []),
           ['Yesterday', all((t) => t.yesterday)],
           ['Month to date', all((t) => t.monthToDate)],
           [`Last ${s.rangeDays} days (${rangeLine})`, all((t) => t.rangeTotal)],
           ['Month-end forecast (estimate)', all((t) => t.forecastMonthEnd)],
+          ...(limit ? [['Hard spend limit (a month)', `${formatMoney(limit.amount, limit.currency.toLowerCase())}${limit.enforcing ? '' : ' (not enforcing)'}`]] : []),
           ['Tokens in / out / cached', `${formatCount(s.tokens.input)} / ${formatCount(s.tokens.output)} / ${formatCount(s.tokens.cached)}`],
           ['Requests', formatCount(s.requests)],
         ],

@@ -2,7 +2,9 @@
 // here that report.ts does not compute.
 
 import type { UsageSnapshot } from '../shared/snapshot';
-import { rangeForDays } from '../shared/time';
+import { addDays, dayStartOfMs, isoDate, isoMinute, rangeForDays } from '../shared/time';
+import { estimateDay } from './estimate';
+import type { DayEstimate } from './estimate';
 import { buildReport } from './report';
 import type { CurrencyTotals, LineItemSpend, ModelUsage, ProjectReport, ProjectSpend, TokenTotals } from './report';
 
@@ -51,6 +53,38 @@ export interface Summary {
   /** Days from here on (yesterday and today) are provisional: cost data arrives late. */
   readonly provisionalFrom: number;
   readonly fetchedAt: number;
+  /** Today's billed spend and an estimate of what is not billed yet (estimate.ts); undefined with no usage to price. */
+  readonly todayEstimate?: EstimateFigures;
+  /** The same for yesterday, still provisional. */
+  readonly yesterdayEstimate?: EstimateFigures;
+}
+
+/** A day's billed spend beside its estimate: always called an estimate where it shows. */
+export interface EstimateFigures {
+  readonly billed: number;
+  readonly unbilledEstimate: number;
+  /** billed + unbilledEstimate. */
+  readonly total: number;
+  /** How it was made, in words (usage through when, prices from which days). */
+  readonly basis: string;
+  /** The newest usage that went into it (Unix s), when any. */
+  readonly usageThrough?: number;
+  /** Usage series of the day with no priced history: not estimated. */
+  readonly notEstimated: number;
+}
+
+function estimateFigures(e: DayEstimate): EstimateFigures | undefined {
+  if (e.lineItems.length === 0 && e.notEstimated.length === 0) return undefined;
+  const through = e.usageThrough === undefined ? '' : `usage through ${isoMinute(e.usageThrough).slice(11)} UTC`;
+  const prices = `unit prices learned from this organization's own costs of ${isoDate(e.learnedFrom.start)} to ${isoDate(e.learnedFrom.end - 1)}`;
+  return {
+    billed: e.billed,
+    unbilledEstimate: e.unbilledEstimate,
+    total: e.total,
+    basis: `${through ? `${through} × ` : 'usage × '}${prices}`,
+    ...(e.usageThrough === undefined ? {} : { usageThrough: e.usageThrough }),
+    notEstimated: e.notEstimated.length,
+  };
 }
 
 // --- bucket-level helpers ----------------------------------------------------------------------
@@ -101,5 +135,14 @@ export function summarize(snapshot: UsageSnapshot, options: SummaryOptions): Sum
     daily: r.days.map((day, i) => ({ day, amount: r.daily[i] ?? 0 })),
     provisionalFrom: r.provisionalFrom,
     fetchedAt: snapshot.fetchedAt,
+    ...withEstimates(snapshot, nowMs, r.currency),
   };
+}
+
+/** Today's and yesterday's estimates in the main currency (both days are still provisional). */
+function withEstimates(snapshot: UsageSnapshot, nowMs: number, currency: string): { todayEstimate?: EstimateFigures; yesterdayEstimate?: EstimateFigures } {
+  const options = { nowMs, costs: snapshot.costs, usage: snapshot.usage, currency };
+  const today = estimateFigures(estimateDay(options));
+  const yesterday = estimateFigures(estimateDay(options, addDays(dayStartOfMs(nowMs), -1)));
+  return { ...(today ? { todayEstimate: today } : {}), ...(yesterday ? { yesterdayEstimate: yesterday } : {}) };
 }

@@ -19,6 +19,8 @@ export function statusFigures(s: Summary): StatusFigures {
     forecastMonthEnd: s.forecastMonthEnd,
     topProjectsToday: s.topProjectsToday,
     fetchedAt: s.fetchedAt,
+    ...(s.todayEstimate ? { todayEstimate: s.todayEstimate } : {}),
+    ...(s.yesterdayEstimate ? { yesterdayEstimate: s.yesterdayEstimate } : {}),
     ...(s.currencies.length > 1
       ? {
           otherCurrencies: s.currencies.slice(1).map((c) => {

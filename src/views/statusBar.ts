@@ -25,6 +25,7 @@ export class StatusBar implements vscode.Disposable {
       budgetWarningPercent: settings.budgetWarningPercent,
       formatMoney: this.formatMoney,
       formatTime: this.formatTime,
+      estimateToday: settings.statusBarEstimateToday,
     });
     this.item.text = view.text;
     const tooltip = new vscode.MarkdownString(view.tooltip, true);

@@ -3,6 +3,7 @@
 import type { StatusBarShow } from '../config';
 import type { UsageState } from '../state';
 import { budgetLevel, usedPercent } from '../report/forecast';
+import type { EstimateFigures } from '../report/summary';
 
 /** The money figures of one more currency (never added to the main one). */
 export interface OtherCurrencyFigures {
@@ -26,6 +27,9 @@ export interface StatusFigures {
   readonly otherCurrencies?: readonly OtherCurrencyFigures[];
   /** Set when the figures are of an earlier UTC day (YYYY-MM-DD) than today: not yet refreshed. */
   readonly asOfDay?: string;
+  /** Today's and yesterday's billed spend beside an estimate of what is not billed yet. */
+  readonly todayEstimate?: EstimateFigures;
+  readonly yesterdayEstimate?: EstimateFigures;
 }
 
 export interface StatusOptions {
@@ -34,6 +38,8 @@ export interface StatusOptions {
   readonly budgetWarningPercent: number;
   readonly formatMoney: (amount: number, currency: string) => string;
   readonly formatTime: (ms: number) => string;
+  /** openaiUsage.statusBar.estimateToday: the estimate beside the billed figure (default true). */
+  readonly estimateToday?: boolean;
 }
 
 export interface StatusView {
@@ -93,12 +99,16 @@ export function renderStatus(state: UsageState, figures: StatusFigures | undefin
   // Several currencies: each shown on its own, never added ("$10.00 · 5.00 EUR").
   const all = (pick: (f: OtherCurrencyFigures) => number): string =>
     [money(pick(figures)), ...others.map((c) => money(pick(c), c.currency))].join(' · ');
+  // Today's estimate beside the billed figure ("$12.34 · ≈$15.80"), when there is something not
+  // billed yet, the setting is on and the figures are today's. Never shown as spend without "≈".
+  const estimate = o.estimateToday !== false && figures.asOfDay === undefined && figures.todayEstimate && figures.todayEstimate.unbilledEstimate >= 0.005 ? figures.todayEstimate : undefined;
+  const todayText = estimate ? `${plainMoney(figures.today)} · ≈${plainMoney(estimate.total)}` : plainMoney(figures.today);
   const value =
     o.show === 'month'
       ? `${plainMoney(figures.monthToDate)} MTD`
       : o.show === 'todayAndMonth'
-        ? `${plainMoney(figures.today)} · ${plainMoney(figures.monthToDate)} MTD`
-        : plainMoney(figures.today);
+        ? `${todayText} · ${plainMoney(figures.monthToDate)} MTD`
+        : todayText;
   const stale = state.staleSince !== undefined || figures.asOfDay !== undefined;
   const icon = state.loading ? '$(sync~spin)' : stale ? '$(warning)' : '$(graph)';
   const text = `${icon} ${value}${sample ? ' (sample)' : ''}`;
@@ -114,6 +124,13 @@ export function renderStatus(state: UsageState, figures: StatusFigures | undefin
     `| Month to date | ${all((f) => f.monthToDate)} |`,
     `| Month-end forecast (estimate) | ${all((f) => f.forecastMonthEnd)} |`,
   );
+  const estimateRow = (label: string, e: EstimateFigures | undefined): void => {
+    if (e && e.unbilledEstimate >= 0.005) lines.push(`| ${label}, estimated (billed + not yet billed) | ≈${money(e.total)} (≈${money(e.unbilledEstimate)} not billed yet) |`);
+  };
+  if (o.estimateToday !== false && figures.asOfDay === undefined) {
+    estimateRow('Today', figures.todayEstimate);
+    estimateRow('Yesterday', figures.yesterdayEstimate);
+  }
   if (o.monthlyBudget > 0) {
     const used = usedPercent(figures.monthToDate, o.monthlyBudget) ?? 0;
     lines.push(`| Budget used | ${used.toFixed(0)} % of ${money(o.monthlyBudget)} |`);
@@ -121,6 +138,10 @@ export function renderStatus(state: UsageState, figures: StatusFigures | undefin
   lines.push('');
   if (others.length) {
     lines.push(`Spend in ${others.length + 1} currencies, each shown on its own; the status bar and the budget use ${escapeMarkdown(figures.currency.toUpperCase())}, the currency with the most spend.`, '');
+  }
+  if (o.estimateToday !== false && figures.asOfDay === undefined && figures.todayEstimate && (estimate || figures.todayEstimate.notEstimated > 0)) {
+    const e = figures.todayEstimate;
+    lines.push(`Billed today: ${money(e.billed)} (Costs API; it arrives hours late). The estimate prices today's ${escapeMarkdown(e.basis)}.${e.notEstimated ? ` Not estimated: ${e.notEstimated} usage ${e.notEstimated === 1 ? 'series' : 'series'} with no price history yet (a new model, say).` : ''}`, '');
   }
   const top = figures.topProjectsToday.filter((p) => p.spend > 0).slice(0, 3);
   if (top.length) {
@@ -141,7 +162,7 @@ export function renderStatus(state: UsageState, figures: StatusFigures | undefin
   else if (level === 'warning') lines.push('', `$(warning) Past ${o.budgetWarningPercent} % of the monthly budget.`);
 
   const day = figures.asOfDay ? `on ${figures.asOfDay}` : 'today';
-  const label = `OpenAI Usage${sample ? ' (sample data)' : ''}: ${day} ${plainMoney(figures.today)}, month to date ${plainMoney(figures.monthToDate)}${stale ? ', stale' : ''}`;
+  const label = `OpenAI Usage${sample ? ' (sample data)' : ''}: ${day} ${plainMoney(figures.today)} billed${estimate ? `, about ${plainMoney(estimate.total)} estimated` : ''}, month to date ${plainMoney(figures.monthToDate)}${stale ? ', stale' : ''}`;
   return {
     text,
     tooltip: lines.join('\n'),

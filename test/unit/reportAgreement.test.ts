@@ -55,6 +55,7 @@ interface CliSummary {
   tokens: { input: number; output: number; cached: number };
   requests: number;
   projects: { id: string; name: string; spend: number }[];
+  todayEstimate: { billed: number; unbilledEstimate: number; total: number; basis: string } | null;
 }
 
 /** The figures one surface shows (only those it shows), in a form the others can be compared with. */
@@ -67,6 +68,8 @@ interface Figures {
   requests?: number;
   /** Each project's spend as shown, by project ID. */
   projects?: Record<string, string>;
+  /** Today's estimated total (billed + not yet billed), where a surface shows it. */
+  todayEstimate?: string;
 }
 
 const usd = (v: number): string => formatMoney(v, 'usd');
@@ -121,6 +124,9 @@ function surfaces(snapshot: UsageSnapshot, nowMs: number, overview: OverviewData
     }
   }
   const statusText = status.text.replace(/^\$\([^)]+\) /, '').replace(/ \(sample\)$/, '');
+  // "$12.34 · ≈$15.80": the billed figure, then the estimate (always marked ≈).
+  const [billedText = '', estimateText] = statusText.split(' · ≈');
+  const estimateRow = /\| Today, estimated \(billed \+ not yet billed\) \| ≈([^ |]+)/.exec(tooltip)?.[1];
 
   // Export of the same view, CSV and JSON.
   const content = snapshotOverviewExport(snapshot, defaultUiState(DAYS), nowMs, 0);
@@ -130,7 +136,8 @@ function surfaces(snapshot: UsageSnapshot, nowMs: number, overview: OverviewData
   const json = JSON.parse(toJson(content.meta, content.table)) as { cards: OverviewData['cards']; rows: { amount: number }[] };
 
   return {
-    statusBar: { today: statusText },
+    statusBar: { today: billedText, ...(estimateText ? { todayEstimate: estimateText } : {}) },
+    ...(estimateRow ? { statusTooltipEstimate: { todayEstimate: estimateRow } } : {}),
     statusTooltip: { today: row('Today \\(UTC day, provisional\\)'), monthToDate: row('Month to date') },
     tree: { rangeTotal: usd(views.tree.projects.reduce((s, p) => s + p.spend, 0)), inputTokens, outputTokens, requests, projects },
     dashboard: {
@@ -162,6 +169,7 @@ function cliFigures(cli: CliSummary): Figures {
     outputTokens: cli.tokens.output,
     requests: cli.requests,
     projects: Object.fromEntries(cli.projects.map((p) => [p.id, usd(p.spend)])),
+    ...(cli.todayEstimate ? { todayEstimate: usd(cli.todayEstimate.total) } : {}),
   };
 }
 

@@ -96,3 +96,25 @@ describe('renderStatus', () => {
   });
 });
 
+
+describe('status bar: today billed beside its estimate', () => {
+  const estimate = { billed: 12.35, unbilledEstimate: 3.45, total: 15.8, basis: 'usage through 14:00 UTC × unit prices learned from …', notEstimated: 1 };
+  const withEstimate: StatusFigures = { ...figures, todayEstimate: estimate, yesterdayEstimate: { ...estimate, billed: 20, unbilledEstimate: 1, total: 21 } };
+
+  it('shows "$12.35 · ≈$15.80", and the tooltip says what is billed, what is estimated, from what', () => {
+    const v = renderStatus(ready, withEstimate, options);
+    assert.equal(v.text, '$(graph) $12.35 · ≈$15.80');
+    assert.match(v.tooltip, /Today, estimated \(billed \+ not yet billed\) \| ≈\\\$15\\\.80 \(≈\\\$3\\\.45 not billed yet\)/);
+    assert.match(v.tooltip, /Yesterday, estimated/);
+    assert.match(v.tooltip, /Billed today: \\\$12\\\.35/);
+    assert.match(v.tooltip, /Not estimated: 1 usage series/);
+    assert.match(v.accessibilityLabel, /\$12\.35 billed, about \$15\.80 estimated/);
+  });
+
+  it('the setting off, nothing to estimate, or figures of an earlier day: the billed figure alone', () => {
+    assert.equal(renderStatus(ready, withEstimate, { ...options, estimateToday: false }).text, '$(graph) $12.35');
+    assert.ok(!renderStatus(ready, withEstimate, { ...options, estimateToday: false }).tooltip.includes('estimated'));
+    assert.equal(renderStatus(ready, { ...figures, todayEstimate: { ...estimate, unbilledEstimate: 0, total: 12.35 } }, options).text, '$(graph) $12.35');
+    assert.equal(renderStatus(ready, { ...withEstimate, asOfDay: '2026-11-22' }, options).text, '$(warning) $12.35');
+  });
+});
