@@ -94,7 +94,9 @@ export function renderDataTable(container: HTMLElement, o: TableViewOptions): vo
       : null,
   );
 
-  if (focusedColumn) {
+  // Only while the person is in the dashboard: a rebuild must never pull the focus back from
+  // VS Code (an open quick pick, say, closes when the webview takes the focus).
+  if (focusedColumn && document.hasFocus()) {
     const again = container.querySelector<HTMLButtonElement>(`button.sort[data-column="${CSS.escape(focusedColumn)}"]`);
     again?.focus();
   }
