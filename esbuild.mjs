@@ -59,9 +59,18 @@ const configs = [
     format: 'cjs',
     target: 'node20',
     // `./network.js` stays a require of dist/network.js, made below, so undici loads only when used.
-    external: ['vscode', './network.js'],
+    external: ['vscode', './network.js', './agentTools.js'],
     // import() becomes require(), so the external above resolves as a CommonJS file.
     supported: { 'dynamic-import': false },
+  },
+  {
+    ...common,
+    // The agent tools, loaded the first time an agent calls one (like the network layer).
+    entryPoints: { agentTools: 'src/agentTools.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
   },
   {
     ...common,

@@ -5,6 +5,7 @@ import { ModeSwitch } from './app/mode';
 import { Presenter } from './app/presenter';
 import { RefreshScheduler, systemTimers } from './app/scheduler';
 import { listenToSettings } from './app/settingsListener';
+import { registerUsageTools } from './app/lmTool';
 import { registerTeamServerCommand } from './app/teamServer';
 import { createUsageModel } from './app/usageModel';
 import { registerCommands } from './commands';
@@ -63,6 +64,10 @@ export function activate(context: vscode.ExtensionContext): void {
   own(keys.onDidChange(follow));
   own(teamToken.onDidChange(follow));
   own(registerTeamServerCommand({ token: teamToken, log, apply: follow }));
+  // Agents: the usage tools answer from the data shown, never with the key.
+  if (typeof vscode.lm?.registerTool === 'function') {
+    own(registerUsageTools({ snapshot: () => model.state.snapshot, now: () => Date.now(), tools: () => import('./agentTools.js') }));
+  }
   registerCommands(context, { model, keys, log, dashboard, mode });
   // Start-up: first the snapshot on disk (no request), then a refresh.
   void mode.apply().then((m) => {

@@ -2,6 +2,7 @@
 // answer over the report — shared by the MCP server (`openai-usage-insight mcp`) and the VS Code
 // language model tool. Browser-safe and key-free: the input names no key, the answer carries only
 // figures, names and ids the report already shows.
+import { BREAKDOWN_TOOL_NAME, SUMMARY_TOOL_NAME } from './toolNames';
 import * as z from 'zod';
 import type { UsageBucket, UsageQuery } from '../shared/endpoints';
 import type { UsageSnapshot } from '../shared/snapshot';
@@ -42,7 +43,7 @@ export interface ToolDefinition<S extends z.ZodType> {
 }
 
 export const SUMMARY_TOOL: ToolDefinition<typeof summaryInput> = {
-  name: 'openai_usage_summary',
+  name: SUMMARY_TOOL_NAME,
   title: 'OpenAI spend summary',
   description:
     "The organisation's OpenAI API spend and usage: today (billed, and an estimate of what is not billed yet), yesterday, month to date, the last N days, the month-end forecast, tokens, requests and the top projects. Optionally for one project. Amounts are in the currency given; the last two UTC days are provisional.",
@@ -50,7 +51,7 @@ export const SUMMARY_TOOL: ToolDefinition<typeof summaryInput> = {
 };
 
 export const BREAKDOWN_TOOL: ToolDefinition<typeof breakdownInput> = {
-  name: 'openai_usage_breakdown',
+  name: BREAKDOWN_TOOL_NAME,
   title: 'OpenAI spend breakdown',
   description:
     'The top items of OpenAI API usage over the last N UTC days, grouped by project, model, cost line item or API key id: spend (where the Costs API reports it), tokens and requests, with the total.',

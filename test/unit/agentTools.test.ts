@@ -2,10 +2,12 @@
 // tools validate, and answerTool (the LM tool's entry point) refuses what the schema refuses.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import * as z from 'zod';
 import { BREAKDOWN_TOOL, SUMMARY_TOOL, TOOL_NAMES, answerTool } from '../../src/cli/tools';
 import type { BreakdownAnswer, SummaryAnswer } from '../../src/cli/tools';
+import { AGENT_TOOL_NAMES } from '../../src/cli/toolNames';
 import { summarize } from '../../src/report/summary';
 import { loadSnapshot } from '../../src/usage/loader';
 import { createSampleOrg } from '../../src/usage/sample';
@@ -19,6 +21,12 @@ const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { contributes: {
 const NOW = Date.UTC(2026, 10, 18, 15, 30);
 
 describe('agent tools', () => {
+  it('the extension registers exactly the tools the manifest declares', () => {
+    const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { contributes: { languageModelTools: { name: string }[] } };
+    assert.deepEqual([...AGENT_TOOL_NAMES].sort(), manifest.contributes.languageModelTools.map((t) => t.name).sort());
+    assert.deepEqual([...AGENT_TOOL_NAMES].sort(), [...TOOL_NAMES].sort());
+  });
+
   it('the manifest declares each tool with the schema its answer validates', () => {
     const declared = pkg.contributes.languageModelTools;
     assert.deepEqual(declared.map((t) => t.name), [...TOOL_NAMES]);

@@ -58,6 +58,7 @@ describe('built bundles', () => {
       Module._load = original;
     }
     assert.ok(!requested.includes('./network.js'), 'network.js is not required at load');
+    assert.ok(!requested.includes('./agentTools.js'), 'agentTools.js is not required at load');
     assert.ok(!requested.some((r) => r === 'undici' || r === 'node:http' || r === 'node:net' || r === 'http' || r === 'net'), `no HTTP stack at load: ${requested.join(', ')}`);
   });
 });

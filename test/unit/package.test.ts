@@ -15,12 +15,12 @@ const VSCE = path.resolve('node_modules/@vscode/vsce/vsce');
 
 /** Everything a user's VS Code needs, and nothing else (vsix paths, relative to the extension). */
 const ALLOWED: RegExp[] = [
-  /^dist\/(extension|network|cli|errors)\.js$/,
+  /^dist\/(extension|network|agentTools|cli)\.js$/,
   /^dist\/webview\/(main\.js|codicon\.css|codicon\.ttf)$/,
   /^media\/[\w./-]+\.(svg|png|css|md|gif)$/,
   /^(package\.json|README\.md|CHANGELOG\.md|LICENSE)$/,
 ];
-const REQUIRED = ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'dist/extension.js', 'dist/network.js', 'dist/cli.js', 'dist/webview/main.js', 'media/icon.png'];
+const REQUIRED = ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'dist/extension.js', 'dist/network.js', 'dist/agentTools.js', 'dist/cli.js', 'dist/webview/main.js', 'media/icon.png'];
 // Never in the package, whatever the allow-list says.
 const FORBIDDEN = /(\.map$|\.ts$|^src\/|^test\/|^scripts\/|^webview\/|^\.cache\/|node_modules\/|\.vsix$|^\.)/;
 // What a clone has no copy of: installs, build output, caches.
