@@ -7,6 +7,7 @@ import type { UsageBucket, UsageQuery } from '../shared/endpoints';
 import type { UsageSnapshot } from '../shared/snapshot';
 import { summarize, NO_PROJECT } from '../report/summary';
 import { keySpend } from '../report/report';
+import { keyOwner, nameIndex } from '../report/names';
 import { estimateDay } from '../report/estimate';
 import { DAY_SECONDS, isoDate, rangeForDays } from '../shared/time';
 import type { TimeRange } from '../shared/time';
@@ -57,7 +58,7 @@ export const BREAKDOWN_TOOL: ToolDefinition<typeof breakdownInput> = {
   input: breakdownInput,
 };
 
-/** Data beyond the snapshot some answers need: costs grouped by API key (the snapshot has none). */
+/** Data beyond the snapshot: costs grouped by API key, for a snapshot older than its `keyCosts`. */
 export interface ToolExtras {
   readonly keyCosts?: readonly UsageBucket[];
 }
@@ -136,6 +137,11 @@ export interface BreakdownItem {
   readonly inputTokens?: number;
   readonly outputTokens?: number;
   readonly requests?: number;
+  /** By key: who owns it and its project, when the directory says. */
+  readonly owner?: string;
+  readonly projectId?: string;
+  /** By key: why `name` is the ID (a deleted or unknown key, or names not readable with this key). */
+  readonly nameMissing?: 'unknown' | 'unreadable';
 }
 
 export interface BreakdownAnswer {
@@ -209,10 +215,27 @@ export function answerBreakdown(snapshot: UsageSnapshot, input: BreakdownInput, 
     items = s.lineItems.filter((li) => li.currency === s.currency).map((li) => ({ id: li.name, name: li.name, spend: round(li.spend) }));
     total = { spend: round(s.rangeTotal) };
   } else {
-    const byKey = keySpend(extras.keyCosts ?? scoped.keyCosts ?? [], range, scoped.currency, input.projectId ? [input.projectId] : undefined);
-    items = byKey.map((k) => ({ id: k.id, name: k.id, spend: round(k.spend) }));
+    const byKey = keySpend(scoped.keyCosts ?? extras.keyCosts ?? [], range, scoped.currency, input.projectId ? [input.projectId] : undefined);
+    const names = nameIndex(snapshot.projects, snapshot.names);
+    // Spend under no key ('') is not an item: the note says it is in the total.
+    items = byKey
+      .filter((k) => k.id !== '')
+      .map((k) => {
+        const n = names.apiKey(k.id);
+        const owner = keyOwner(n.key);
+        const projectId = n.key?.projectId ?? k.projectId;
+        return {
+          id: k.id,
+          name: n.label,
+          spend: round(k.spend),
+          ...(owner === undefined ? {} : { owner }),
+          ...(projectId === undefined ? {} : { projectId }),
+          ...(n.missing === undefined ? {} : { nameMissing: n.missing }),
+        };
+      });
     total = { spend: round(s.rangeTotal) };
     note = 'Spend not tied to an API key (e.g. ChatGPT or fine-tuning hosting) is in the total but under no key.';
+    if (names.unreadable.includes('apiKeys')) note += ' API key names are not readable with this key: keys show their IDs.';
   }
   return { ...head, total, count: items.length, items: items.slice(0, top), ...(note === undefined ? {} : { note }) };
 }
