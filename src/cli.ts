@@ -19,6 +19,9 @@ import { loadSnapshot } from './usage/loader';
 import type { UsageSource } from './usage/source';
 import { alignDown, isoDate, isoMinute, rangeForDays } from './shared/time';
 import { isExtraCommand, runExtraCommand } from './cli/commands';
+import { apiKeysJson, keysOf } from './cli/keys';
+import { missingText, nameIndex, unreadableNote } from './report/names';
+import type { KeyLine } from './report/names';
 
 export const DEFAULT_API_BASE_URL = 'https://api.openai.com/v1';
 
@@ -35,10 +38,11 @@ Commands:
   usage <endpoint>        usage per bucket; endpoints:
 ${ENDPOINT_LIST}
   daily | monthly         spend, tokens and requests per UTC day or month (--by project|model|key)
+  keys                    spend by API key: name, owner, project (--days N, --json|--csv)
   statusline              one short line for a prompt or tmux, from a cache refreshed in the background
   serve                   a team server: /metrics for Prometheus, read-only JSON for the extension
   mcp                     a Model Context Protocol server on stdio: spend and usage tools for agents
-  (<command> --help shows the options of the four above)
+  (<command> --help shows the options of the five above)
 
 Options:
   --days N                the last N UTC days, today included (default 30; 1..400)
@@ -189,7 +193,7 @@ async function refusingNonFinite<T>(task: () => Promise<T>): Promise<T> {
 const m6 = (v: number): number => Math.round(v * 1e6) / 1e6;
 
 /** What `summary --json` prints: a projection of the report's summary. */
-export function summaryJson(s: Summary, sample: boolean): Record<string, unknown> {
+export function summaryJson(s: Summary, sample: boolean, keys: readonly KeyLine[] = []): Record<string, unknown> {
   const multi = s.currencies.length > 1;
   const totalsOf = (c: string): Record<string, number> => {
     const t = s.byCurrency[c];
@@ -218,16 +222,24 @@ export function summaryJson(s: Summary, sample: boolean): Record<string, unknown
         spend: m6(p.spend),
         ...(multi ? { byCurrency: Object.fromEntries(p.spends.map((x) => [x.currency, m6(x.amount)])) } : {}),
       })),
+    // Spend by API key in the main currency, under each key's name (SPEC §2).
+    apiKeys: apiKeysJson(keys),
     ...(multi ? { byCurrency: Object.fromEntries(s.currencies.map((c) => [c, totalsOf(c)])) } : {}),
   };
 }
 
-async function runSummary(o: Options, io: CliIo, source: UsageSource): Promise<void> {
+async function runSummary(o: Options, io: CliIo, source: UsageSource, err: (line: string) => void): Promise<void> {
   const nowMs = io.now();
-  const s = await refusingNonFinite(async () => summarize(await loadSnapshot(source, { nowMs, rangeDays: o.days }), { nowMs, rangeDays: o.days }));
+  const { s, keys, snapshot } = await refusingNonFinite(async () => {
+    const snapshot = await loadSnapshot(source, { nowMs, rangeDays: o.days });
+    return { snapshot, s: summarize(snapshot, { nowMs, rangeDays: o.days }), keys: keysOf(snapshot, nowMs, o.days) };
+  });
   const sample = source.kind === 'sample';
+  // A part of the names that could not be read: one quiet note, not an error.
+  const note = o.format === 'csv' ? undefined : unreadableNote(nameIndex(snapshot.projects, snapshot.names), ['apiKeys']);
+  if (note !== undefined) err(`Note: ${note}`);
   if (o.format === 'json') {
-    io.out(JSON.stringify(summaryJson(s, sample), null, 2));
+    io.out(JSON.stringify(summaryJson(s, sample, keys), null, 2));
     return;
   }
   const currencies = s.currencies;
@@ -275,8 +287,20 @@ async function runSummary(o: Options, io: CliIo, source: UsageSource): Promise<v
             new Set([2]),
           )
         : 'No spend in this range.',
+      ...keyTable(keys, s.currency),
     ].join('\n'),
   );
+}
+
+/** The summary's top API keys: name (or ID, saying why), owner and spend. */
+function keyTable(keys: readonly KeyLine[], currency: string): string[] {
+  const top = keys.filter((k) => k.id !== '' && k.spend !== 0).slice(0, 10);
+  if (!top.length) return [];
+  const rows = top.map((k) => {
+    const why = missingText(k.missing);
+    return [k.missing === 'unknown' && why ? `${k.name} (${why})` : k.name, k.id, k.owner ?? '', formatMoney(k.spend, currency)];
+  });
+  return ['', table(['API key', 'ID', 'Owner', 'Spend'], rows, new Set([3]))];
 }
 
 const ZERO: CurrencyTotals = { currency: '', today: 0, yesterday: 0, monthToDate: 0, rangeTotal: 0, forecastMonthEnd: 0 };
@@ -384,7 +408,7 @@ export async function runCli(argv: readonly string[], io: CliIo, err: (line: str
       return 0;
     }
     const source = await createCliSource(o, io);
-    if (o.command === 'summary') await runSummary(o, io, source);
+    if (o.command === 'summary') await runSummary(o, io, source, err);
     else await runQuery(o, io, source, o.endpoint ?? 'costs');
     return 0;
   } catch (e) {

@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import type { UsageBucket } from '../shared/endpoints';
 import type { UsageSnapshot } from '../shared/snapshot';
 import { buildReport, keyModelUsage, keySpend, projectUsage } from '../report/report';
-import { nameIndex } from '../report/names';
+import { NO_KEY_LABEL, nameIndex, unreadableNote } from '../report/names';
 import type { NameIndex } from '../report/names';
 import { csvText } from '../report/exportFormat';
 import { formatCount, formatMoney } from '../shared/format';
@@ -20,8 +20,6 @@ export const REPORT_GROUPS = ['project', 'model', 'key'] as const;
 export type ReportGroup = (typeof REPORT_GROUPS)[number];
 export type Period = 'day' | 'month';
 
-/** The name under which spend with no API key is listed. */
-export const NO_KEY_NAME = 'No API key';
 
 export interface ReportRow {
   /** 'YYYY-MM-DD' or 'YYYY-MM'. */
@@ -61,7 +59,7 @@ function keyRows(snapshot: UsageSnapshot, label: string, r: TimeRange, names: Na
   const ids = [...new Set([...spend.map((k) => k.id), ...usage.keys()])];
   const spendOf = new Map(spend.map((k) => [k.id, k.spend]));
   return ids.map((id): ReportRow => {
-    const n = id === '' ? { label: NO_KEY_NAME } : names.apiKey(id);
+    const n = id === '' ? { label: NO_KEY_LABEL } : names.apiKey(id);
     const u = usage.get(id);
     return {
       period: label,
@@ -123,13 +121,10 @@ export function loadReportSnapshot(source: Parameters<typeof loadSnapshot>[0], n
   return loadSnapshot(source, { nowMs, rangeDays: daysBetween(range.start, range.end) });
 }
 
-/** One quiet stderr note per part of the names that could not be read (not an error). */
+/** One quiet stderr note when a part of the names could not be read (not an error). */
 export function namesNotes(snapshot: UsageSnapshot, parts: readonly ('apiKeys' | 'users')[]): string[] {
-  const unreadable = nameIndex(snapshot.projects, snapshot.names).unreadable;
-  const notes: string[] = [];
-  if (parts.includes('apiKeys') && unreadable.includes('apiKeys')) notes.push('Note: API key names are not readable with this key; keys show their IDs.');
-  if (parts.includes('users') && unreadable.includes('users')) notes.push('Note: user names are not readable with this key; users show their IDs.');
-  return notes;
+  const note = unreadableNote(nameIndex(snapshot.projects, snapshot.names), parts);
+  return note === undefined ? [] : [`Note: ${note}`];
 }
 
 function table(rows: readonly (readonly string[])[], right: ReadonlySet<number>): string {
