@@ -61,7 +61,7 @@ export async function runKeys(argv: readonly string[], io: CommandIo): Promise<v
   const source = await sourceFrom({ baseUrl: values['base-url'], sample: values.sample }, io);
   const snapshot = await loadSnapshot(source, { nowMs, rangeDays: days });
   const lines = keysOf(snapshot, nowMs, days);
-  const note = unreadableNote(nameIndex(snapshot.projects, snapshot.names), ['apiKeys', 'users']);
+  const note = unreadableNote(nameIndex(snapshot.projects, snapshot.names), ['apiKeys']);
   if (note !== undefined) io.err(`Note: ${note}`);
   const range = rangeForDays(nowMs, days);
   const currency = snapshot.currency;
