@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { ModeSwitch } from './app/mode';
 import { openWalkthroughOnce } from './app/walkthrough';
 import { Presenter } from './app/presenter';
+import { registerTreeGrouping } from './app/treeGrouping';
 import { RefreshScheduler, systemTimers } from './app/scheduler';
 import { listenToSettings } from './app/settingsListener';
 import { createUsageModel } from './app/usageModel';
@@ -46,6 +47,7 @@ export function activate(context: vscode.ExtensionContext): void {
     if ((await mode.apply()) !== 'none') void model.refresh();
   }));
   registerCommands(context, { model, keys, log, dashboard, mode });
+  own(registerTreeGrouping(context, presenter));
   void openWalkthroughOnce(context, vscode);
   // Start-up: first the snapshot on disk (no request), then a refresh.
   void mode.apply().then((m) => {

@@ -5,6 +5,8 @@ import type { Mode, UsageState } from '../state';
 import { dayStartOfMs, isoDate } from '../shared/time';
 import { deriveViews } from '../views/derive';
 import type { TreeData } from '../views/projectsTree';
+import { treeDescription } from '../views/treeText';
+import type { TreeGrouping } from '../views/treeText';
 import type { StatusFigures } from '../views/statusText';
 import { Disposable } from './disposable';
 import type { DisposableLike } from './disposable';
@@ -20,15 +22,15 @@ export interface Presentation {
   readonly mode: Mode;
 }
 
-export function present(state: UsageState, rangeDays: number, nowMs: number, formatTime: (ms: number) => string): Presentation {
+export function present(state: UsageState, rangeDays: number, nowMs: number, formatTime: (ms: number) => string, grouping: TreeGrouping = 'projects'): Presentation {
   const fetchedAt = state.snapshot?.fetchedAt;
   // Data from an earlier UTC day is shown as of that day, not as an empty "today".
   const asOf = fetchedAt !== undefined && dayStartOfMs(fetchedAt) < dayStartOfMs(nowMs) ? fetchedAt : undefined;
   const views = state.snapshot ? deriveViews(state.snapshot, asOf ?? nowMs, rangeDays) : undefined;
   return {
     status: views && asOf !== undefined ? { ...views.status, asOfDay: isoDate(dayStartOfMs(asOf)) } : views?.status,
-    tree: views?.tree,
-    description: state.mode === 'sample' ? 'Sample data' : views ? `last ${rangeDays} UTC days` : undefined,
+    tree: views ? { ...views.tree, grouping } : undefined,
+    description: state.mode === 'sample' ? treeDescription(rangeDays, grouping, true) : views ? treeDescription(rangeDays, grouping) : undefined,
     message:
       state.mode === 'sample'
         ? 'Sample data: a made-up organization. Set an admin key to see yours.'
@@ -36,7 +38,9 @@ export function present(state: UsageState, rangeDays: number, nowMs: number, for
           ? `Stale since ${formatTime(state.staleSince)}: ${state.error?.message ?? 'the last refresh failed.'}`
           : state.error && !state.snapshot
             ? state.error.message
-            : undefined,
+            : grouping === 'apiKeys'
+              ? views?.keyNote
+              : undefined,
     mode: state.mode,
   };
 }
@@ -59,6 +63,8 @@ export interface PresenterDeps {
 }
 
 export class Presenter extends Disposable {
+  private grouping: TreeGrouping = 'projects';
+
   constructor(
     private readonly views: PresenterViews,
     private readonly deps: PresenterDeps,
@@ -68,11 +74,17 @@ export class Presenter extends Disposable {
     this.register(deps.mode.onDidResolve(() => this.render()));
   }
 
+  /** The tree's grouping (Group Tree By…); renders at once. */
+  setGrouping(grouping: TreeGrouping): void {
+    this.grouping = grouping;
+    this.render();
+  }
+
   render(): void {
     if (!this.deps.mode.resolved || this.isDisposed) return;
     const settings = this.deps.settings();
     const state = this.deps.model.state;
-    const p = present(state, settings.defaultRangeDays, this.deps.now(), (ms) => this.deps.formatTime(ms));
+    const p = present(state, settings.defaultRangeDays, this.deps.now(), (ms) => this.deps.formatTime(ms), this.grouping);
     this.views.statusBar.render(state, p.status, settings);
     this.views.tree.render(state, p.tree);
     this.views.treeView.description = p.description;
