@@ -21,7 +21,7 @@ import { alignDown, isoDate, isoMinute, rangeForDays } from './shared/time';
 import { isExtraCommand, runExtraCommand } from './cli/commands';
 import { apiKeysJson, keysOf } from './cli/keys';
 import { missingText, nameIndex, unreadableNote } from './report/names';
-import type { KeyLine } from './report/names';
+import type { KeyLine, NamedId } from './report/names';
 
 export const DEFAULT_API_BASE_URL = 'https://api.openai.com/v1';
 
@@ -309,7 +309,12 @@ function bucketLabel(start: number, width: BucketWidth): string {
   return width === '1d' ? isoDate(start) : isoMinute(start);
 }
 
-async function runQuery(o: Options, io: CliIo, source: UsageSource, endpoint: EndpointId): Promise<void> {
+/** A name cell: the name, or the ID saying why it has none ("key_x (deleted or unknown key)"). */
+function nameCell(n: NamedId, what: 'key' | 'user'): string {
+  return n.missing === 'unknown' ? `${n.label} (${missingText(n.missing, what) ?? ''})` : n.label;
+}
+
+async function runQuery(o: Options, io: CliIo, source: UsageSource, endpoint: EndpointId, err: (line: string) => void): Promise<void> {
   const spec = ENDPOINTS[endpoint];
   const width = endpoint === 'costs' ? '1d' : o.bucket;
   if (o.bucket !== '1d' && endpoint === 'costs') throw new CliError('Costs come in 1d buckets only: drop --bucket.');
@@ -329,10 +334,22 @@ async function runQuery(o: Options, io: CliIo, source: UsageSource, endpoint: En
   validateQuery(query);
   const dims = o.groupBy;
   const byProject = dims.includes('project_id');
-  // Tables show names: the project's name beside its ID when grouped by project.
-  const [buckets, projects] = await Promise.all([source.query(query), byProject ? source.projects() : Promise.resolve([])]);
+  const byKey = dims.includes('api_key_id');
+  const byUser = dims.includes('user_id');
+  // Tables show names: the project's name beside its ID when grouped by project, the key's or
+  // user's name when grouped by those (the directory is read only then; never fails the command).
+  const [buckets, projects, directory] = await Promise.all([
+    source.query(query),
+    byProject ? source.projects() : Promise.resolve([]),
+    (byKey || byUser) && source.names ? source.names().catch(() => undefined) : Promise.resolve(undefined),
+  ]);
   await refusingNonFinite(async () => assertFiniteBuckets(buckets, endpoint === 'costs' ? 'costs' : `${endpoint} usage`));
   const names = new Map(projects.map((p) => [p.id, p.name || p.id]));
+  const index = nameIndex(projects, directory);
+  const note = byKey || byUser ? unreadableNote(index, [...(byKey ? (['apiKeys'] as const) : []), ...(byUser ? (['users'] as const) : [])]) : undefined;
+  if (note !== undefined) err(`Note: ${note}`);
+  const keyName = (id: string | undefined): string => (id === undefined ? '' : nameCell(index.apiKey(id), 'key'));
+  const userName = (id: string | undefined): string => (id === undefined ? '' : nameCell(index.user(id), 'user'));
   const metrics = spec.metrics;
   const rows: (string | number)[][] = [];
   const currencies = new Set<string>();
@@ -344,6 +361,8 @@ async function runQuery(o: Options, io: CliIo, source: UsageSource, endpoint: En
       rows.push([
         bucketLabel(b.startTime, width),
         ...(byProject ? [r.dims.project_id === undefined ? '' : names.get(r.dims.project_id) ?? r.dims.project_id] : []),
+        ...(byKey ? [keyName(r.dims.api_key_id)] : []),
+        ...(byUser ? [userName(r.dims.user_id)] : []),
         ...dims.map((d) => r.dims[d] ?? ''),
         ...(several ? [r.currency?.toLowerCase() ?? ''] : []),
         ...metrics.map((m) => r.values[m] ?? 0),
@@ -353,6 +372,8 @@ async function runQuery(o: Options, io: CliIo, source: UsageSource, endpoint: En
   const headers = [
     'start',
     ...(byProject ? ['project'] : []),
+    ...(byKey ? ['key_name'] : []),
+    ...(byUser ? ['user_name'] : []),
     ...dims,
     ...(several ? ['currency'] : []),
     ...metrics.map((m) => (m === 'amount' ? (several ? 'amount' : `amount_${currency}`) : m)),
@@ -372,6 +393,8 @@ async function runQuery(o: Options, io: CliIo, source: UsageSource, endpoint: En
             results: b.rows.map((r) => ({
               ...r.dims,
               ...(byProject && r.dims.project_id !== undefined ? { project_name: names.get(r.dims.project_id) ?? r.dims.project_id } : {}),
+              ...(byKey && r.dims.api_key_id !== undefined ? { api_key_name: index.apiKey(r.dims.api_key_id).label } : {}),
+              ...(byUser && r.dims.user_id !== undefined ? { user_name: index.user(r.dims.user_id).label } : {}),
               ...(r.currency ? { currency: r.currency.toLowerCase() } : {}),
               ...r.values,
             })),
@@ -409,7 +432,7 @@ export async function runCli(argv: readonly string[], io: CliIo, err: (line: str
     }
     const source = await createCliSource(o, io);
     if (o.command === 'summary') await runSummary(o, io, source, err);
-    else await runQuery(o, io, source, o.endpoint ?? 'costs');
+    else await runQuery(o, io, source, o.endpoint ?? 'costs', err);
     return 0;
   } catch (e) {
     // Redacted by shape and every run of the key whatever its shape; one line, no control characters.

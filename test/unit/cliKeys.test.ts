@@ -118,6 +118,26 @@ describe('spend by API key, by name', () => {
     assertKeys((JSON.parse(r.out) as { apiKeys: KeyJson[] }).apiKeys, 14, true);
   });
 
+  it('usage grouped by user and key: names beside IDs; a 403 on users: IDs, one note, exit 0', async () => {
+    const users = new Map(org.namesSync().users.map((u) => [u.id, u.name]));
+    const named = await cli(['usage', 'completions', '--days', '2', '--group-by', 'user_id,api_key_id', '--csv'], env);
+    assert.equal(named.code, 0, named.err.join('\n'));
+    assert.deepEqual(named.err, []);
+    const [head, ...lines] = named.out.trim().split(/\r?\n/);
+    assert.match(head ?? '', /^start,key_name,user_name,user_id,api_key_id,/);
+    assert.ok(lines.length > 0);
+    for (const c of lines.map((l) => l.split(','))) {
+      assert.equal(c[2], users.get(c[3] ?? ''), c[3]);
+      assert.equal(c[1], keysByName.get(c[4] ?? '')?.name, c[4]);
+    }
+
+    server.faults.forbidden = ['users'];
+    const denied = await cli(['usage', 'completions', '--days', '2', '--group-by', 'user_id', '--csv'], env);
+    assert.equal(denied.code, 0, denied.err.join('\n'));
+    assert.deepEqual(denied.err, ['Note: User names are not readable with this key: IDs are shown instead.']);
+    for (const c of denied.out.trim().split(/\r?\n/).slice(1).map((l) => l.split(','))) assert.equal(c[1], c[2]);
+  });
+
   it('keys refuses bad options with one line, and never the key', async () => {
     const r = await cli(['keys', '--days', 'x'], env);
     assert.equal(r.code, 1);
