@@ -4,6 +4,7 @@
 //   openai-usage-insight usage <endpoint> [--days N] [--bucket 1d|1h|1m] [--group-by d,d] [--project ID]… [--model M]…
 // The key comes from OPENAI_ADMIN_KEY. Any failure: exit 1 and one line on stderr, never the key.
 import './zodSetup';
+import { setMaxListeners } from 'node:events';
 import { parseArgs } from 'node:util';
 import { BUCKET_WIDTHS, DIMENSIONS, ENDPOINT_IDS, ENDPOINTS, USAGE_ENDPOINT_IDS, WIDTH_SECONDS } from './shared/endpoints';
 import type { BucketWidth, Dimension, EndpointId, UsageQuery } from './shared/endpoints';
@@ -444,6 +445,10 @@ export async function runCli(argv: readonly string[], io: CliIo, err: (line: str
 }
 
 if (require.main === module) {
+  // One refresh starts every query at once (about 26) on one shared abort signal: more listeners
+  // than Node's default of 10 is the design, not a leak, and the warning would break the one-line
+  // stderr promise.
+  setMaxListeners(64);
   void runCli(process.argv.slice(2), { env: process.env, out: (t) => process.stdout.write(`${t}\n`), now: () => Date.now() }, (line) =>
     process.stderr.write(`${line}\n`),
   ).then((code) => {
