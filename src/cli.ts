@@ -4,6 +4,7 @@
 //   openai-usage-insight usage <endpoint> [--days N] [--bucket 1d|1h|1m] [--group-by d,d] [--project ID]… [--model M]…
 // The key comes from OPENAI_ADMIN_KEY. Any failure: exit 1 and one line on stderr, never the key.
 import './zodSetup';
+import { setMaxListeners } from 'node:events';
 import { parseArgs } from 'node:util';
 import { BUCKET_WIDTHS, DIMENSIONS, ENDPOINT_IDS, ENDPOINTS, USAGE_ENDPOINT_IDS, WIDTH_SECONDS } from './shared/endpoints';
 import type { BucketWidth, Dimension, EndpointId, UsageQuery } from './shared/endpoints';
@@ -20,6 +21,9 @@ import type { UsageSource } from './usage/source';
 import type { SnapshotBudgets } from './shared/snapshot';
 import { alignDown, isoDate, isoMinute, rangeForDays } from './shared/time';
 import { isExtraCommand, runExtraCommand } from './cli/commands';
+import { apiKeysJson, keysOf } from './cli/keys';
+import { missingText, nameIndex, unreadableNote } from './report/names';
+import type { KeyLine, NamedId } from './report/names';
 
 export const DEFAULT_API_BASE_URL = 'https://api.openai.com/v1';
 
@@ -36,10 +40,11 @@ Commands:
   usage <endpoint>        usage per bucket; endpoints:
 ${ENDPOINT_LIST}
   daily | monthly         spend, tokens and requests per UTC day or month (--by project|model|key)
+  keys                    spend by API key: name, owner, project (--days N, --json|--csv)
   statusline              one short line for a prompt or tmux, from a cache refreshed in the background
   serve                   a team server: /metrics for Prometheus, read-only JSON for the extension
   mcp                     a Model Context Protocol server on stdio: spend and usage tools for agents
-  (<command> --help shows the options of the four above)
+  (<command> --help shows the options of the five above)
 
 Options:
   --days N                the last N UTC days, today included (default 30; 1..400)
@@ -190,7 +195,7 @@ async function refusingNonFinite<T>(task: () => Promise<T>): Promise<T> {
 const m6 = (v: number): number => Math.round(v * 1e6) / 1e6;
 
 /** What `summary --json` prints: a projection of the report's summary. */
-export function summaryJson(s: Summary, sample: boolean, budgets?: SnapshotBudgets): Record<string, unknown> {
+export function summaryJson(s: Summary, sample: boolean, keys: readonly KeyLine[] = [], budgets?: SnapshotBudgets): Record<string, unknown> {
   const multi = s.currencies.length > 1;
   const totalsOf = (c: string): Record<string, number> => {
     const t = s.byCurrency[c];
@@ -222,6 +227,8 @@ export function summaryJson(s: Summary, sample: boolean, budgets?: SnapshotBudge
         spend: m6(p.spend),
         ...(multi ? { byCurrency: Object.fromEntries(p.spends.map((x) => [x.currency, m6(x.amount)])) } : {}),
       })),
+    // Spend by API key in the main currency, under each key's name (SPEC §2).
+    apiKeys: apiKeysJson(keys),
     ...(multi ? { byCurrency: Object.fromEntries(s.currencies.map((c) => [c, totalsOf(c)])) } : {}),
   };
 }
@@ -232,20 +239,21 @@ function spendLimitJson(budgets: SnapshotBudgets | undefined): { amount: number;
   return org?.kind === 'set' ? { amount: org.limit.thresholdCents / 100, currency: org.limit.currency, enforcing: org.limit.enforcing } : null;
 }
 
-async function runSummary(o: Options, io: CliIo, source: UsageSource): Promise<void> {
+async function runSummary(o: Options, io: CliIo, source: UsageSource, err: (line: string) => void): Promise<void> {
   const nowMs = io.now();
-  let budgets: SnapshotBudgets | undefined;
-  const s = await refusingNonFinite(async () => {
+  const { s, keys, snapshot } = await refusingNonFinite(async () => {
     const snapshot = await loadSnapshot(source, { nowMs, rangeDays: o.days, budgets: true });
-    budgets = snapshot.budgets;
-    return summarize(snapshot, { nowMs, rangeDays: o.days });
+    return { snapshot, s: summarize(snapshot, { nowMs, rangeDays: o.days }), keys: keysOf(snapshot, nowMs, o.days) };
   });
   const sample = source.kind === 'sample';
+  // A part of the names that could not be read: one quiet note, not an error.
+  const note = o.format === 'csv' ? undefined : unreadableNote(nameIndex(snapshot.projects, snapshot.names), ['apiKeys']);
+  if (note !== undefined) err(`Note: ${note}`);
   if (o.format === 'json') {
-    io.out(JSON.stringify(summaryJson(s, sample, budgets), null, 2));
+    io.out(JSON.stringify(summaryJson(s, sample, keys, snapshot.budgets), null, 2));
     return;
   }
-  const limit = spendLimitJson(budgets);
+  const limit = spendLimitJson(snapshot.budgets);
   const currencies = s.currencies;
   const projects = s.projects.filter((p) => p.spends.some((x) => x.amount !== 0));
   const spendOf = (p: (typeof projects)[number], c: string): number => p.spends.find((x) => x.currency === c)?.amount ?? 0;
@@ -295,8 +303,20 @@ async function runSummary(o: Options, io: CliIo, source: UsageSource): Promise<v
             new Set([2]),
           )
         : 'No spend in this range.',
+      ...keyTable(keys, s.currency),
     ].join('\n'),
   );
+}
+
+/** The summary's top API keys: name (or ID, saying why), owner and spend. */
+function keyTable(keys: readonly KeyLine[], currency: string): string[] {
+  const top = keys.filter((k) => k.id !== '' && k.spend !== 0).slice(0, 10);
+  if (!top.length) return [];
+  const rows = top.map((k) => {
+    const why = missingText(k.missing);
+    return [k.missing === 'unknown' && why ? `${k.name} (${why})` : k.name, k.id, k.owner ?? '', formatMoney(k.spend, currency)];
+  });
+  return ['', table(['API key', 'ID', 'Owner', 'Spend'], rows, new Set([3]))];
 }
 
 const ZERO: CurrencyTotals = { currency: '', today: 0, yesterday: 0, monthToDate: 0, rangeTotal: 0, forecastMonthEnd: 0 };
@@ -305,7 +325,12 @@ function bucketLabel(start: number, width: BucketWidth): string {
   return width === '1d' ? isoDate(start) : isoMinute(start);
 }
 
-async function runQuery(o: Options, io: CliIo, source: UsageSource, endpoint: EndpointId): Promise<void> {
+/** A name cell: the name, or the ID saying why it has none ("key_x (deleted or unknown key)"). */
+function nameCell(n: NamedId, what: 'key' | 'user'): string {
+  return n.missing === 'unknown' ? `${n.label} (${missingText(n.missing, what) ?? ''})` : n.label;
+}
+
+async function runQuery(o: Options, io: CliIo, source: UsageSource, endpoint: EndpointId, err: (line: string) => void): Promise<void> {
   const spec = ENDPOINTS[endpoint];
   const width = endpoint === 'costs' ? '1d' : o.bucket;
   if (o.bucket !== '1d' && endpoint === 'costs') throw new CliError('Costs come in 1d buckets only: drop --bucket.');
@@ -325,10 +350,22 @@ async function runQuery(o: Options, io: CliIo, source: UsageSource, endpoint: En
   validateQuery(query);
   const dims = o.groupBy;
   const byProject = dims.includes('project_id');
-  // Tables show names: the project's name beside its ID when grouped by project.
-  const [buckets, projects] = await Promise.all([source.query(query), byProject ? source.projects() : Promise.resolve([])]);
+  const byKey = dims.includes('api_key_id');
+  const byUser = dims.includes('user_id');
+  // Tables show names: the project's name beside its ID when grouped by project, the key's or
+  // user's name when grouped by those (the directory is read only then; never fails the command).
+  const [buckets, projects, directory] = await Promise.all([
+    source.query(query),
+    byProject ? source.projects() : Promise.resolve([]),
+    (byKey || byUser) && source.names ? source.names().catch(() => undefined) : Promise.resolve(undefined),
+  ]);
   await refusingNonFinite(async () => assertFiniteBuckets(buckets, endpoint === 'costs' ? 'costs' : `${endpoint} usage`));
   const names = new Map(projects.map((p) => [p.id, p.name || p.id]));
+  const index = nameIndex(projects, directory);
+  const note = byKey || byUser ? unreadableNote(index, [...(byKey ? (['apiKeys'] as const) : []), ...(byUser ? (['users'] as const) : [])]) : undefined;
+  if (note !== undefined) err(`Note: ${note}`);
+  const keyName = (id: string | undefined): string => (id === undefined ? '' : nameCell(index.apiKey(id), 'key'));
+  const userName = (id: string | undefined): string => (id === undefined ? '' : nameCell(index.user(id), 'user'));
   const metrics = spec.metrics;
   const rows: (string | number)[][] = [];
   const currencies = new Set<string>();
@@ -340,6 +377,8 @@ async function runQuery(o: Options, io: CliIo, source: UsageSource, endpoint: En
       rows.push([
         bucketLabel(b.startTime, width),
         ...(byProject ? [r.dims.project_id === undefined ? '' : names.get(r.dims.project_id) ?? r.dims.project_id] : []),
+        ...(byKey ? [keyName(r.dims.api_key_id)] : []),
+        ...(byUser ? [userName(r.dims.user_id)] : []),
         ...dims.map((d) => r.dims[d] ?? ''),
         ...(several ? [r.currency?.toLowerCase() ?? ''] : []),
         ...metrics.map((m) => r.values[m] ?? 0),
@@ -349,6 +388,8 @@ async function runQuery(o: Options, io: CliIo, source: UsageSource, endpoint: En
   const headers = [
     'start',
     ...(byProject ? ['project'] : []),
+    ...(byKey ? ['key_name'] : []),
+    ...(byUser ? ['user_name'] : []),
     ...dims,
     ...(several ? ['currency'] : []),
     ...metrics.map((m) => (m === 'amount' ? (several ? 'amount' : `amount_${currency}`) : m)),
@@ -368,6 +409,8 @@ async function runQuery(o: Options, io: CliIo, source: UsageSource, endpoint: En
             results: b.rows.map((r) => ({
               ...r.dims,
               ...(byProject && r.dims.project_id !== undefined ? { project_name: names.get(r.dims.project_id) ?? r.dims.project_id } : {}),
+              ...(byKey && r.dims.api_key_id !== undefined ? { api_key_name: index.apiKey(r.dims.api_key_id).label } : {}),
+              ...(byUser && r.dims.user_id !== undefined ? { user_name: index.user(r.dims.user_id).label } : {}),
               ...(r.currency ? { currency: r.currency.toLowerCase() } : {}),
               ...r.values,
             })),
@@ -404,8 +447,8 @@ export async function runCli(argv: readonly string[], io: CliIo, err: (line: str
       return 0;
     }
     const source = await createCliSource(o, io);
-    if (o.command === 'summary') await runSummary(o, io, source);
-    else await runQuery(o, io, source, o.endpoint ?? 'costs');
+    if (o.command === 'summary') await runSummary(o, io, source, err);
+    else await runQuery(o, io, source, o.endpoint ?? 'costs', err);
     return 0;
   } catch (e) {
     // Redacted by shape and every run of the key whatever its shape; one line, no control characters.
@@ -417,6 +460,10 @@ export async function runCli(argv: readonly string[], io: CliIo, err: (line: str
 }
 
 if (require.main === module) {
+  // One refresh starts every query at once (about 26) on one shared abort signal: more listeners
+  // than Node's default of 10 is the design, not a leak, and the warning would break the one-line
+  // stderr promise.
+  setMaxListeners(64);
   void runCli(process.argv.slice(2), { env: process.env, out: (t) => process.stdout.write(`${t}\n`), now: () => Date.now() }, (line) =>
     process.stderr.write(`${line}\n`),
   ).then((code) => {

@@ -10,7 +10,7 @@ import type { AdminKeyStore } from './secrets';
 import { createApiClient } from './sources';
 import { checkKeyShape, parseBudget } from './validation';
 import { dayStart, DAY_SECONDS } from './shared/time';
-import { nodeId, type ProjectsNode } from './views/projectsTree';
+import { nodeId, nodeProjectId, type ProjectsNode } from './views/projectsTree';
 import { manageSpendAlertsFlow, setSpendLimitFlow } from './app/spendCommands';
 import type { SpendFlowDeps, SpendUi } from './app/spendCommands';
 
@@ -145,7 +145,8 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
   });
 
   register('openaiUsage.showProject', (node?: ProjectsNode) => {
-    dashboard.show(node ? { projectId: node.project.id } : undefined);
+    const projectId = node ? nodeProjectId(node) : undefined;
+    dashboard.show(projectId === undefined ? undefined : { projectId });
   });
 }
 

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { AlertNotifier } from './app/alerts';
 import { ModeSwitch } from './app/mode';
 import { Presenter } from './app/presenter';
+import { registerTreeGrouping } from './app/treeGrouping';
 import { RefreshScheduler, systemTimers } from './app/scheduler';
 import { listenToSettings } from './app/settingsListener';
 import { registerUsageTools } from './app/lmTool';
@@ -69,6 +70,7 @@ export function activate(context: vscode.ExtensionContext): void {
     own(registerUsageTools({ snapshot: () => model.state.snapshot, now: () => Date.now(), tools: () => import('./agentTools.js') }));
   }
   registerCommands(context, { model, keys, log, dashboard, mode });
+  own(registerTreeGrouping(context, presenter));
   // Start-up: first the snapshot on disk (no request), then a refresh.
   void mode.apply().then((m) => {
     if (m !== 'none') void model.refresh();

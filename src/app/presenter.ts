@@ -8,6 +8,8 @@ import type { Mode, UsageState } from '../state';
 import { dayStartOfMs, isoDate } from '../shared/time';
 import { deriveViews } from '../views/derive';
 import type { TreeData } from '../views/projectsTree';
+import { treeDescription } from '../views/treeText';
+import type { TreeGrouping } from '../views/treeText';
 import type { StatusFigures } from '../views/statusText';
 import { Disposable } from './disposable';
 import type { DisposableLike } from './disposable';
@@ -29,7 +31,14 @@ export interface Presentation {
   readonly projectBudgets: readonly ProjectBudget[];
 }
 
-export function present(state: UsageState, rangeDays: number, nowMs: number, formatTime: (ms: number) => string, settingBudget = 0): Presentation {
+export function present(
+  state: UsageState,
+  rangeDays: number,
+  nowMs: number,
+  formatTime: (ms: number) => string,
+  settingBudget = 0,
+  grouping: TreeGrouping = 'projects',
+): Presentation {
   const snapshot = state.snapshot;
   const budget = snapshot ? budgetInForce(snapshot, settingBudget) : undefined;
   const fetchedAt = state.snapshot?.fetchedAt;
@@ -38,8 +47,13 @@ export function present(state: UsageState, rangeDays: number, nowMs: number, for
   const views = state.snapshot ? deriveViews(state.snapshot, asOf ?? nowMs, rangeDays) : undefined;
   return {
     status: views && asOf !== undefined ? { ...views.status, asOfDay: isoDate(dayStartOfMs(asOf)) } : views?.status,
-    tree: views?.tree,
-    description: state.mode === 'sample' ? 'Sample data' : views ? `${state.mode === 'team' ? 'team server · ' : ''}last ${rangeDays} UTC days` : undefined,
+    tree: views ? { ...views.tree, grouping } : undefined,
+    description:
+      state.mode === 'sample'
+        ? treeDescription(rangeDays, grouping, true)
+        : views
+          ? `${state.mode === 'team' ? 'team server · ' : ''}${treeDescription(rangeDays, grouping)}`
+          : undefined,
     message:
       state.mode === 'sample'
         ? 'Sample data: a made-up organization. Set an admin key to see yours.'
@@ -47,8 +61,10 @@ export function present(state: UsageState, rangeDays: number, nowMs: number, for
           ? `Stale since ${formatTime(state.staleSince)}: ${state.error?.message ?? 'the last refresh failed.'}`
           : state.error && !state.snapshot
             ? state.error.message
-            : state.mode === 'team'
-              ? "From your team's server (Connect to Team Server…): the organisation's figures, read-only."
+            : grouping === 'apiKeys' && views?.keyNote
+              ? views.keyNote
+              : state.mode === 'team'
+                ? "From your team's server (Connect to Team Server…): the organisation's figures, read-only."
               : undefined,
     mode: state.mode,
     budget,
@@ -75,6 +91,8 @@ export interface PresenterDeps {
 }
 
 export class Presenter extends Disposable {
+  private grouping: TreeGrouping = 'projects';
+
   constructor(
     private readonly views: PresenterViews,
     private readonly deps: PresenterDeps,
@@ -84,13 +102,18 @@ export class Presenter extends Disposable {
     this.register(deps.mode.onDidResolve(() => this.render()));
   }
 
+  /** The tree's grouping (Group Tree By…); renders at once. */
+  setGrouping(grouping: TreeGrouping): void {
+    this.grouping = grouping;
+    this.render();
+  }
+
   render(): void {
     if (!this.deps.mode.resolved || this.isDisposed) return;
     const settings = this.deps.settings();
     const state = this.deps.model.state;
-    const p = present(state, settings.defaultRangeDays, this.deps.now(), (ms) => this.deps.formatTime(ms), settings.monthlyBudget);
+    const p = present(state, settings.defaultRangeDays, this.deps.now(), (ms) => this.deps.formatTime(ms), settings.monthlyBudget, this.grouping);
     // The status bar measures against the budget in force: the API's limit wins over the setting.
-    // (Until the views name the source, the amount is handed over in the setting's place.)
     this.views.statusBar.render(state, p.status, { ...settings, monthlyBudget: p.budget?.amount ?? 0 });
     this.views.tree.render(state, p.tree);
     this.views.treeView.description = p.description;

@@ -5,7 +5,7 @@ import type { CommandIo } from './common';
 import { errorLine, sourceFrom, argError } from './common';
 import { parseArgs } from 'node:util';
 
-export const EXTRA_COMMANDS = ['mcp', 'serve', 'statusline', 'daily', 'monthly'] as const;
+export const EXTRA_COMMANDS = ['mcp', 'serve', 'statusline', 'daily', 'monthly', 'keys'] as const;
 export type ExtraCommand = (typeof EXTRA_COMMANDS)[number];
 
 export function isExtraCommand(name: string | undefined): name is ExtraCommand {
@@ -35,6 +35,9 @@ export async function runExtraCommand(command: ExtraCommand, argv: readonly stri
     } else if (command === 'statusline') {
       const { runStatusline } = await import('./statusline');
       await runStatusline(argv, io);
+    } else if (command === 'keys') {
+      const { runKeys } = await import('./keys');
+      await runKeys(argv, io);
     } else {
       const { runReport } = await import('./reports');
       await runReport(command, argv, io);
@@ -57,6 +60,8 @@ async function helpOf(command: ExtraCommand): Promise<string> {
         ? (await import('./serve')).SERVE_HELP
         : command === 'statusline'
           ? (await import('./statusline')).STATUSLINE_HELP
-          : (await import('./reports')).REPORTS_HELP;
+          : command === 'keys'
+            ? (await import('./keys')).KEYS_HELP
+            : (await import('./reports')).REPORTS_HELP;
   return `Usage: openai-usage-insight ${command} [options]\n\n${text}\n      --base-url URL           API base URL (default: $OPENAI_BASE_URL)\n      --sample                 the built-in sample organisation; no key needed\n\nThe admin key is read from OPENAI_ADMIN_KEY.`;
 }

@@ -1,31 +1,25 @@
 // `daily` and `monthly`: spend, tokens and requests per UTC day or month, in all or by project,
-// model or API key. The figures are the report's own: spend from the Costs API rows, tokens from
-// the token endpoints and requests from every usage endpoint, counted as `summarize` counts them.
+// model or API key. Every figure is the one engine's: one `buildReport` per period (spend, tokens,
+// requests, its projects and models) and, by key, `keySpend`/`keyModelUsage` over the snapshot's
+// keyCosts/keyModels. Nothing here sums rows.
 import { parseArgs } from 'node:util';
-import { ENDPOINTS, REQUEST_ENDPOINT_IDS, TOKEN_ENDPOINT_IDS, USAGE_ENDPOINT_IDS } from '../shared/endpoints';
-import type { Dimension, EndpointId, UsageBucket } from '../shared/endpoints';
-import { NO_PROJECT } from '../report/summary';
+import type { UsageBucket } from '../shared/endpoints';
+import type { UsageSnapshot } from '../shared/snapshot';
+import { buildReport, keyModelUsage, keySpend, projectUsage } from '../report/report';
+import { NO_KEY_LABEL, nameIndex, unreadableNote } from '../report/names';
+import type { NameIndex } from '../report/names';
+import { csvText } from '../report/exportFormat';
 import { formatCount, formatMoney } from '../shared/format';
 import { addDays, dayStartOfMs, daysBetween, isoDate, monthStart, rangeForDays } from '../shared/time';
 import type { TimeRange } from '../shared/time';
-import { currencyOf, loadSnapshot } from '../usage/loader';
-import type { UsageSource } from '../usage/source';
+import { loadSnapshot } from '../usage/loader';
 import type { CommandIo } from './common';
 import { CommandError, argError, positiveInt, sourceFrom } from './common';
 
-type UsageEndpointId = Exclude<EndpointId, 'costs'>;
 export const REPORT_GROUPS = ['project', 'model', 'key'] as const;
 export type ReportGroup = (typeof REPORT_GROUPS)[number];
 export type Period = 'day' | 'month';
 
-const DIMENSION_OF: Readonly<Record<ReportGroup, Dimension>> = { project: 'project_id', model: 'model', key: 'api_key_id' };
-
-export interface ReportData {
-  readonly currency: string;
-  readonly costs: readonly UsageBucket[];
-  readonly usage: Readonly<Partial<Record<UsageEndpointId, readonly UsageBucket[]>>>;
-  readonly projectNames?: ReadonlyMap<string, string>;
-}
 
 export interface ReportRow {
   /** 'YYYY-MM-DD' or 'YYYY-MM'. */
@@ -33,6 +27,8 @@ export interface ReportRow {
   /** The group's id (project id, model, key id) when grouped; '' for rows without one. */
   readonly group?: string;
   readonly name?: string;
+  /** Why a key's name is its ID: a deleted or unknown key, or names not readable with this key. */
+  readonly nameMissing?: 'unknown' | 'unreadable';
   /** Undefined where costs are not split this way (by model). */
   readonly spend: number | undefined;
   readonly inputTokens: number;
@@ -41,91 +37,72 @@ export interface ReportRow {
   readonly requests: number;
 }
 
-interface Acc {
-  spend: number;
-  inputTokens: number;
-  outputTokens: number;
-  cachedTokens: number;
-  requests: number;
-}
-
 const periodOf = (sec: number, period: Period): string => (period === 'day' ? isoDate(sec) : isoDate(sec).slice(0, 7));
 
-/**
- * Rows per period (and group), oldest first, every period of the range present (zero-filled when
- * not grouped). Pure: the same rows from a snapshot or from buckets grouped by key.
- */
-export function reportRows(data: ReportData, range: TimeRange, period: Period, by?: ReportGroup): ReportRow[] {
-  const dim = by === undefined ? undefined : DIMENSION_OF[by];
-  const table = new Map<string, Map<string, Acc>>();
-  const periods: string[] = [];
+/** The periods of a range, oldest first: each UTC day, or each calendar month (cut to the range). */
+export function periodRanges(range: TimeRange, period: Period): { label: string; range: TimeRange }[] {
+  const out: { label: string; range: TimeRange }[] = [];
   for (let d = range.start; d < range.end; d = addDays(d, 1)) {
-    const p = periodOf(d, period);
-    if (periods.at(-1) !== p) periods.push(p);
+    const label = periodOf(d, period);
+    const last = out.at(-1);
+    if (last && last.label === label) out[out.length - 1] = { label, range: { start: last.range.start, end: addDays(d, 1) } };
+    else out.push({ label, range: { start: d, end: addDays(d, 1) } });
   }
-  const accFor = (sec: number, group: string): Acc | undefined => {
-    if (sec < range.start || sec >= range.end) return undefined;
-    const p = periodOf(sec, period);
-    let groups = table.get(p);
-    if (!groups) {
-      groups = new Map();
-      table.set(p, groups);
-    }
-    let acc = groups.get(group);
-    if (!acc) {
-      acc = { spend: 0, inputTokens: 0, outputTokens: 0, cachedTokens: 0, requests: 0 };
-      groups.set(group, acc);
-    }
-    return acc;
-  };
-  const groupOf = (dims: Readonly<Partial<Record<Dimension, string>>>): string | undefined =>
-    dim === undefined ? '' : dim === 'project_id' ? (dims.project_id ?? NO_PROJECT) : dims[dim];
+  return out;
+}
 
-  if (dim !== 'model') {
-    for (const b of data.costs) {
-      for (const row of b.rows) {
-        const g = groupOf(row.dims) ?? '';
-        const acc = accFor(b.startTime, g);
-        if (acc) acc.spend += row.values.amount ?? 0;
-      }
-    }
-  }
-  const tokenEndpoints: readonly string[] = TOKEN_ENDPOINT_IDS;
-  for (const id of REQUEST_ENDPOINT_IDS) {
-    const tokens = tokenEndpoints.includes(id);
-    for (const b of data.usage[id] ?? []) {
-      for (const row of b.rows) {
-        const g = groupOf(row.dims);
-        // By model: endpoints without models (vector stores, code interpreter) have no row to add to.
-        if (g === undefined) continue;
-        const acc = accFor(b.startTime, g);
-        if (!acc) continue;
-        const v = row.values;
-        acc.requests += v.num_model_requests ?? 0;
-        if (tokens) {
-          acc.inputTokens += v.input_tokens ?? 0;
-          acc.outputTokens += v.output_tokens ?? 0;
-          acc.cachedTokens += v.input_cached_tokens ?? 0;
-        }
-      }
-    }
-  }
+const within = (buckets: readonly UsageBucket[] | undefined, r: TimeRange): UsageBucket[] => (buckets ?? []).filter((b) => b.startTime >= r.start && b.startTime < r.end);
+
+function keyRows(snapshot: UsageSnapshot, label: string, r: TimeRange, names: NameIndex): ReportRow[] {
+  const spend = keySpend(within(snapshot.keyCosts, r), r, snapshot.currency);
+  const usage = new Map(keyModelUsage(within(snapshot.keyModels, r), r).map((k) => [k.id, k]));
+  const ids = [...new Set([...spend.map((k) => k.id), ...usage.keys()])];
+  const spendOf = new Map(spend.map((k) => [k.id, k.spend]));
+  return ids.map((id): ReportRow => {
+    const n = id === '' ? { label: NO_KEY_LABEL } : names.apiKey(id);
+    const u = usage.get(id);
+    return {
+      period: label,
+      group: id,
+      name: n.label,
+      ...('missing' in n && n.missing !== undefined ? { nameMissing: n.missing } : {}),
+      spend: spendOf.get(id) ?? 0,
+      inputTokens: u?.inputTokens ?? 0,
+      outputTokens: u?.outputTokens ?? 0,
+      cachedTokens: u?.cachedTokens ?? 0,
+      requests: u?.requests ?? 0,
+    };
+  });
+}
+
+/**
+ * Rows per period (and group), oldest first, every period of the range present when not grouped;
+ * within a period, most spend first, then most requests.
+ */
+export function reportRows(snapshot: UsageSnapshot, range: TimeRange, period: Period, nowMs: number, by?: ReportGroup): ReportRow[] {
+  const names = nameIndex(snapshot.projects, snapshot.names);
   const rows: ReportRow[] = [];
-  for (const p of periods) {
-    const groups = table.get(p) ?? new Map<string, Acc>();
-    if (dim === undefined && !groups.has('')) groups.set('', { spend: 0, inputTokens: 0, outputTokens: 0, cachedTokens: 0, requests: 0 });
-    const entries = [...groups].sort((a, b) => b[1].spend - a[1].spend || b[1].requests - a[1].requests || a[0].localeCompare(b[0]));
-    for (const [group, acc] of entries) {
-      rows.push({
-        period: p,
-        ...(dim === undefined ? {} : { group, name: by === 'project' ? (data.projectNames?.get(group) ?? (group === NO_PROJECT ? 'No project' : group)) : group }),
-        spend: dim === 'model' ? undefined : acc.spend,
-        inputTokens: acc.inputTokens,
-        outputTokens: acc.outputTokens,
-        cachedTokens: acc.cachedTokens,
-        requests: acc.requests,
-      });
+  for (const { label, range: r } of periodRanges(range, period)) {
+    let group: ReportRow[];
+    if (by === 'key') {
+      group = keyRows(snapshot, label, r, names);
+    } else {
+      const usage: Record<string, UsageBucket[]> = {};
+      for (const [id, buckets] of Object.entries(snapshot.usage)) usage[id] = within(buckets, r);
+      const report = buildReport({ nowMs, range: r, projects: snapshot.projects, costs: within(snapshot.costs, r), usage, currency: snapshot.currency });
+      // The snapshot's currency, whichever is the main one of this period alone.
+      const inCurrency = (spends: readonly { currency: string; amount: number }[]): number => spends.find((m) => m.currency === snapshot.currency)?.amount ?? 0;
+      if (by === 'project') {
+        group = report.projects.map((p) => ({ period: label, group: p.id, name: p.name, spend: inCurrency(p.spends), ...projectUsage(p) }));
+      } else if (by === 'model') {
+        group = report.tokensByModel.map(({ model, ...u }) => ({ period: label, group: model, name: model, spend: undefined, ...u }));
+      } else {
+        const t = report.byCurrency[snapshot.currency];
+        group = [{ period: label, spend: t?.rangeTotal ?? 0, inputTokens: report.tokens.input, outputTokens: report.tokens.output, cachedTokens: report.tokens.cached, requests: report.requests }];
+      }
     }
+    group.sort((a, b) => (b.spend ?? 0) - (a.spend ?? 0) || b.requests - a.requests || (a.group ?? '').localeCompare(b.group ?? ''));
+    rows.push(...group);
   }
   return rows;
 }
@@ -139,27 +116,15 @@ export function reportRange(nowMs: number, period: Period, count: number): TimeR
   return { start, end: addDays(today, 1) };
 }
 
-/** Costs and usage grouped by API key over the range (the snapshot keeps no key grouping). */
-async function loadByKey(source: UsageSource, range: TimeRange, signal?: AbortSignal): Promise<ReportData> {
-  const usageIds = USAGE_ENDPOINT_IDS.filter((id) => ENDPOINTS[id].groupBy.includes('api_key_id'));
-  const [costs, ...usage] = await Promise.all([
-    source.query({ endpoint: 'costs', startTime: range.start, endTime: range.end, bucketWidth: '1d', groupBy: ['api_key_id'] }, signal),
-    ...usageIds.map((id) => source.query({ endpoint: id, startTime: range.start, endTime: range.end, bucketWidth: '1d', groupBy: ['api_key_id'] }, signal)),
-  ]);
-  const byEndpoint: Partial<Record<UsageEndpointId, readonly UsageBucket[]>> = {};
-  usageIds.forEach((id, i) => (byEndpoint[id] = usage[i] ?? []));
-  return { currency: currencyOf(costs ?? []), costs: costs ?? [], usage: byEndpoint };
+/** The one snapshot a report reads: costs, usage, spend by key and names, as the extension loads them. */
+export function loadReportSnapshot(source: Parameters<typeof loadSnapshot>[0], nowMs: number, range: TimeRange): Promise<UsageSnapshot> {
+  return loadSnapshot(source, { nowMs, rangeDays: daysBetween(range.start, range.end) });
 }
 
-export async function loadReportData(source: UsageSource, nowMs: number, range: TimeRange, by: ReportGroup | undefined): Promise<ReportData> {
-  if (by === 'key') return loadByKey(source, range);
-  const snapshot = await loadSnapshot(source, { nowMs, rangeDays: daysBetween(range.start, range.end) });
-  return { currency: snapshot.currency, costs: snapshot.costs, usage: snapshot.usage, projectNames: new Map(snapshot.projects.map((p) => [p.id, p.name])) };
-}
-
-function csvCell(value: string | number): string {
-  const text = String(value);
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+/** One quiet stderr note when a part of the names could not be read (not an error). */
+export function namesNotes(snapshot: UsageSnapshot, parts: readonly ('apiKeys' | 'users')[]): string[] {
+  const note = unreadableNote(nameIndex(snapshot.projects, snapshot.names), parts);
+  return note === undefined ? [] : [`Note: ${note}`];
 }
 
 function table(rows: readonly (readonly string[])[], right: ReadonlySet<number>): string {
@@ -169,7 +134,7 @@ function table(rows: readonly (readonly string[])[], right: ReadonlySet<number>)
 
 export const REPORTS_HELP = `  daily                   spend, tokens and requests per UTC day (--days N, default 30)
   monthly                 the same per calendar month (--months N, default 3)
-      --by project|model|key   one row per project, model or API key id in each period`;
+      --by project|model|key   one row per project, model or API key (name and id) in each period`;
 
 /** Runs `daily` or `monthly`. */
 export async function runReport(command: 'daily' | 'monthly', argv: readonly string[], io: CommandIo): Promise<void> {
@@ -203,18 +168,21 @@ export async function runReport(command: 'daily' | 'monthly', argv: readonly str
   const nowMs = io.now();
   const range = reportRange(nowMs, period, count);
   const source = await sourceFrom({ baseUrl: values['base-url'], sample: values.sample }, io);
-  const data = await loadReportData(source, nowMs, range, by);
-  const rows = reportRows(data, range, period, by);
+  const snapshot = await loadReportSnapshot(source, nowMs, range);
+  const rows = reportRows(snapshot, range, period, nowMs, by);
+  const currency = snapshot.currency;
   const m = (v: number): number => Math.round(v * 1e6) / 1e6;
+  if (by === 'key') for (const note of namesNotes(snapshot, ['apiKeys'])) io.err(note);
 
   if (values.json) {
-    io.out(JSON.stringify({ period, from: isoDate(range.start), to: isoDate(range.end - 1), currency: data.currency, ...(by ? { by } : {}), rows: rows.map((r) => ({ ...r, ...(r.spend === undefined ? {} : { spend: m(r.spend) }) })) }, null, 2));
+    io.out(JSON.stringify({ period, from: isoDate(range.start), to: isoDate(range.end - 1), currency, ...(by ? { by } : {}), rows: rows.map((r) => ({ ...r, ...(r.spend === undefined ? {} : { spend: m(r.spend) }) })) }, null, 2));
     return;
   }
-  const head = [period, ...(by ? [by, ...(by === 'project' ? ['name'] : [])] : []), ...(by === 'model' ? [] : [`spend_${data.currency}`]), 'input_tokens', 'output_tokens', 'cached_tokens', 'requests'];
-  const cells = (r: ReportRow, money: (v: number) => string, count: (v: number) => string): string[] => [
+  const named = by === 'project' || by === 'key';
+  const head = [period, ...(by ? [by, ...(named ? ['name'] : [])] : []), ...(by === 'model' ? [] : [`spend_${currency}`]), 'input_tokens', 'output_tokens', 'cached_tokens', 'requests'];
+  const cells = <T>(r: ReportRow, money: (v: number) => T, count: (v: number) => T, name: (r: ReportRow) => string): (string | T)[] => [
     r.period,
-    ...(by ? [r.group ?? '', ...(by === 'project' ? [r.name ?? ''] : [])] : []),
+    ...(by ? [r.group ?? '', ...(named ? [name(r)] : [])] : []),
     ...(by === 'model' ? [] : [money(r.spend ?? 0)]),
     count(r.inputTokens),
     count(r.outputTokens),
@@ -222,10 +190,11 @@ export async function runReport(command: 'daily' | 'monthly', argv: readonly str
     count(r.requests),
   ];
   if (values.csv) {
-    io.out([head, ...rows.map((r) => cells(r, (v) => String(m(v)), String))].map((r) => r.map(csvCell).join(',')).join('\n'));
+    io.out(csvText(head, rows.map((r) => cells(r, m, (v) => v, (x) => x.name ?? ''))).trimEnd());
     return;
   }
+  const shown = (r: ReportRow): string => (r.nameMissing === 'unknown' ? `${r.name ?? ''} (deleted or unknown key)` : (r.name ?? ''));
   const firstNumber = head.length - (by === 'model' ? 4 : 5);
   const right = new Set(head.map((_, i) => i).filter((i) => i >= firstNumber));
-  io.out(table([head, ...rows.map((r) => cells(r, (v) => formatMoney(v, data.currency), formatCount))], right));
+  io.out(table([head, ...rows.map((r) => cells(r, (v) => formatMoney(v, currency), formatCount, shown))], right));
 }

@@ -7,7 +7,8 @@ import * as z from 'zod';
 import type { UsageBucket, UsageQuery } from '../shared/endpoints';
 import type { UsageSnapshot } from '../shared/snapshot';
 import { summarize, NO_PROJECT } from '../report/summary';
-import { keySpend } from '../report/report';
+import { keySpend, projectUsage } from '../report/report';
+import { keyOwner, nameIndex } from '../report/names';
 import { estimateDay } from '../report/estimate';
 import { DAY_SECONDS, isoDate, rangeForDays } from '../shared/time';
 import type { TimeRange } from '../shared/time';
@@ -58,7 +59,7 @@ export const BREAKDOWN_TOOL: ToolDefinition<typeof breakdownInput> = {
   input: breakdownInput,
 };
 
-/** Data beyond the snapshot some answers need: costs grouped by API key (the snapshot has none). */
+/** Data beyond the snapshot: costs grouped by API key, for a snapshot older than its `keyCosts`. */
 export interface ToolExtras {
   readonly keyCosts?: readonly UsageBucket[];
 }
@@ -137,6 +138,11 @@ export interface BreakdownItem {
   readonly inputTokens?: number;
   readonly outputTokens?: number;
   readonly requests?: number;
+  /** By key: who owns it and its project, when the directory says. */
+  readonly owner?: string;
+  readonly projectId?: string;
+  /** By key: why `name` is the ID (a deleted or unknown key, or names not readable with this key). */
+  readonly nameMissing?: 'unknown' | 'unreadable';
 }
 
 export interface BreakdownAnswer {
@@ -178,42 +184,45 @@ export function answerBreakdown(snapshot: UsageSnapshot, input: BreakdownInput, 
   let note: string | undefined;
   if (input.by === 'project') {
     items = s.projects.map((p) => {
-      let inputTokens = 0;
-      let outputTokens = 0;
-      let requests = 0;
-      for (const m of p.models) {
-        inputTokens += m.inputTokens;
-        outputTokens += m.outputTokens;
-        requests += m.requests;
-      }
-      return { id: p.id, name: p.name, spend: round(p.spend), inputTokens, outputTokens, requests };
+      const u = projectUsage(p);
+      return { id: p.id, name: p.name, spend: round(p.spend), inputTokens: u.inputTokens, outputTokens: u.outputTokens, requests: u.requests };
     });
     total = { spend: round(s.rangeTotal), inputTokens: s.tokens.input, outputTokens: s.tokens.output, requests: s.requests };
   } else if (input.by === 'model') {
-    const byModel = new Map<string, { inputTokens: number; outputTokens: number; requests: number }>();
-    for (const m of s.models) {
-      if (input.model !== undefined && m.model !== input.model) continue;
-      const acc = byModel.get(m.model) ?? { inputTokens: 0, outputTokens: 0, requests: 0 };
-      acc.inputTokens += m.inputTokens;
-      acc.outputTokens += m.outputTokens;
-      acc.requests += m.requests;
-      byModel.set(m.model, acc);
-    }
-    items = [...byModel].map(([model, acc]) => ({ id: model, name: model, ...acc })).sort((a, b) => b.requests - a.requests || a.id.localeCompare(b.id));
-    total = {
-      inputTokens: items.reduce((a, i) => a + (i.inputTokens ?? 0), 0),
-      outputTokens: items.reduce((a, i) => a + (i.outputTokens ?? 0), 0),
-      requests: items.reduce((a, i) => a + (i.requests ?? 0), 0),
-    };
+    const models = s.tokensByModel.filter((m) => input.model === undefined || m.model === input.model);
+    items = models.map((m) => ({ id: m.model, name: m.model, inputTokens: m.inputTokens, outputTokens: m.outputTokens, requests: m.requests }));
+    // The total is the report's own: all models, or the one asked for.
+    const only = input.model === undefined ? undefined : models[0];
+    total =
+      input.model === undefined
+        ? { inputTokens: s.tokens.input, outputTokens: s.tokens.output, requests: s.requests }
+        : { inputTokens: only?.inputTokens ?? 0, outputTokens: only?.outputTokens ?? 0, requests: only?.requests ?? 0 };
     note = 'The Costs API reports spend per line item, not per model: ask by line_item for spend.';
   } else if (input.by === 'line_item') {
     items = s.lineItems.filter((li) => li.currency === s.currency).map((li) => ({ id: li.name, name: li.name, spend: round(li.spend) }));
     total = { spend: round(s.rangeTotal) };
   } else {
-    const byKey = keySpend(extras.keyCosts ?? scoped.keyCosts ?? [], range, scoped.currency, input.projectId ? [input.projectId] : undefined);
-    items = byKey.map((k) => ({ id: k.id, name: k.id, spend: round(k.spend) }));
+    const byKey = keySpend(scoped.keyCosts ?? extras.keyCosts ?? [], range, scoped.currency, input.projectId ? [input.projectId] : undefined);
+    const names = nameIndex(snapshot.projects, snapshot.names);
+    // Spend under no key ('') is not an item: the note says it is in the total.
+    items = byKey
+      .filter((k) => k.id !== '')
+      .map((k) => {
+        const n = names.apiKey(k.id);
+        const owner = keyOwner(n.key);
+        const projectId = n.key?.projectId ?? k.projectId;
+        return {
+          id: k.id,
+          name: n.label,
+          spend: round(k.spend),
+          ...(owner === undefined ? {} : { owner }),
+          ...(projectId === undefined ? {} : { projectId }),
+          ...(n.missing === undefined ? {} : { nameMissing: n.missing }),
+        };
+      });
     total = { spend: round(s.rangeTotal) };
     note = 'Spend not tied to an API key (e.g. ChatGPT or fine-tuning hosting) is in the total but under no key.';
+    if (names.unreadable.includes('apiKeys')) note += ' API key names are not readable with this key: keys show their IDs.';
   }
   return { ...head, total, count: items.length, items: items.slice(0, top), ...(note === undefined ? {} : { note }) };
 }

@@ -52,3 +52,53 @@ export function keyOwner(key: ApiKeyInfo | undefined): string | undefined {
   if (!who) return undefined;
   return owner.type === 'service_account' ? `service account ${who}` : who;
 }
+
+/** One API key's line: its spend in the range under its name, with owner and project. */
+export interface KeyLine {
+  readonly id: string;
+  /** The key's name, or its ID when it has none (see `missing`); "No API key" for id ''. */
+  readonly name: string;
+  readonly missing?: 'unreadable' | 'unknown';
+  readonly owner?: string;
+  readonly projectId?: string;
+  readonly projectName?: string;
+  readonly spend: number;
+}
+
+export const NO_KEY_LABEL = 'No API key';
+
+/** Words for an ID without a name, for tooltips and table cells. */
+export function missingText(missing: NamedId['missing'], what: 'key' | 'user' = 'key'): string | undefined {
+  if (missing === 'unknown') return `deleted or unknown ${what}`;
+  if (missing === 'unreadable') return `${what === 'key' ? 'API key' : 'user'} names are not readable with this key`;
+  return undefined;
+}
+
+/** The one quiet note for parts of the directory that could not be read (undefined: all read). */
+export function unreadableNote(names: NameIndex, parts: readonly ('apiKeys' | 'users')[] = ['apiKeys', 'users']): string | undefined {
+  const notes: string[] = [];
+  if (parts.includes('apiKeys') && names.unreadable.includes('apiKeys')) notes.push('API key names are not readable with this key');
+  if (parts.includes('users') && names.unreadable.includes('users')) notes.push('user names are not readable with this key');
+  if (!notes.length) return undefined;
+  const text = notes.join('; ');
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}: IDs are shown instead.`;
+}
+
+/** Spend by key (from `keySpend`) with each key's name, owner and project. */
+export function keyLines(spends: readonly { readonly id: string; readonly projectId: string | undefined; readonly spend: number }[], names: NameIndex): KeyLine[] {
+  return spends.map((k): KeyLine => {
+    // Spend under no key spans projects: no one project is its own.
+    if (k.id === '') return { id: '', name: NO_KEY_LABEL, spend: k.spend };
+    const n = names.apiKey(k.id);
+    const owner = keyOwner(n.key);
+    const projectId = n.key?.projectId ?? k.projectId;
+    return {
+      id: k.id,
+      name: n.label,
+      ...(n.missing === undefined ? {} : { missing: n.missing }),
+      ...(owner === undefined ? {} : { owner }),
+      ...(projectId === undefined ? {} : { projectId, projectName: names.project(projectId).label }),
+      spend: k.spend,
+    };
+  });
+}

@@ -407,3 +407,50 @@ export function keySpend(keyCosts: readonly UsageBucket[], range: TimeRange, cur
   }
   return [...byKey].map(([id, k]) => ({ id, ...k })).sort((a, b) => b.spend - a.spend || a.id.localeCompare(b.id));
 }
+
+/** A project's tokens and requests over its models (the report's per-project usage line). */
+export function projectUsage(project: Pick<ProjectReport, 'models'>): Omit<ModelUsage, 'model'> {
+  const acc: Acc = { inputTokens: 0, outputTokens: 0, cachedTokens: 0, requests: 0 };
+  for (const m of project.models) {
+    acc.inputTokens += m.inputTokens;
+    acc.outputTokens += m.outputTokens;
+    acc.cachedTokens += m.cachedTokens;
+    acc.requests += m.requests;
+  }
+  return acc;
+}
+
+export interface KeyUsage extends Omit<ModelUsage, 'model'> {
+  /** The API key's id ('' for usage under no key). */
+  readonly id: string;
+  /** The key's models, most requests first. */
+  readonly models: readonly ModelUsage[];
+}
+
+/**
+ * Tokens and requests per API key and model over the range, from completions grouped by
+ * api_key_id and model (the snapshot's `keyModels`): most requests first. Completions only, so a
+ * key's figures here are its chat/responses traffic, not its embeddings or images.
+ */
+export function keyModelUsage(keyModels: readonly UsageBucket[], range: TimeRange): KeyUsage[] {
+  assertFiniteData([], { completions: keyModels }, DEFAULT_CURRENCY);
+  const byKey = new Map<string, Map<string, Acc>>();
+  for (const b of keyModels) {
+    if (b.startTime < range.start || b.startTime >= range.end) continue;
+    for (const r of b.rows) {
+      const v = r.values;
+      const acc = inner(inner(byKey, r.dims.api_key_id ?? '', () => new Map<string, Acc>()), r.dims.model ?? NO_MODEL, () => ({ inputTokens: 0, outputTokens: 0, cachedTokens: 0, requests: 0 }));
+      acc.inputTokens += v.input_tokens ?? 0;
+      acc.outputTokens += v.output_tokens ?? 0;
+      acc.cachedTokens += v.input_cached_tokens ?? 0;
+      acc.requests += v.num_model_requests ?? 0;
+    }
+  }
+  const byModelDesc = (a: ModelUsage, b: ModelUsage): number => b.requests - a.requests || b.inputTokens + b.outputTokens - (a.inputTokens + a.outputTokens) || a.model.localeCompare(b.model);
+  return [...byKey]
+    .map(([id, models]): KeyUsage => {
+      const list = [...models].map(([model, m]) => ({ model, ...m })).sort(byModelDesc);
+      return { id, ...projectUsage({ models: list }), models: list };
+    })
+    .sort((a, b) => b.requests - a.requests || a.id.localeCompare(b.id));
+}

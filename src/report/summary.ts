@@ -45,6 +45,8 @@ export interface Summary {
   readonly lineItems: readonly LineItemSpend[];
   /** Per project and model (flattened), for tables and exports. */
   readonly models: readonly (ModelUsage & { readonly projectId: string })[];
+  /** Per model over every project, most requests first. */
+  readonly tokensByModel: readonly ModelUsage[];
   readonly tokens: TokenTotals;
   /** `num_model_requests` over every usage endpoint in the range. */
   readonly requests: number;
@@ -130,6 +132,7 @@ export function summarize(snapshot: UsageSnapshot, options: SummaryOptions): Sum
     topProjectsToday: r.topProjectsToday,
     lineItems: r.lineItems,
     models: r.models,
+    tokensByModel: r.tokensByModel,
     tokens: r.tokens,
     requests: r.requests,
     daily: r.days.map((day, i) => ({ day, amount: r.daily[i] ?? 0 })),

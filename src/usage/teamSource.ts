@@ -14,6 +14,8 @@ const rowSchema = z.object({
   values: z.record(z.string(), z.number()),
   dims: z.record(z.string(), z.string()),
   currency: z.string().optional(),
+  // Kept: the server relays the client's rows, which name their unit (tokens, images…).
+  quantityUnit: z.string().optional(),
 });
 const bucketsSchema = z.object({
   buckets: z.array(z.object({ startTime: z.number().int(), endTime: z.number().int(), rows: z.array(rowSchema) })),

@@ -1,12 +1,17 @@
 import { summarize } from '../report/summary';
 import type { Summary } from '../report/summary';
 import type { UsageSnapshot } from '../shared/snapshot';
-import type { TreeData } from './treeText';
+import { keyModelUsage, keySpend } from '../report/report';
+import { keyLines, nameIndex, unreadableNote } from '../report/names';
+import { rangeForDays } from '../shared/time';
+import type { TreeData, TreeKey, TreeModelTotal } from './treeText';
 import type { StatusFigures } from './statusText';
 
 export interface DerivedViews {
   readonly status: StatusFigures;
   readonly tree: TreeData;
+  /** The quiet note when key names could not be read (the tree's message when grouped by key). */
+  readonly keyNote?: string;
 }
 
 /** The status bar's figures: a projection of the summary (the main currency, the others beside it). */
@@ -49,8 +54,45 @@ export function treeData(s: Summary): TreeData {
   };
 }
 
+/** Each model over every project, with the projects using it (the report's per-project rows). */
+export function modelTotals(s: Summary): TreeModelTotal[] {
+  const names = new Map(s.projects.map((p) => [p.id, p.name]));
+  return s.tokensByModel.map((m) => ({
+    model: m.model,
+    inputTokens: m.inputTokens,
+    outputTokens: m.outputTokens,
+    requests: m.requests,
+    projects: s.models
+      .filter((x) => x.model === m.model)
+      .map((x) => ({ projectId: x.projectId, projectName: names.get(x.projectId) ?? x.projectId, model: x.model, inputTokens: x.inputTokens, outputTokens: x.outputTokens, requests: x.requests }))
+      .sort((a, b) => b.requests - a.requests || a.projectName.localeCompare(b.projectName)),
+  }));
+}
+
+/** Each API key with its spend (keySpend), name, owner and project, and its models (keyModels). */
+export function treeKeys(snapshot: UsageSnapshot, currency: string, nowMs: number, rangeDays: number): TreeKey[] {
+  const range = rangeForDays(nowMs, rangeDays);
+  const names = nameIndex(snapshot.projects, snapshot.names);
+  const lines = keyLines(keySpend(snapshot.keyCosts ?? [], range, currency), names);
+  const usage = new Map(keyModelUsage(snapshot.keyModels ?? [], range).map((k) => [k.id, k.models]));
+  const keys: TreeKey[] = lines.map((k) => ({ ...k, models: usage.get(k.id) ?? [] }));
+  // Keys with requests but no spend yet (costs arrive later) are listed too, after the rest.
+  const seen = new Set(lines.map((k) => k.id));
+  for (const [id, models] of usage) {
+    if (seen.has(id)) continue;
+    const [line] = keyLines([{ id, projectId: undefined, spend: 0 }], names);
+    if (line) keys.push({ ...line, models });
+  }
+  return keys;
+}
+
 /** What the status bar and the tree show, derived from the snapshot each time (never stored). */
 export function deriveViews(snapshot: UsageSnapshot, nowMs: number, rangeDays: number): DerivedViews {
   const s = summarize(snapshot, { nowMs, rangeDays });
-  return { status: statusFigures(s), tree: treeData(s) };
+  const keyNote = unreadableNote(nameIndex(snapshot.projects, snapshot.names), ['apiKeys']);
+  return {
+    status: statusFigures(s),
+    tree: { ...treeData(s), keys: treeKeys(snapshot, s.currency, nowMs, rangeDays), models: modelTotals(s) },
+    ...(keyNote === undefined ? {} : { keyNote }),
+  };
 }

@@ -3,7 +3,7 @@ import type { UsageState } from '../state';
 import { treeChildren, treeItemText } from './treeText';
 import type { ProjectsNode, TreeData, TreeFormat } from './treeText';
 
-export { nodeId } from './treeText';
+export { nodeId, nodeProjectId } from './treeText';
 export type { ProjectsNode, TreeData, TreeModelRow, TreeProject } from './treeText';
 
 /** The `openaiUsage.projects` tree: renders what it is given (text from treeText.ts), never fetches. */
@@ -38,7 +38,7 @@ export class ProjectsTreeProvider implements vscode.TreeDataProvider<ProjectsNod
       item.tooltip = tooltip;
     }
     // The empty row had no icon before; keep it plain.
-    if (node.kind !== 'empty') item.iconPath = new vscode.ThemeIcon(t.icon);
+    if (node.kind !== 'empty' && node.kind !== 'keyEmpty') item.iconPath = new vscode.ThemeIcon(t.icon);
     if (t.contextValue !== undefined) item.contextValue = t.contextValue;
     if (t.accessibilityLabel !== undefined) item.accessibilityInformation = { label: t.accessibilityLabel };
     return item;

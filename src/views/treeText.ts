@@ -24,17 +24,60 @@ export interface TreeProject {
   readonly lineItems: readonly (Omit<LineItemSpend, 'currency'> & { readonly currency?: string })[];
 }
 
+/** How the tree's top level is grouped (command "Group Tree By…"). */
+export const TREE_GROUPINGS = ['projects', 'apiKeys', 'models'] as const;
+export type TreeGrouping = (typeof TREE_GROUPINGS)[number];
+
+/** A kept grouping, read back: a known value, else projects. */
+export function parseGrouping(value: unknown): TreeGrouping {
+  return TREE_GROUPINGS.find((g) => g === value) ?? 'projects';
+}
+
+export const GROUPING_LABELS: Readonly<Record<TreeGrouping, { readonly label: string; readonly detail: string; readonly description: string }>> = {
+  projects: { label: 'Projects', detail: 'Each project with its spend, models and cost line items', description: 'by project' },
+  apiKeys: { label: 'API Keys', detail: 'Each API key with its spend, owner and project, and its models', description: 'by API key' },
+  models: { label: 'Models', detail: 'Each model with its tokens and requests, and the projects using it', description: 'by model' },
+};
+
+/** One API key's row: spend in the range (keySpend), name and owner (the name directory). */
+export interface TreeKey {
+  /** '' for spend under no key. */
+  readonly id: string;
+  readonly name: string;
+  readonly missing?: 'unreadable' | 'unknown';
+  readonly owner?: string;
+  readonly projectId?: string;
+  readonly projectName?: string;
+  readonly spend: number;
+  /** The key's models (completions), most requests first. */
+  readonly models: readonly TreeModelRow[];
+}
+
+/** One model over every project, with the projects using it. */
+export interface TreeModelTotal extends TreeModelRow {
+  readonly projects: readonly (TreeModelRow & { readonly projectId: string; readonly projectName: string })[];
+}
+
 export interface TreeData {
   readonly currency: string;
   readonly rangeDays: number;
   readonly projects: readonly TreeProject[];
+  /** The top level's grouping; default projects. */
+  readonly grouping?: TreeGrouping;
+  readonly keys?: readonly TreeKey[];
+  readonly models?: readonly TreeModelTotal[];
 }
 
 export type ProjectsNode =
   | { readonly kind: 'project'; readonly project: TreeProject; readonly currency: string }
   | { readonly kind: 'model'; readonly project: TreeProject; readonly row: TreeModelRow }
   | { readonly kind: 'lineItem'; readonly project: TreeProject; readonly name: string; readonly spend: number; readonly currency: string }
-  | { readonly kind: 'empty'; readonly project: TreeProject };
+  | { readonly kind: 'empty'; readonly project: TreeProject }
+  | { readonly kind: 'key'; readonly key: TreeKey; readonly currency: string }
+  | { readonly kind: 'keyModel'; readonly key: TreeKey; readonly row: TreeModelRow }
+  | { readonly kind: 'keyEmpty'; readonly key: TreeKey }
+  | { readonly kind: 'modelTotal'; readonly total: TreeModelTotal }
+  | { readonly kind: 'modelProject'; readonly total: TreeModelTotal; readonly row: TreeModelTotal['projects'][number] };
 
 export interface TreeFormat {
   readonly money: (amount: number, currency: string) => string;
@@ -61,7 +104,14 @@ export const NO_MODEL_LABEL = '(no model)';
 /** The tree's top-level nodes and a project's children. */
 export function treeChildren(data: TreeData | undefined, node?: ProjectsNode): ProjectsNode[] {
   if (!data) return [];
-  if (!node) return data.projects.map((project) => ({ kind: 'project', project, currency: data.currency }));
+  const grouping = data.grouping ?? 'projects';
+  if (!node) {
+    if (grouping === 'apiKeys') return (data.keys ?? []).map((key) => ({ kind: 'key', key, currency: data.currency }));
+    if (grouping === 'models') return (data.models ?? []).map((total) => ({ kind: 'modelTotal', total }));
+    return data.projects.map((project) => ({ kind: 'project', project, currency: data.currency }));
+  }
+  if (node.kind === 'key') return node.key.models.length ? node.key.models.map((row) => ({ kind: 'keyModel', key: node.key, row })) : [{ kind: 'keyEmpty', key: node.key }];
+  if (node.kind === 'modelTotal') return node.total.projects.map((row) => ({ kind: 'modelProject', total: node.total, row }));
   if (node.kind !== 'project') return [];
   const p = node.project;
   const children: ProjectsNode[] = [
@@ -77,9 +127,100 @@ export function projectSpendText(p: TreeProject, currency: string, f: TreeFormat
   return spends.map((s) => f.money(s.amount, s.currency)).join(' · ');
 }
 
+/**
+ * The tree view's description: the range (or "Sample data") and, when not the default projects,
+ * the grouping ("last 30 UTC days · by API key"), since the view's title stays "Projects".
+ */
+export function treeDescription(rangeDays: number, grouping: TreeGrouping = 'projects', sample = false): string {
+  const head = sample ? 'Sample data' : `last ${rangeDays} UTC days`;
+  return grouping === 'projects' ? head : `${head} · ${GROUPING_LABELS[grouping].description}`;
+}
+
+/** Words for a key whose name is its ID. */
+function keyMissingText(missing: TreeKey['missing']): string | undefined {
+  if (missing === 'unknown') return 'deleted or unknown key';
+  if (missing === 'unreadable') return 'API key names are not readable with this key';
+  return undefined;
+}
+
+function usageText(r: TreeModelRow, f: TreeFormat): string {
+  return `${f.count(r.inputTokens)} in · ${f.count(r.outputTokens)} out · ${f.count(r.requests)} req`;
+}
+
+function usageTooltip(title: string, r: TreeModelRow): string {
+  const n = (v: number): string => v.toLocaleString('en-US');
+  return `**${escapeMarkdown(title)}**\n\nInput tokens: ${n(r.inputTokens)}  \nOutput tokens: ${n(r.outputTokens)}  \nRequests: ${n(r.requests)}`;
+}
+
 export function treeItemText(node: ProjectsNode, rangeDays: number, f: TreeFormat = DEFAULT_TREE_FORMAT): TreeItemText {
   const n = (v: number): string => v.toLocaleString('en-US');
   switch (node.kind) {
+    case 'key': {
+      const k = node.key;
+      const spend = f.money(k.spend, node.currency);
+      const why = keyMissingText(k.missing);
+      const label = k.missing === 'unknown' ? `${k.name} (deleted or unknown key)` : k.name;
+      const lines = [
+        `**${escapeMarkdown(k.name)}**${why ? ` (${escapeMarkdown(why)})` : ''}`,
+        ...(k.id ? [`ID: ${escapeMarkdown(k.id)}`] : ['Spend not tied to an API key']),
+        ...(k.owner ? [`Owner: ${escapeMarkdown(k.owner)}`] : []),
+        ...(k.projectName ? [`Project: ${escapeMarkdown(k.projectName)}${k.projectId && k.projectId !== k.projectName ? ` (${escapeMarkdown(k.projectId)})` : ''}`] : []),
+        `Spend in the last ${rangeDays} UTC days: ${escapeMarkdown(spend)}`,
+      ];
+      return {
+        id: `key:${k.id}`,
+        label,
+        description: [spend, k.owner].filter(Boolean).join(' · '),
+        tooltip: lines.join('\n\n'),
+        icon: 'key',
+        contextValue: 'apiKey',
+        accessibilityLabel: `${label}${k.owner ? `, owner ${k.owner}` : ''}, ${spend}`,
+        collapsible: true,
+      };
+    }
+    case 'keyModel': {
+      const r = node.row;
+      const label = r.model || NO_MODEL_LABEL;
+      return {
+        id: `keyModel:${node.key.id}:${r.model}`,
+        label,
+        description: usageText(r, f),
+        tooltip: usageTooltip(label, r),
+        icon: 'symbol-misc',
+        contextValue: 'model',
+        accessibilityLabel: `${label}: ${n(r.inputTokens)} input tokens, ${n(r.outputTokens)} output tokens, ${n(r.requests)} requests`,
+        collapsible: false,
+      };
+    }
+    case 'keyEmpty':
+      return { id: `keyEmpty:${node.key.id}`, label: 'No model usage in this range', icon: 'info', collapsible: false };
+    case 'modelTotal': {
+      const r = node.total;
+      const label = r.model || NO_MODEL_LABEL;
+      return {
+        id: `modelTotal:${r.model}`,
+        label,
+        description: usageText(r, f),
+        tooltip: usageTooltip(label, r),
+        icon: 'symbol-misc',
+        contextValue: 'model',
+        accessibilityLabel: `${label}: ${n(r.inputTokens)} input tokens, ${n(r.outputTokens)} output tokens, ${n(r.requests)} requests`,
+        collapsible: r.projects.length > 0,
+      };
+    }
+    case 'modelProject': {
+      const r = node.row;
+      return {
+        id: `modelProject:${node.total.model}:${r.projectId}`,
+        label: r.projectName,
+        description: usageText(r, f),
+        tooltip: `${usageTooltip(r.projectName, r)}\n\nID: ${escapeMarkdown(r.projectId)}`,
+        icon: 'project',
+        contextValue: 'project',
+        accessibilityLabel: `${r.projectName}: ${n(r.inputTokens)} input tokens, ${n(r.outputTokens)} output tokens, ${n(r.requests)} requests`,
+        collapsible: false,
+      };
+    }
     case 'project': {
       const p = node.project;
       const spend = projectSpendText(p, node.currency, f);
@@ -137,5 +278,22 @@ export function nodeId(node: ProjectsNode): string {
       return node.row.model;
     case 'lineItem':
       return node.name;
+    case 'key':
+    case 'keyEmpty':
+      return node.key.id;
+    case 'keyModel':
+      return node.row.model;
+    case 'modelTotal':
+      return node.total.model;
+    case 'modelProject':
+      return node.row.projectId;
   }
+}
+
+/** The project a node stands for or belongs to (Show in Dashboard), if any. */
+export function nodeProjectId(node: ProjectsNode): string | undefined {
+  if ('project' in node) return node.project.id;
+  if (node.kind === 'modelProject') return node.row.projectId;
+  if (node.kind === 'key') return node.key.projectId;
+  return undefined;
 }

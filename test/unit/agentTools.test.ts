@@ -11,6 +11,7 @@ import { AGENT_TOOL_NAMES } from '../../src/cli/toolNames';
 import { summarize } from '../../src/report/summary';
 import { loadSnapshot } from '../../src/usage/loader';
 import { createSampleOrg } from '../../src/usage/sample';
+import { addDays, dayStartOfMs } from '../../src/shared/time';
 
 interface ManifestTool {
   name: string;
@@ -45,8 +46,20 @@ describe('agent tools', () => {
     assert.equal(summary.days, 14);
     assert.equal(summary.sample, true);
     assert.ok(Math.abs(summary.rangeTotal - summarize(snapshot, { nowMs: NOW, rangeDays: 14 }).rangeTotal) < 1e-6);
-    const byKey = answerTool(BREAKDOWN_TOOL.name, { by: 'key', days: 7 }, snapshot, NOW) as BreakdownAnswer;
-    assert.deepEqual(byKey.items, []);
+    // By key, from the snapshot's keyCosts, each key under its name from the directory.
+    const byKey = answerTool(BREAKDOWN_TOOL.name, { by: 'key', days: 7, top: 50 }, snapshot, NOW) as BreakdownAnswer;
+    const start = addDays(dayStartOfMs(NOW), -6);
+    const expected = new Map<string, number>();
+    for (const b of org.querySync({ endpoint: 'costs', startTime: start, endTime: addDays(dayStartOfMs(NOW), 1), groupBy: ['api_key_id'], limit: 180 })) {
+      for (const r of b.rows) if (r.dims.api_key_id) expected.set(r.dims.api_key_id, (expected.get(r.dims.api_key_id) ?? 0) + (r.values.amount ?? 0));
+    }
+    const keyNames = new Map(org.namesSync().apiKeys.map((k) => [k.id, k.name]));
+    assert.equal(byKey.items.length, expected.size);
+    for (const k of byKey.items) {
+      assert.ok(Math.abs((k.spend ?? NaN) - (expected.get(k.id) ?? NaN)) < 1e-5, k.id);
+      assert.equal(k.name, keyNames.get(k.id), k.id);
+      assert.notEqual(k.name, k.id);
+    }
     assert.throws(() => answerTool(BREAKDOWN_TOOL.name, { by: 'user' }, snapshot, NOW), /Invalid input: by/);
     assert.throws(() => answerTool(SUMMARY_TOOL.name, { days: 7, apiKey: 'sk-admin-x' }, snapshot, NOW), /Invalid input/);
     assert.throws(() => answerTool('nope', {}, snapshot, NOW), /Unknown tool/);

@@ -39,9 +39,17 @@ describe('app/presenter: present', () => {
     const views = deriveViews(snapshot, NOW_MS, 7);
     assert.deepEqual(p.status, views.status);
     assert.equal(p.status?.asOfDay, undefined);
-    assert.deepEqual(p.tree, views.tree);
+    assert.deepEqual(p.tree, { ...views.tree, grouping: 'projects' });
     assert.equal(p.description, 'last 7 UTC days');
     assert.equal(p.message, undefined);
+  });
+
+  it('grouped by API key or model: the description says so; the tree carries the grouping', () => {
+    const byKey = present(state({ snapshot }), 7, NOW_MS, formatTime, 0, 'apiKeys');
+    assert.equal(byKey.description, 'last 7 UTC days · by API key');
+    assert.equal(byKey.tree?.grouping, 'apiKeys');
+    const byModel = present(state({ snapshot }), 7, NOW_MS, formatTime, 0, 'models');
+    assert.equal(byModel.description, 'last 7 UTC days · by model');
   });
 
   it("data of an earlier UTC day is shown as of that day, not as an empty today", () => {

@@ -61,16 +61,21 @@ describe('daily and monthly', () => {
   it('daily --by key --csv: spend per key and day as the Costs API groups it', async () => {
     const r = await cli(['daily', '--days', '3', '--by', 'key', '--csv'], env, NOW);
     assert.equal(r.code, 0, r.err.join('\n'));
-    const [head, ...lines] = r.out.trim().split('\n');
-    assert.equal(head, 'day,key,spend_usd,input_tokens,output_tokens,cached_tokens,requests');
+    const [head, ...lines] = r.out.trim().split(/\r?\n/);
+    assert.equal(head, 'day,key,name,spend_usd,input_tokens,output_tokens,cached_tokens,requests');
     const today = dayStartOfMs(NOW);
     const expected = new Map<string, number>();
     for (const b of org.querySync({ endpoint: 'costs', startTime: addDays(today, -2), endTime: addDays(today, 1), groupBy: ['api_key_id'], limit: 180 })) {
       for (const row of b.rows) if (row.dims.api_key_id) expected.set(`${isoDate(b.startTime)},${row.dims.api_key_id}`, row.values.amount ?? 0);
     }
-    const got = new Map(lines.map((l) => l.split(',')).filter((c) => c[1] !== '').map((c) => [`${c[0]},${c[1]}`, Number(c[2])]));
+    const cells = lines.map((l) => l.split(','));
+    const got = new Map(cells.filter((c) => c[1] !== '').map((c) => [`${c[0]},${c[1]}`, Number(c[3])]));
     assert.equal(got.size, expected.size);
     for (const [k, v] of expected) assert.ok(Math.abs((got.get(k) ?? NaN) - v) < 1e-5, k);
+    // Each key under its name from the directory, not its ID.
+    const keyNames = new Map(org.namesSync().apiKeys.map((k) => [k.id, k.name]));
+    for (const c of cells.filter((x) => x[1] !== '')) assert.equal(c[2], keyNames.get(c[1] ?? ''), c[1]);
+    assert.deepEqual(r.err, []);
   });
 
   it('monthly --by project: month-to-date per project adds up to the report', async () => {

@@ -141,7 +141,7 @@ describe('serve', () => {
     assert.deepEqual(viaTeam.projects, direct.projects);
     assert.deepEqual(viaTeam.costs, direct.costs);
     assert.deepEqual(viaTeam.usage, direct.usage);
-    await assert.rejects(loadSnapshot(new TeamServerSource({ serverUrl: locked.url, token: 'wrong-token-0123456789abcd' }), { nowMs: NOW, rangeDays: 7 }), (e: Error) => e.name === 'AuthError');
+    await assert.rejects(loadSnapshot(new TeamServerSource({ serverUrl: locked.url, token: 'wrong-token-0123456789abcd' }), { nowMs: NOW, rangeDays: 7 }), (e: Error) => e.name === 'ApiError' && (e as Error & { code?: string }).code === 'auth');
   });
 
   it('counts a failed refresh and keeps serving the last good data, without the key', async () => {
