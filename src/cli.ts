@@ -17,6 +17,7 @@ import { csvText } from './report/exportFormat';
 import { formatCount, formatMoney } from './shared/format';
 import { loadSnapshot } from './usage/loader';
 import type { UsageSource } from './usage/source';
+import type { UsageSnapshot } from './shared/snapshot';
 import { alignDown, isoDate, isoMinute, rangeForDays } from './shared/time';
 import { isExtraCommand, runExtraCommand } from './cli/commands';
 
@@ -137,6 +138,25 @@ function parse(argv: readonly string[], env: CliIo['env']): Options | 'help' {
   };
 }
 
+/** A CLI query's overall deadline: a server that takes connections but never answers ends in time. */
+export const DEFAULT_DEADLINE_MS = 60_000;
+/** Overrides the deadline (ms); for scripts that want a shorter wait, and for tests. */
+export const DEADLINE_ENV = 'OPENAI_USAGE_INSIGHT_DEADLINE_MS';
+
+function deadlineMs(env: CliIo['env']): number {
+  const raw = env[DEADLINE_ENV]?.trim();
+  const ms = raw ? Number(raw) : DEFAULT_DEADLINE_MS;
+  if (!Number.isInteger(ms) || ms < 1 || ms > 3_600_000) throw new CliError(`${DEADLINE_ENV} must be a whole number of milliseconds from 1 to 3600000.`);
+  return ms;
+}
+
+function deadlineText(ms: number): string {
+  return ms >= 1000 ? `${Math.round(ms / 100) / 10} s` : `${ms} ms`;
+}
+
+/** Raised when the deadline passes: one clear line, whatever request was under way. */
+class DeadlineError extends CliError {}
+
 async function createCliSource(o: Options, io: CliIo): Promise<UsageSource> {
   if (o.sample) {
     const { createSampleOrg } = await import('./usage/sample');
@@ -147,7 +167,9 @@ async function createCliSource(o: Options, io: CliIo): Promise<UsageSource> {
   const [{ UsageClient, validateBaseUrl }, { createProxyDispatcher }] = await Promise.all([import('./api/client'), import('./api/proxy')]);
   const proxy = io.env.HTTPS_PROXY ?? io.env.https_proxy ?? io.env.HTTP_PROXY ?? io.env.http_proxy;
   const noProxy = (io.env.NO_PROXY ?? io.env.no_proxy ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-  return new UsageClient({ baseUrl: validateBaseUrl(o.baseUrl), apiKey, dispatcher: createProxyDispatcher({ proxy, noProxy }), now: io.now });
+  // Each attempt gets at most half the deadline, so one retry still fits in it.
+  const timeoutMs = Math.min(30_000, Math.max(1, Math.floor(deadlineMs(io.env) / 2)));
+  return new UsageClient({ baseUrl: validateBaseUrl(o.baseUrl), apiKey, dispatcher: createProxyDispatcher({ proxy, noProxy }), now: io.now, timeoutMs });
 }
 
 // --- output ------------------------------------------------------------------------------------
@@ -222,9 +244,21 @@ export function summaryJson(s: Summary, sample: boolean): Record<string, unknown
   };
 }
 
-async function runSummary(o: Options, io: CliIo, source: UsageSource): Promise<void> {
+/** The one stderr line for usage endpoints that failed while the spend is complete. */
+export function partialNote(partial: UsageSnapshot['partial']): string | undefined {
+  if (!partial?.length) return undefined;
+  const what = partial.map((p) => `${ENDPOINTS[p.endpoint].title.toLowerCase()} (${sanitizeShort(p.message, 120)})`).join('; ');
+  return `note: spend is complete, but usage could not be read for ${what}; those counts are missing.`;
+}
+
+async function runSummary(o: Options, io: CliIo, source: UsageSource, signal: AbortSignal, err: (line: string) => void): Promise<void> {
   const nowMs = io.now();
-  const s = await refusingNonFinite(async () => summarize(await loadSnapshot(source, { nowMs, rangeDays: o.days }), { nowMs, rangeDays: o.days }));
+  const { snapshot, s } = await refusingNonFinite(async () => {
+    const loaded = await loadSnapshot(source, { nowMs, rangeDays: o.days, signal });
+    return { snapshot: loaded, s: summarize(loaded, { nowMs, rangeDays: o.days }) };
+  });
+  const note = partialNote(snapshot.partial);
+  if (note) err(`openai-usage-insight: ${redact(note, io.env.OPENAI_ADMIN_KEY)}`);
   const sample = source.kind === 'sample';
   if (o.format === 'json') {
     io.out(JSON.stringify(summaryJson(s, sample), null, 2));
@@ -285,7 +319,7 @@ function bucketLabel(start: number, width: BucketWidth): string {
   return width === '1d' ? isoDate(start) : isoMinute(start);
 }
 
-async function runQuery(o: Options, io: CliIo, source: UsageSource, endpoint: EndpointId): Promise<void> {
+async function runQuery(o: Options, io: CliIo, source: UsageSource, endpoint: EndpointId, signal: AbortSignal): Promise<void> {
   const spec = ENDPOINTS[endpoint];
   const width = endpoint === 'costs' ? '1d' : o.bucket;
   if (o.bucket !== '1d' && endpoint === 'costs') throw new CliError('Costs come in 1d buckets only: drop --bucket.');
@@ -306,7 +340,7 @@ async function runQuery(o: Options, io: CliIo, source: UsageSource, endpoint: En
   const dims = o.groupBy;
   const byProject = dims.includes('project_id');
   // Tables show names: the project's name beside its ID when grouped by project.
-  const [buckets, projects] = await Promise.all([source.query(query), byProject ? source.projects() : Promise.resolve([])]);
+  const [buckets, projects] = await Promise.all([source.query(query, signal), byProject ? source.projects(signal) : Promise.resolve([])]);
   await refusingNonFinite(async () => assertFiniteBuckets(buckets, endpoint === 'costs' ? 'costs' : `${endpoint} usage`));
   const names = new Map(projects.map((p) => [p.id, p.name || p.id]));
   const metrics = spec.metrics;
@@ -384,8 +418,22 @@ export async function runCli(argv: readonly string[], io: CliIo, err: (line: str
       return 0;
     }
     const source = await createCliSource(o, io);
-    if (o.command === 'summary') await runSummary(o, io, source);
-    else await runQuery(o, io, source, o.endpoint ?? 'costs');
+    const ms = deadlineMs(io.env);
+    const deadline = new AbortController();
+    const timer = setTimeout(
+      () => deadline.abort(new DeadlineError(`No complete answer from the API within ${deadlineText(ms)}: it may be down or unreachable; try again later.`)),
+      ms,
+    );
+    try {
+      if (o.command === 'summary') await runSummary(o, io, source, deadline.signal, err);
+      else await runQuery(o, io, source, o.endpoint ?? 'costs', deadline.signal);
+    } catch (e) {
+      // Whatever was under way when the deadline passed, the user reads why it stopped.
+      if (deadline.signal.aborted && deadline.signal.reason instanceof DeadlineError) throw deadline.signal.reason;
+      throw e;
+    } finally {
+      clearTimeout(timer);
+    }
     return 0;
   } catch (e) {
     // Redacted by shape and every run of the key whatever its shape; one line, no control characters.

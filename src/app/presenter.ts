@@ -1,6 +1,7 @@
 // The model's state as the status bar, the projects tree and its view show it. The figures are a
 // pure function (`present`), unit-tested; the Presenter only hands them to the views it is given.
 import type { Settings } from '../config';
+import { partialText } from '../state';
 import type { Mode, UsageState } from '../state';
 import { dayStartOfMs, isoDate } from '../shared/time';
 import { deriveViews } from '../views/derive';
@@ -36,7 +37,7 @@ export function present(state: UsageState, rangeDays: number, nowMs: number, for
           ? `Stale since ${formatTime(state.staleSince)}: ${state.error?.message ?? 'the last refresh failed.'}`
           : state.error && !state.snapshot
             ? state.error.message
-            : undefined,
+            : partialText(state, formatTime),
     mode: state.mode,
   };
 }

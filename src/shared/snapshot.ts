@@ -1,4 +1,5 @@
 import type { EndpointId, NameDirectory, Project, UsageBucket } from './endpoints';
+import type { ErrorCode } from './errorCode';
 
 export const SNAPSHOT_VERSION = 1;
 
@@ -36,4 +37,17 @@ export interface UsageSnapshot {
   readonly names?: NameDirectory;
   /** When `names` was read (ms since epoch). */
   readonly namesFetchedAt?: number;
+  /**
+   * Usage endpoints whose last query failed: their buckets are the previous snapshot's (or none),
+   * everything else (spend above all) is fresh. Absent when every query answered.
+   */
+  readonly partial?: readonly EndpointFailure[];
+}
+
+/** A usage endpoint that failed in a refresh: its error code, a short message and since when (ms). */
+export interface EndpointFailure {
+  readonly endpoint: Exclude<EndpointId, 'costs'>;
+  readonly code: ErrorCode;
+  readonly message: string;
+  readonly since: number;
 }
