@@ -5,6 +5,7 @@
 // The key comes from OPENAI_ADMIN_KEY. Any failure: exit 1 and one line on stderr, never the key.
 import './zodSetup';
 import { parseArgs } from 'node:util';
+import { setMaxListeners } from 'node:events';
 import { BUCKET_WIDTHS, DIMENSIONS, ENDPOINT_IDS, ENDPOINTS, USAGE_ENDPOINT_IDS, WIDTH_SECONDS } from './shared/endpoints';
 import type { BucketWidth, Dimension, EndpointId, UsageQuery } from './shared/endpoints';
 import { redact } from './api/errors';
@@ -420,6 +421,8 @@ export async function runCli(argv: readonly string[], io: CliIo, err: (line: str
     const source = await createCliSource(o, io);
     const ms = deadlineMs(io.env);
     const deadline = new AbortController();
+    // Every request of the run listens to it: hundreds of listeners is expected, not a leak.
+    setMaxListeners(0, deadline.signal);
     const timer = setTimeout(
       () => deadline.abort(new DeadlineError(`No complete answer from the API within ${deadlineText(ms)}: it may be down or unreachable; try again later.`)),
       ms,

@@ -5,6 +5,7 @@
 // and turn one round trip into several. With a previous snapshot only the days that can still
 // change are fetched again: cost data arrives late, so the last two UTC days are always refetched.
 
+import { setMaxListeners } from 'node:events';
 import { ENDPOINTS, USAGE_ENDPOINT_IDS } from '../shared/endpoints';
 import type { Dimension, EndpointId, NameDirectory, Project, UsageBucket, UsageQuery } from '../shared/endpoints';
 import { createLimiter } from '../api/limit';
@@ -115,6 +116,8 @@ export async function loadSnapshot(source: UsageSource, options: LoadOptions): P
   const limit: Limiter = options.concurrency === undefined ? (task) => task() : createLimiter(options.concurrency);
   const failFast = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, failFast.signal]) : failFast.signal;
+  // Every query (eleven and more) listens to it: that many listeners is the design, not a leak.
+  setMaxListeners(0, signal);
   signal.throwIfAborted();
 
   const boundary = reuseBoundary(previous, source, window);
