@@ -20,6 +20,7 @@ const NASTY = [
   'tab\tnul\u0000del\u007f',
 ];
 // Nothing a terminal, a log or Markdown would act on, and never more than one line.
+// eslint-disable-next-line no-control-regex
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 
 function assertClean(text: string, label: string): void {
