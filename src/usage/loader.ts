@@ -132,8 +132,11 @@ export async function loadSnapshot(source: UsageSource, options: LoadOptions): P
     });
 
   // Reuse needs `previous` to hold every settled day of the part: from its start to the boundary.
+  // An endpoint that failed last time holds older buckets than the boundary assumes (the days
+  // since it failed were never read): it is fetched whole, not from the boundary.
+  const failedBefore = new Set<EndpointId>(previous?.partial?.map((p) => p.endpoint) ?? []);
   const usageFrom = (id: UsageEndpointId): number | undefined =>
-    boundary !== undefined && boundary > window.rangeStart && previous?.usage[id] !== undefined && previous.rangeStart <= window.rangeStart
+    boundary !== undefined && boundary > window.rangeStart && !failedBefore.has(id) && previous?.usage[id] !== undefined && previous.rangeStart <= window.rangeStart
       ? boundary
       : undefined;
   const costsFrom =
@@ -189,7 +192,10 @@ export async function loadSnapshot(source: UsageSource, options: LoadOptions): P
 
   // Spend by key and a key's models: the range, whole (small: one row per key and model a day).
   const byKey = async (kept: readonly UsageBucket[] | undefined, endpoint: EndpointId, groupBy: readonly Dimension[]): Promise<UsageBucket[]> => {
-    const from = boundary !== undefined && boundary > window.rangeStart && kept !== undefined && previous !== undefined && previous.rangeStart <= window.rangeStart ? boundary : undefined;
+    const from =
+      boundary !== undefined && boundary > window.rangeStart && !failedBefore.has(endpoint) && kept !== undefined && previous !== undefined && previous.rangeStart <= window.rangeStart
+        ? boundary
+        : undefined;
     const q: UsageQuery = { endpoint, startTime: from ?? window.rangeStart, endTime: window.rangeEnd, bucketWidth: '1d', groupBy };
     // A key's models come from a usage endpoint: they fail with it, and keep what they had.
     const fresh = endpoint === 'costs' ? await query(q) : await usageQuery({ ...q, endpoint });

@@ -62,10 +62,16 @@ describe('loader: one usage endpoint failing', () => {
     // Still failing on the next refresh: "since" is the first failure, not this one.
     const third = await loadSnapshot(client(), { nowMs: later + 60_000, rangeDays: 30, previous: partial });
     assert.equal(third.partial?.[0]?.since, later);
-    // Back: the mark goes.
+    // Back: the mark goes, and the endpoint is read whole (the days since it failed were never read).
     server.faults.failPaths = [];
+    server.resetStats();
     const healed = await loadSnapshot(client(), { nowMs: later + 120_000, rangeDays: 30, previous: third });
     assert.equal(healed.partial, undefined);
+    const imageStarts = server.requests.filter((r) => r.path === IMAGES).map((r) => Number(r.query.start_time?.[0]));
+    assert.deepEqual(imageStarts, [healed.rangeStart]);
+    const costStarts = server.requests.filter((r) => r.path === COSTS).map((r) => Number(r.query.start_time?.[0]));
+    assert.ok(costStarts.every((s) => s > healed.costsStart), 'spend still reuses its settled days');
+    assert.deepEqual(healed.usage.images, (await loadSnapshot(client(), { nowMs: later + 120_000, rangeDays: 30 })).usage.images);
   });
 
   it('without a previous snapshot the failed endpoint has no buckets; a 403 is a partial too', async () => {
