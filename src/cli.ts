@@ -18,7 +18,7 @@ import { csvText } from './report/exportFormat';
 import { formatCount, formatMoney } from './shared/format';
 import { loadSnapshot } from './usage/loader';
 import type { UsageSource } from './usage/source';
-import type { SnapshotBudgets } from './shared/snapshot';
+import type { SnapshotBudgets, UsageSnapshot } from './shared/snapshot';
 import { alignDown, isoDate, isoMinute, rangeForDays } from './shared/time';
 import { isExtraCommand, runExtraCommand } from './cli/commands';
 import { apiKeysJson, keysOf } from './cli/keys';
@@ -143,6 +143,25 @@ function parse(argv: readonly string[], env: CliIo['env']): Options | 'help' {
   };
 }
 
+/** A CLI query's overall deadline: a server that takes connections but never answers ends in time. */
+export const DEFAULT_DEADLINE_MS = 60_000;
+/** Overrides the deadline (ms); for scripts that want a shorter wait, and for tests. */
+export const DEADLINE_ENV = 'OPENAI_USAGE_INSIGHT_DEADLINE_MS';
+
+function deadlineMs(env: CliIo['env']): number {
+  const raw = env[DEADLINE_ENV]?.trim();
+  const ms = raw ? Number(raw) : DEFAULT_DEADLINE_MS;
+  if (!Number.isInteger(ms) || ms < 1 || ms > 3_600_000) throw new CliError(`${DEADLINE_ENV} must be a whole number of milliseconds from 1 to 3600000.`);
+  return ms;
+}
+
+function deadlineText(ms: number): string {
+  return ms >= 1000 ? `${Math.round(ms / 100) / 10} s` : `${ms} ms`;
+}
+
+/** Raised when the deadline passes: one clear line, whatever request was under way. */
+class DeadlineError extends CliError {}
+
 async function createCliSource(o: Options, io: CliIo): Promise<UsageSource> {
   if (o.sample) {
     const { createSampleOrg } = await import('./usage/sample');
@@ -153,7 +172,9 @@ async function createCliSource(o: Options, io: CliIo): Promise<UsageSource> {
   const [{ UsageClient, validateBaseUrl }, { createProxyDispatcher }] = await Promise.all([import('./api/client'), import('./api/proxy')]);
   const proxy = io.env.HTTPS_PROXY ?? io.env.https_proxy ?? io.env.HTTP_PROXY ?? io.env.http_proxy;
   const noProxy = (io.env.NO_PROXY ?? io.env.no_proxy ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-  return new UsageClient({ baseUrl: validateBaseUrl(o.baseUrl), apiKey, dispatcher: createProxyDispatcher({ proxy, noProxy }), now: io.now });
+  // Each attempt gets at most half the deadline, so one retry still fits in it.
+  const timeoutMs = Math.min(30_000, Math.max(1, Math.floor(deadlineMs(io.env) / 2)));
+  return new UsageClient({ baseUrl: validateBaseUrl(o.baseUrl), apiKey, dispatcher: createProxyDispatcher({ proxy, noProxy }), now: io.now, timeoutMs });
 }
 
 // --- output ------------------------------------------------------------------------------------
@@ -239,12 +260,21 @@ function spendLimitJson(budgets: SnapshotBudgets | undefined): { amount: number;
   return org?.kind === 'set' ? { amount: org.limit.thresholdCents / 100, currency: org.limit.currency, enforcing: org.limit.enforcing } : null;
 }
 
-async function runSummary(o: Options, io: CliIo, source: UsageSource, err: (line: string) => void): Promise<void> {
+/** The one stderr line for usage endpoints that failed while the spend is complete. */
+export function partialNote(partial: UsageSnapshot['partial']): string | undefined {
+  if (!partial?.length) return undefined;
+  const what = partial.map((p) => `${ENDPOINTS[p.endpoint].title.toLowerCase()} (${sanitizeShort(p.message, 120)})`).join('; ');
+  return `note: spend is complete, but usage could not be read for ${what}; those counts are missing.`;
+}
+
+async function runSummary(o: Options, io: CliIo, source: UsageSource, signal: AbortSignal, err: (line: string) => void): Promise<void> {
   const nowMs = io.now();
   const { s, keys, snapshot } = await refusingNonFinite(async () => {
-    const snapshot = await loadSnapshot(source, { nowMs, rangeDays: o.days, budgets: true });
+    const snapshot = await loadSnapshot(source, { nowMs, rangeDays: o.days, budgets: true, signal });
     return { snapshot, s: summarize(snapshot, { nowMs, rangeDays: o.days }), keys: keysOf(snapshot, nowMs, o.days) };
   });
+  const partial = partialNote(snapshot.partial);
+  if (partial) err(`openai-usage-insight: ${redact(partial, io.env.OPENAI_ADMIN_KEY)}`);
   const sample = source.kind === 'sample';
   // A part of the names that could not be read: one quiet note, not an error.
   const note = o.format === 'csv' ? undefined : unreadableNote(nameIndex(snapshot.projects, snapshot.names), ['apiKeys']);
@@ -330,7 +360,7 @@ function nameCell(n: NamedId, what: 'key' | 'user'): string {
   return n.missing === 'unknown' ? `${n.label} (${missingText(n.missing, what) ?? ''})` : n.label;
 }
 
-async function runQuery(o: Options, io: CliIo, source: UsageSource, endpoint: EndpointId, err: (line: string) => void): Promise<void> {
+async function runQuery(o: Options, io: CliIo, source: UsageSource, endpoint: EndpointId, signal: AbortSignal, err: (line: string) => void): Promise<void> {
   const spec = ENDPOINTS[endpoint];
   const width = endpoint === 'costs' ? '1d' : o.bucket;
   if (o.bucket !== '1d' && endpoint === 'costs') throw new CliError('Costs come in 1d buckets only: drop --bucket.');
@@ -355,9 +385,9 @@ async function runQuery(o: Options, io: CliIo, source: UsageSource, endpoint: En
   // Tables show names: the project's name beside its ID when grouped by project, the key's or
   // user's name when grouped by those (the directory is read only then; never fails the command).
   const [buckets, projects, directory] = await Promise.all([
-    source.query(query),
-    byProject ? source.projects() : Promise.resolve([]),
-    (byKey || byUser) && source.names ? source.names().catch(() => undefined) : Promise.resolve(undefined),
+    source.query(query, signal),
+    byProject ? source.projects(signal) : Promise.resolve([]),
+    (byKey || byUser) && source.names ? source.names(signal).catch(() => undefined) : Promise.resolve(undefined),
   ]);
   await refusingNonFinite(async () => assertFiniteBuckets(buckets, endpoint === 'costs' ? 'costs' : `${endpoint} usage`));
   const names = new Map(projects.map((p) => [p.id, p.name || p.id]));
@@ -447,8 +477,24 @@ export async function runCli(argv: readonly string[], io: CliIo, err: (line: str
       return 0;
     }
     const source = await createCliSource(o, io);
-    if (o.command === 'summary') await runSummary(o, io, source, err);
-    else await runQuery(o, io, source, o.endpoint ?? 'costs', err);
+    const ms = deadlineMs(io.env);
+    const deadline = new AbortController();
+    // Every request of the run listens to it: hundreds of listeners is expected, not a leak.
+    setMaxListeners(0, deadline.signal);
+    const timer = setTimeout(
+      () => deadline.abort(new DeadlineError(`No complete answer from the API within ${deadlineText(ms)}: it may be down or unreachable; try again later.`)),
+      ms,
+    );
+    try {
+      if (o.command === 'summary') await runSummary(o, io, source, deadline.signal, err);
+      else await runQuery(o, io, source, o.endpoint ?? 'costs', deadline.signal, err);
+    } catch (e) {
+      // Whatever was under way when the deadline passed, the user reads why it stopped.
+      if (deadline.signal.aborted && deadline.signal.reason instanceof DeadlineError) throw deadline.signal.reason;
+      throw e;
+    } finally {
+      clearTimeout(timer);
+    }
     return 0;
   } catch (e) {
     // Redacted by shape and every run of the key whatever its shape; one line, no control characters.

@@ -1,21 +1,21 @@
 import * as vscode from 'vscode';
-import { redact } from './api/errors';
+import { logLine } from './api/errors';
 
-/** The "OpenAI Usage" log channel, with every line redacted. */
+/** The "OpenAI Usage" log channel, with every line sanitised and redacted. */
 export class Log implements vscode.Disposable {
   private readonly channel = vscode.window.createOutputChannel('OpenAI Usage', { log: true });
 
   info(message: string): void {
-    this.channel.info(redact(message));
+    this.channel.info(logLine(message));
   }
   warn(message: string): void {
-    this.channel.warn(redact(message));
+    this.channel.warn(logLine(message));
   }
   error(message: string): void {
-    this.channel.error(redact(message));
+    this.channel.error(logLine(message));
   }
   debug(message: string): void {
-    this.channel.debug(redact(message));
+    this.channel.debug(logLine(message));
   }
   show(): void {
     this.channel.show(true);

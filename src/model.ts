@@ -154,6 +154,8 @@ export class UsageModel implements UsageReader {
         });
       }
       this.deps.log('info', `Refreshed ${mode} data in ${this.deps.now() - started} ms`);
+      // Spend is fresh; these endpoints kept their last good buckets (or none) and say so.
+      for (const f of snapshot.partial ?? []) this.deps.log('warn', `Could not read ${f.endpoint} usage (${f.code}, failing since ${new Date(f.since).toISOString()}): ${f.message}`);
     } catch (e) {
       if (generation !== this.generation) return;
       const error = signal.aborted ? { message: 'Refresh cancelled.', kind: 'cancelled' as const } : this.deps.describeError(e);

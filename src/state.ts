@@ -1,4 +1,5 @@
-import type { UsageSnapshot } from './shared/snapshot';
+import type { EndpointFailure, UsageSnapshot } from './shared/snapshot';
+import { ENDPOINTS } from './shared/endpoints';
 import type { UsageSource } from './usage/source';
 import type { ErrorCode } from './shared/errorCode';
 
@@ -29,4 +30,21 @@ export interface UsageReader {
   onDidChange(listener: (state: UsageState) => void): Unsubscribe;
   /** A source for ad-hoc queries (the dashboard's endpoint tabs); undefined in mode 'none'. */
   currentSource(): Promise<UsageSource | undefined>;
+}
+
+/** Usage endpoints the last refresh could not read (their data is older, or none); empty when all answered. */
+export function failedEndpoints(state: UsageState): readonly EndpointFailure[] {
+  return state.snapshot?.partial ?? [];
+}
+
+/**
+ * One plain line for the views: which endpoints failed and since when, and that spend is fresh.
+ * Undefined when none failed. Plain text: a Markdown surface escapes it.
+ */
+export function partialText(state: UsageState, formatTime: (ms: number) => string): string | undefined {
+  const failed = failedEndpoints(state);
+  if (!failed.length) return undefined;
+  const since = Math.min(...failed.map((f) => f.since));
+  const names = failed.map((f) => ENDPOINTS[f.endpoint].title).join(', ');
+  return `Spend is up to date, but ${names} could not be read since ${formatTime(since)}: ${failed.length === 1 ? 'its' : 'their'} figures are older or missing.`;
 }

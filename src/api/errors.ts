@@ -24,6 +24,11 @@ export function redact(text: string, secret?: string): string {
   return out.replace(KEY_PATTERN, 'sk-***').replace(BEARER_PATTERN, '$1 ***');
 }
 
+/** A log line: one plain line (no control characters, escape sequences, bidi overrides), key-shaped text redacted. */
+export function logLine(message: string, secret?: string): string {
+  return redact(sanitizeLine(message), secret);
+}
+
 function redactSecret(text: string, secret: string): string {
   const body = asciiLower(secret.trim()).replace(/^sk-(?:admin-|proj-|svcacct-)?/, '');
   if (body.length === 0) return text;

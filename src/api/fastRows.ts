@@ -8,7 +8,7 @@
 
 import { ENDPOINTS } from '../shared/endpoints';
 import type { Dimension, EndpointId, EndpointSpec, UsageBucket, UsageRow } from '../shared/endpoints';
-import { parseUsagePage } from './schemas';
+import { cleanText, parseUsagePage } from './schemas';
 import type { UsagePage } from './schemas';
 
 // Same pattern as schemas.ts: the two must agree on what a numeric string is.
@@ -34,7 +34,7 @@ const BAD = null;
 
 function dimensionValue(v: unknown): string | undefined | typeof BAD {
   if (v === null || v === undefined) return undefined;
-  if (typeof v === 'string') return v;
+  if (typeof v === 'string') return cleanText(v);
   if (typeof v === 'number') return Number.isFinite(v) ? String(v) : BAD;
   return BAD;
 }

@@ -18,6 +18,28 @@ import type {
   UserInfo,
 } from '../shared/endpoints';
 import { responseShapeError } from './errors';
+import { sanitizeLine } from '../shared/sanitize';
+
+// eslint-disable-next-line no-control-regex
+const UNSAFE_TEXT = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+
+/**
+ * Text from the API as it is kept (a name, a model, a grouping value): one plain line, so nothing
+ * downstream (terminal, log, Markdown, CSV) ever sees a control character, a line break or a bidi
+ * override. Clean text (nearly all of it) is returned as is, without a copy.
+ */
+export function cleanText(text: string): string {
+  return UNSAFE_TEXT.test(text) ? sanitizeLine(text) : text;
+}
+
+/** A name, cleaned; the fallback (an ID) when it is empty or nothing but control characters. */
+function cleanName(name: string | null | undefined, ...fallbacks: (string | null | undefined)[]): string {
+  for (const candidate of [name, ...fallbacks]) {
+    const clean = candidate ? cleanText(candidate) : '';
+    if (clean) return clean;
+  }
+  return '';
+}
 
 const NUMERIC_STRING = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
@@ -66,7 +88,7 @@ function collectDims(raw: Record<string, string | undefined>, dims: readonly Dim
   const out: Partial<Record<Dimension, string>> = {};
   for (const d of dims) {
     const v = raw[d];
-    if (v !== undefined) out[d] = v;
+    if (v !== undefined) out[d] = cleanText(v);
   }
   return out;
 }
@@ -182,7 +204,7 @@ export interface ProjectsPage {
 export function parseProjectsPage(body: unknown, what: string): ProjectsPage {
   const page = parseWith(projectsPageSchema, body, what);
   const projects = page.data.map((p): Project => {
-    const base = { id: p.id, name: p.name || p.id, status: p.status ?? 'active' };
+    const base = { id: p.id, name: cleanName(p.name, p.id), status: p.status ?? 'active' };
     return p.created_at === null || p.created_at === undefined ? base : { ...base, createdAt: p.created_at };
   });
   const lastId = page.last_id ?? page.data.at(-1)?.id;
@@ -245,8 +267,8 @@ const ownerSchema = z
     return {
       type,
       ...(who.id ? { id: who.id } : {}),
-      ...(who.name ? { name: who.name } : {}),
-      ...(who.email ? { email: who.email } : {}),
+      ...(who.name && cleanText(who.name) ? { name: cleanText(who.name) } : {}),
+      ...(who.email && cleanText(who.email) ? { email: cleanText(who.email) } : {}),
     };
   });
 
@@ -262,7 +284,7 @@ const apiKeySchema = z
   .transform(
     (k): ApiKeyInfo => ({
       id: k.id,
-      name: k.name || k.id,
+      name: cleanName(k.name, k.id),
       redactedValue: k.redacted_value ?? '',
       ...(k.owner ? { owner: k.owner } : {}),
       ...(k.created_at === undefined ? {} : { createdAt: k.created_at }),
@@ -281,7 +303,7 @@ export function parseApiKeysPage(body: unknown, what: string, projectId?: string
 
 const userSchema = z
   .looseObject({ id: z.string().min(1), name: z.string().nullish(), email: z.string().nullish() })
-  .transform((u): UserInfo => ({ id: u.id, name: u.name || u.email || u.id, ...(u.email ? { email: u.email } : {}) }));
+  .transform((u): UserInfo => ({ id: u.id, name: cleanName(u.name, u.email, u.id), ...(u.email && cleanText(u.email) ? { email: cleanText(u.email) } : {}) }));
 
 const usersPageSchema = z.looseObject({ ...listEnvelope, data: z.array(userSchema) });
 

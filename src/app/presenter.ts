@@ -4,6 +4,7 @@ import type { Settings } from '../config';
 import type { BudgetInForce } from '../report/alerts';
 import { budgetInForce, budgetSourceText, projectBudgets } from '../report/budgets';
 import type { ProjectBudget } from '../report/budgets';
+import { partialText } from '../state';
 import type { Mode, UsageState } from '../state';
 import { dayStartOfMs, isoDate } from '../shared/time';
 import { deriveViews } from '../views/derive';
@@ -63,9 +64,8 @@ export function present(
             ? state.error.message
             : grouping === 'apiKeys' && views?.keyNote
               ? views.keyNote
-              : state.mode === 'team'
-                ? "From your team's server (Connect to Team Server…): the organisation's figures, read-only."
-              : undefined,
+              : (partialText(state, formatTime) ??
+                (state.mode === 'team' ? "From your team's server (Connect to Team Server…): the organisation's figures, read-only." : undefined)),
     mode: state.mode,
     budget,
     budgetNote: snapshot ? budgetSourceText(budget, snapshot.budgets?.organization) : undefined,

@@ -200,6 +200,7 @@ class PanelSession extends Disposable {
       loading: s.loading,
       error: s.error ? { message: s.error.message, kind: s.error.kind } : undefined,
       staleSince: s.staleSince,
+      partial: s.snapshot?.partial?.map((f) => ({ endpoint: f.endpoint, code: f.code, message: f.message, since: f.since })),
       fetchedAt: s.snapshot?.fetchedAt,
       currency: s.snapshot?.currency ?? 'usd',
       budget: budget?.amount ?? 0,

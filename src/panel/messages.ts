@@ -1,6 +1,7 @@
 // The host's handling of what the webview sends: validate, then dispatch. No vscode, so it is
 // unit-tested that a malformed message or a command off the allow-list runs nothing.
 import { redact } from '../api/errors';
+import { sanitizeShort } from '../shared/sanitize';
 import { ALLOWED_COMMANDS, parseWebviewMessage } from '../shared/protocol';
 import type { AllowedCommand, UiState } from '../shared/protocol';
 
@@ -38,7 +39,8 @@ export function handleWebviewMessage(raw: unknown, handlers: WebviewMessageHandl
       if ((ALLOWED_COMMANDS as readonly string[]).includes(msg.command)) handlers.command(msg.command);
       break;
     case 'clientError':
-      log.warn(`Dashboard webview: ${redact(msg.message)}`);
+      // Its text is the webview's, which may hold anything: one short plain line, redacted.
+      log.warn(`Dashboard webview: ${redact(sanitizeShort(msg.message, 500))}`);
       break;
   }
 }
@@ -46,5 +48,5 @@ export function handleWebviewMessage(raw: unknown, handlers: WebviewMessageHandl
 /** The message's type only (never its content, which might hold anything), for the log. */
 function describe(raw: unknown): string {
   const type = typeof raw === 'object' && raw !== null && 'type' in raw ? String((raw as { type: unknown }).type) : typeof raw;
-  return redact(type).slice(0, 80);
+  return redact(sanitizeShort(type, 80));
 }

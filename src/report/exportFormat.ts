@@ -2,6 +2,7 @@
 import type { CurrencyCards, ModelTokens, OverviewCards } from '../shared/protocol';
 import type { CellValue, DataTable } from './table';
 import { exportCell } from './table';
+import { sanitizeLine } from '../shared/sanitize';
 
 /**
  * One CSV field (RFC 4180): quoted when it holds a comma, quote, CR or LF, quotes doubled. Text that
@@ -16,11 +17,14 @@ export function csvField(value: CellValue): string {
 
 /**
  * The one CSV writer (Export Usage… and the CLI's --csv): a header line, then one line per row,
- * every field through `csvField` (quoting and the formula guard), CRLF line ends (RFC 4180).
+ * every field through `csvField` (quoting and the formula guard), CRLF line ends (RFC 4180). Text
+ * is one plain line first (`sanitizeLine`): a name holding a line break, an escape sequence or a
+ * bidi override never splits a row or rewrites what a terminal or spreadsheet shows.
  */
 export function csvText(headers: readonly string[], rows: readonly (readonly CellValue[])[]): string {
-  const lines = [headers.map(csvField).join(',')];
-  for (const row of rows) lines.push(headers.map((_, i) => csvField(row[i] ?? '')).join(','));
+  const cell = (v: CellValue): string => csvField(typeof v === 'string' ? sanitizeLine(v) : v);
+  const lines = [headers.map(cell).join(',')];
+  for (const row of rows) lines.push(headers.map((_, i) => cell(row[i] ?? '')).join(','));
   return `${lines.join('\r\n')}\r\n`;
 }
 

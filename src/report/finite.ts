@@ -43,6 +43,10 @@ export function assertFiniteData(
 ): void {
   assertFiniteBuckets(costs, 'costs', fallbackCurrency);
   for (const [id, buckets] of Object.entries(usage)) if (buckets) assertFiniteBuckets(buckets, `${id} usage`, fallbackCurrency);
+  // The report adds the endpoints together too (tokens and requests over every endpoint), so their
+  // combined sums must hold as well: two endpoints of 1e308 tokens each are refused (found by fuzzing).
+  const all = Object.values(usage).filter((b): b is readonly UsageBucket[] => b !== undefined);
+  if (all.length > 1) assertFiniteBuckets(all.flat(), 'usage (all endpoints)', fallbackCurrency);
 }
 
 /** A derived figure (a forecast, a percentage) checked the same way. */

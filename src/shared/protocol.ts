@@ -188,6 +188,8 @@ export const StatusSchema = z.object({
   loading: z.boolean(),
   error: z.optional(z.object({ message: z.string(), kind: ErrorCodeSchema })),
   staleSince: z.optional(z.number()),
+  /** Usage endpoints the last refresh could not read: their tabs show older data, or none; spend is fresh. */
+  partial: z.optional(z.array(z.object({ endpoint: z.string(), code: ErrorCodeSchema, message: z.string(), since: z.number() }))),
   fetchedAt: z.optional(z.number()),
   currency: z.string(),
   /** The budget in force (dollars): the organisation's hard spend limit, else openaiUsage.monthlyBudget; 0 = none. */

@@ -1,4 +1,5 @@
 import type { EndpointId, NameDirectory, Project, UsageBucket } from './endpoints';
+import type { ErrorCode } from './errorCode';
 
 export const SNAPSHOT_VERSION = 1;
 
@@ -38,6 +39,11 @@ export interface UsageSnapshot {
   readonly namesFetchedAt?: number;
   /** Hard spend limits read with the data; absent when the source has none or they were not asked for. */
   readonly budgets?: SnapshotBudgets;
+  /**
+   * Usage endpoints whose last query failed: their buckets are the previous snapshot's (or none),
+   * everything else (spend above all) is fresh. Absent when every query answered.
+   */
+  readonly partial?: readonly EndpointFailure[];
 }
 
 /**
@@ -53,4 +59,12 @@ export interface SnapshotBudgets {
   readonly organization: SpendLimitReading;
   /** By project id, for the active projects; a project missing here was not read. */
   readonly projects: Readonly<Record<string, SpendLimitReading>>;
+}
+
+/** A usage endpoint that failed in a refresh: its error code, a short message and since when (ms). */
+export interface EndpointFailure {
+  readonly endpoint: Exclude<EndpointId, 'costs'>;
+  readonly code: ErrorCode;
+  readonly message: string;
+  readonly since: number;
 }

@@ -5,12 +5,15 @@
 // and turn one round trip into several. With a previous snapshot only the days that can still
 // change are fetched again: cost data arrives late, so the last two UTC days are always refetched.
 
+import { setMaxListeners } from 'node:events';
 import { ENDPOINTS, USAGE_ENDPOINT_IDS } from '../shared/endpoints';
 import type { Dimension, EndpointId, NameDirectory, Project, UsageBucket, UsageQuery } from '../shared/endpoints';
 import { createLimiter } from '../api/limit';
 import type { Limiter } from '../api/limit';
 import { SNAPSHOT_VERSION } from '../shared/snapshot';
-import type { UsageSnapshot } from '../shared/snapshot';
+import type { EndpointFailure, UsageSnapshot } from '../shared/snapshot';
+import { isApiError } from '../api/errors';
+import { sanitizeShort } from '../shared/sanitize';
 import type { UsageSource } from './source';
 import { readBudgets } from './budgets';
 import { FORECAST_WINDOW_DAYS } from '../report/forecast';
@@ -105,8 +108,10 @@ function merge(older: readonly UsageBucket[], fresh: readonly UsageBucket[]): Us
 
 /**
  * Loads a snapshot: the names and every query start at once (one round trip when the source's
- * limiter has room for them all); the first failure aborts the rest and rejects the whole load,
- * so the caller keeps its previous snapshot untouched.
+ * limiter has room for them all). The projects or the costs failing aborts the rest and rejects
+ * the whole load (no spend without costs), so the caller keeps its previous snapshot untouched.
+ * A usage endpoint failing with an API error does not: that endpoint keeps the previous
+ * snapshot's buckets (or none) and is listed in `partial`, with since when it fails.
  */
 export async function loadSnapshot(source: UsageSource, options: LoadOptions): Promise<UsageSnapshot> {
   const { nowMs, rangeDays, previous } = options;
@@ -114,6 +119,8 @@ export async function loadSnapshot(source: UsageSource, options: LoadOptions): P
   const limit: Limiter = options.concurrency === undefined ? (task) => task() : createLimiter(options.concurrency);
   const failFast = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, failFast.signal]) : failFast.signal;
+  // Every query (eleven and more) listens to it: that many listeners is the design, not a leak.
+  setMaxListeners(0, signal);
   signal.throwIfAborted();
 
   const boundary = reuseBoundary(previous, source, window);
@@ -128,8 +135,11 @@ export async function loadSnapshot(source: UsageSource, options: LoadOptions): P
     });
 
   // Reuse needs `previous` to hold every settled day of the part: from its start to the boundary.
+  // An endpoint that failed last time holds older buckets than the boundary assumes (the days
+  // since it failed were never read): it is fetched whole, not from the boundary.
+  const failedBefore = new Set<EndpointId>(previous?.partial?.map((p) => p.endpoint) ?? []);
   const usageFrom = (id: UsageEndpointId): number | undefined =>
-    boundary !== undefined && boundary > window.rangeStart && previous?.usage[id] !== undefined && previous.rangeStart <= window.rangeStart
+    boundary !== undefined && boundary > window.rangeStart && !failedBefore.has(id) && previous?.usage[id] !== undefined && previous.rangeStart <= window.rangeStart
       ? boundary
       : undefined;
   const costsFrom =
@@ -138,6 +148,29 @@ export async function loadSnapshot(source: UsageSource, options: LoadOptions): P
       : undefined;
 
   const query = (q: UsageQuery): Promise<UsageBucket[]> => run(() => source.query(q, signal));
+  // A usage endpoint's failure is its own: an API error is recorded, not passed on to the rest.
+  const failures = new Map<UsageEndpointId, EndpointFailure>();
+  const usageQuery = async (q: UsageQuery & { endpoint: UsageEndpointId }): Promise<UsageBucket[] | undefined> => {
+    try {
+      return await limit(async () => {
+        signal.throwIfAborted();
+        return source.query(q, signal);
+      });
+    } catch (error) {
+      if (signal.aborted || !isApiError(error)) {
+        failFast.abort(error);
+        throw error;
+      }
+      const before = previous?.partial?.find((p) => p.endpoint === q.endpoint);
+      if (!failures.has(q.endpoint)) {
+        failures.set(q.endpoint, { endpoint: q.endpoint, code: error.code, message: sanitizeShort(error.message), since: before?.since ?? nowMs });
+      }
+      return undefined;
+    }
+  };
+  // What a failed endpoint keeps: the previous snapshot's buckets within the range, when reusable.
+  const keptOnFailure = (buckets: readonly UsageBucket[] | undefined): UsageBucket[] =>
+    boundary !== undefined && buckets ? keepDays(buckets, window.rangeStart, window.rangeEnd) : [];
   const projectsTask = run(() => source.projects(signal));
   const costsTask = query({
     endpoint: 'costs',
@@ -148,21 +181,28 @@ export async function loadSnapshot(source: UsageSource, options: LoadOptions): P
   });
   const usageTasks = USAGE_ENDPOINT_IDS.map(async (id): Promise<[UsageEndpointId, UsageBucket[]]> => {
     const from = usageFrom(id);
-    const fresh = await query({
+    const fresh = await usageQuery({
       endpoint: id,
       startTime: from ?? window.rangeStart,
       endTime: window.rangeEnd,
       bucketWidth: '1d',
       groupBy: snapshotGroupBy(id),
     });
+    if (fresh === undefined) return [id, keptOnFailure(previous?.usage[id])];
     const kept = from !== undefined && previous ? keepDays(previous.usage[id] ?? [], window.rangeStart, from) : [];
     return [id, merge(kept, fresh)];
   });
 
   // Spend by key and a key's models: the range, whole (small: one row per key and model a day).
   const byKey = async (kept: readonly UsageBucket[] | undefined, endpoint: EndpointId, groupBy: readonly Dimension[]): Promise<UsageBucket[]> => {
-    const from = boundary !== undefined && boundary > window.rangeStart && kept !== undefined && previous !== undefined && previous.rangeStart <= window.rangeStart ? boundary : undefined;
-    const fresh = await query({ endpoint, startTime: from ?? window.rangeStart, endTime: window.rangeEnd, bucketWidth: '1d', groupBy });
+    const from =
+      boundary !== undefined && boundary > window.rangeStart && !failedBefore.has(endpoint) && kept !== undefined && previous !== undefined && previous.rangeStart <= window.rangeStart
+        ? boundary
+        : undefined;
+    const q: UsageQuery = { endpoint, startTime: from ?? window.rangeStart, endTime: window.rangeEnd, bucketWidth: '1d', groupBy };
+    // A key's models come from a usage endpoint: they fail with it, and keep what they had.
+    const fresh = endpoint === 'costs' ? await query(q) : await usageQuery({ ...q, endpoint });
+    if (fresh === undefined) return keptOnFailure(kept);
     return merge(from !== undefined && kept ? keepDays(kept, window.rangeStart, from) : [], fresh);
   };
   const keyCostsTask = byKey(previous?.keyCosts, 'costs', SNAPSHOT_KEY_COSTS_GROUP_BY);
@@ -228,6 +268,7 @@ export async function loadSnapshot(source: UsageSource, options: LoadOptions): P
     keyModels,
     ...(names ? { names: names.names, namesFetchedAt: names.at } : {}),
     ...(budgets ? { budgets } : {}),
+    ...(failures.size ? { partial: USAGE_ENDPOINT_IDS.flatMap((id) => failures.get(id) ?? []) } : {}),
   };
 }
 

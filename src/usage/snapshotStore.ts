@@ -16,6 +16,7 @@ import * as path from 'node:path';
 // zod/mini: the snapshot is read on the activation path, and full zod costs ~40 ms to load.
 import * as z from 'zod/mini';
 import { DIMENSIONS, ENDPOINT_IDS } from '../shared/endpoints';
+import { ERROR_CODES } from '../shared/errorCode';
 import { SNAPSHOT_VERSION } from '../shared/snapshot';
 import type { UsageSnapshot } from '../shared/snapshot';
 
@@ -87,6 +88,9 @@ export const snapshotSchema = z.object({
   names: z.optional(namesSchema),
   namesFetchedAt: z.optional(z.number()),
   budgets: z.optional(budgetsSchema),
+  partial: z.optional(
+    z.array(z.object({ endpoint: z.enum(ENDPOINT_IDS.filter((e) => e !== 'costs')), code: z.enum(ERROR_CODES), message: z.string(), since: z.number() })),
+  ),
 });
 
 

@@ -1,6 +1,7 @@
 // What the status bar item says, as a pure function of the model and the settings (no vscode),
 // so every state of SPEC §2 is unit-tested.
 import type { StatusBarShow } from '../config';
+import { partialText } from '../state';
 import type { UsageState } from '../state';
 import { budgetLevel, usedPercent } from '../report/forecast';
 import type { EstimateFigures } from '../report/summary';
@@ -156,7 +157,7 @@ export function renderStatus(state: UsageState, figures: StatusFigures | undefin
     lines.push(`$(warning) Stale since ${o.formatTime(state.staleSince)}: ${escapeMarkdown(state.error?.message ?? 'the last refresh failed.')}`, '');
   } else if (state.error && state.error.kind !== 'cancelled') {
     lines.push(`$(warning) ${escapeMarkdown(state.error.message)}`, '');
-  }
+  } else if (partialText(state, o.formatTime)) lines.push(`$(warning) ${escapeMarkdown(partialText(state, o.formatTime) ?? '')}`, '');
   lines.push(`Last updated ${o.formatTime(figures.fetchedAt)}. Days are UTC days; the last two days are provisional (cost data arrives late).`);
   if (level === 'over') lines.push('', '$(error) Over the monthly budget.');
   else if (level === 'warning') lines.push('', `$(warning) Past ${o.budgetWarningPercent} % of the monthly budget.`);

@@ -115,6 +115,11 @@ export interface FakeFaults {
   currency: string | undefined;
   /** The projects list pages forever, a new project and cursor on each page. */
   endlessProjects: boolean;
+  /** Paths below the base URL (e.g. `/organization/usage/images`) answered `failPathStatus`, every time. */
+  failPaths: string[];
+  failPathStatus: number;
+  /** Take the request and never answer it (until the client goes away). */
+  neverAnswer: boolean;
 }
 
 export interface RequestRecord {
@@ -197,6 +202,9 @@ const DEFAULT_FAULTS: FakeFaults = {
   endlessCursors: false,
   currency: undefined,
   endlessProjects: false,
+  failPaths: [],
+  failPathStatus: 500,
+  neverAnswer: false,
 };
 
 const BAD_NUMBER_MARK = '__fake_bad_number__';
@@ -213,7 +221,7 @@ class HttpError extends Error {
 
 export async function startFakeServer(options: FakeServerOptions = {}): Promise<FakeServer> {
   // Arrays are copied so one server's switches never leak into the defaults of the next.
-  const faults: FakeFaults = { ...DEFAULT_FAULTS, forbidden: [] };
+  const faults: FakeFaults = { ...DEFAULT_FAULTS, forbidden: [], failPaths: [] };
   const requests: RequestRecord[] = [];
   let adminKeys = new Set(options.adminKeys ?? [FAKE_ADMIN_KEY]);
   const bodyCache = new Map<string, string>();
@@ -244,6 +252,11 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     maxConcurrent = Math.max(maxConcurrent, inFlight);
     try {
       if (faults.delayMs > 0) await delay(faults.delayMs);
+      if (faults.neverAnswer) {
+        record.status = 0;
+        await new Promise<void>((resolve) => req.socket.once('close', () => resolve()));
+        return;
+      }
       if (faults.reset > 0) {
         faults.reset--;
         record.status = 0;
@@ -284,6 +297,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
         throw new HttpError(faults.serverErrorStatus, faults.errorMessage ?? 'The server had an error while processing your request.', 'server_error');
       }
       if (faults.redirectTo !== undefined) return { status: 302, body: '', headers: { location: faults.redirectTo } };
+      if (faults.failPaths.includes(record.path)) throw new HttpError(faults.failPathStatus, faults.errorMessage ?? `This endpoint failed (fake fault on ${record.path}).`, 'server_error');
       const adminBody = adminResponse(record, bodyText, data, budgets, faults);
       if (adminBody !== undefined) return { status: 200, body: adminBody };
       if (record.method !== 'GET') throw new HttpError(405, `Method ${record.method} not allowed.`);

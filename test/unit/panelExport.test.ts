@@ -41,14 +41,15 @@ describe('panel/exportFormat: CSV', () => {
     assert.equal(csvField('@SUM(A1)'), "'@SUM(A1)");
     assert.equal(csvField('=A1,B1'), `"'=A1,B1"`);
   });
-  it('a table: header of labels, CRLF rows, days as ISO dates', () => {
+  it('a table: header of labels, CRLF rows, days as ISO dates, every cell one plain line', () => {
     const csv = toCsv(table);
     assert.equal(
       csv,
       [
         'Date (UTC),"Project, name",Cost (USD)',
         '1970-01-01,Plain,1.5',
-        '1970-01-02,"Say ""hi"", then\nleave",-2',
+        // The line break inside the name is a space: a row is always one line (issue 8).
+        '1970-01-02,"Say ""hi"", then leave",-2',
         `1970-01-03,"'=HYPERLINK(""http://x"")",0`,
         '',
       ].join('\r\n'),
