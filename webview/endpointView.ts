@@ -276,7 +276,7 @@ export class EndpointView implements TabView {
             h('p', { class: 'note' }, 'Parts of the input and output tokens above, not added to them.'),
             h(
               'table',
-              { class: 'data breakdowns' },
+              { class: 'mini-table breakdowns' },
               h('caption', {}, 'Token breakdowns, as parts of the totals'),
               h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Part'), h('th', { scope: 'col', class: 'num' }, 'Tokens'), h('th', { scope: 'col', class: 'num' }, 'Share of its total'))),
               h(
@@ -329,7 +329,7 @@ export class EndpointView implements TabView {
       return;
     }
     const card = (title: string, value: string, detail: string): HTMLElement =>
-      h('div', { class: 'card', role: 'group', 'aria-label': title }, h('div', { class: 'card-title' }, title), h('div', { class: 'card-value' }, value), h('div', { class: 'card-detail' }, detail));
+      h('div', { class: 'card', role: 'group', 'aria-label': title }, h('div', { class: 'card-title' }, title), h('div', { class: 'card-value' }, value), h('div', { class: 'card-sub' }, detail));
     replaceChildren(
       this.mixBox,
       h('h2', {}, 'Caching, batch and service tiers'),
@@ -346,7 +346,7 @@ export class EndpointView implements TabView {
       mix.tiers.length
         ? h(
             'table',
-            { class: 'data tiers' },
+            { class: 'mini-table tiers' },
             h('caption', {}, 'Service-tier mix'),
             h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Service tier'), h('th', { scope: 'col', class: 'num' }, 'Requests'), h('th', { scope: 'col', class: 'num' }, 'Share of requests'), h('th', { scope: 'col', class: 'num' }, 'Tokens'))),
             h(
