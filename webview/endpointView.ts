@@ -140,9 +140,6 @@ export class EndpointView implements TabView {
       'div',
       { class: 'tab-content' },
       this.totals,
-      this.breakdowns,
-      this.mixBox,
-      this.namesNote,
       h(
         'section',
         { class: 'chart-section' },
@@ -151,6 +148,10 @@ export class EndpointView implements TabView {
         this.provisionalNote,
         this.summary,
       ),
+      // Completions only: the parts of the totals and the mix, between the chart and the table.
+      this.breakdowns,
+      this.mixBox,
+      this.namesNote,
       h('section', { class: 'table-section' }, h('h2', {}, `${spec.title} table`), this.tableBox),
     );
     this.element = h('div', { class: `view endpoint ${endpoint}` }, controls, this.note, this.stateBox, this.staleNote, this.content);

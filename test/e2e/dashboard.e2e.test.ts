@@ -66,7 +66,7 @@ interface TableState {
 async function readTable(frame: Frame): Promise<TableState> {
   const panel = activePanel(frame);
   await waitFor('table rows', async () => (await panel.locator('.view[aria-busy="false"] table.data tbody tr').count()) > 0);
-  return panel.locator('table.data').evaluate((t) => ({
+  return panel.locator('table.data').first().evaluate((t) => ({
     caption: (t.querySelector('caption')?.textContent ?? '').trim(),
     headers: [...t.querySelectorAll('thead th')].map((th) => (th.querySelector('button')?.firstChild?.textContent ?? '').trim()),
     rows: [...t.querySelectorAll('tbody tr')].map((tr) => [...tr.children].map((c) => (c.textContent ?? '').trim())),
