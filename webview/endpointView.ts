@@ -212,7 +212,7 @@ export class EndpointView implements TabView {
       integerTicks: metric !== 'amount' && metric !== 'usage_bytes',
       theme: ctx.theme,
     });
-    const by = data.groupBy === 'none' ? '' : ` by ${dimensionLabel(data.groupBy).toLowerCase()}`;
+    const by = data.groupBy === 'none' ? '' : ` by ${dimensionLabel(data.groupBy).toLowerCase().replace(/\bapi\b/, 'API')}`;
     const range = `${bucketLabel(data.window.startTime, data.window.width)} to ${bucketLabel(data.window.endTime - 1, data.window.width)} UTC`;
     this.chartTitle.textContent = `${metricLabel(metric)} per ${WIDTH_LABELS[data.window.width].toLowerCase()}${by}`;
     this.canvas.setAttribute('aria-label', `Chart: ${this.chartTitle.textContent}, ${range}`);
@@ -308,9 +308,8 @@ export class EndpointView implements TabView {
             'div',
             { class: 'card-value' },
             t.byUnit
-              ? t.byUnit.length === 0
-                ? '–'
-                : t.byUnit.map((u) => formatQuantity(u.quantity, u.unit || undefined)).join(' · ')
+              ? // Quantities of rows that name no unit mean nothing summed: only those with a unit.
+                t.byUnit.filter((u) => u.unit).map((u) => formatQuantity(u.quantity, u.unit)).join(' · ') || '–'
               : t.byCurrency
               ? t.byCurrency.map((c) => formatMetric(t.metric, c.amount, c.currency)).join(' · ')
               : t.metric === 'amount' || t.metric === 'usage_bytes'
