@@ -15,12 +15,12 @@ import type { Choice } from './controls';
 import { h, replaceChildren, uid } from './dom';
 import { EndpointView } from './endpointView';
 import { OverviewView } from './overviewView';
+import { AttributionView } from './attributionView';
 import { onThemeChange, readTheme } from './theme';
 import { getSavedState, post, saveState } from './vscodeApi';
 
-/** Tab order: the overview, then costs (where the money is), then the usage endpoints. */
-// Overview, then spend, then the usage endpoints in the endpoint table's order.
-export const TAB_ORDER: readonly TabId[] = ['overview', 'costs', ...USAGE_ENDPOINT_IDS];
+/** Tab order: the overview, then costs (where the money is), then the usage endpoints, then who spent it. */
+export const TAB_ORDER: readonly TabId[] = ['overview', 'costs', ...USAGE_ENDPOINT_IDS, 'attribution'];
 
 const RANGE_CHOICES: readonly Choice[] = [
   ...PRESET_DAYS.map((d) => ({ value: String(d), label: `Last ${d} days` })),
@@ -31,6 +31,12 @@ const RANGE_CHOICES: readonly Choice[] = [
  * Sets the latest day of a date textfield. @vscode-elements types `max` as a number (its attribute
  * converter would turn a date into NaN) but hands the property to the inner <input> as it is.
  */
+function tabTitle(id: TabId): string {
+  if (id === 'overview') return 'Overview';
+  if (id === 'attribution') return 'Attribution';
+  return ENDPOINTS[id].title;
+}
+
 function setDateMax(field: HTMLElement, day: string): void {
   const f = field as HTMLElement & { max: unknown };
   if (f.max !== day) f.max = day;
@@ -43,6 +49,7 @@ export class App {
   private loadingKey: string | undefined;
   private error: { key: string; message: string; kind: ErrorCode } | undefined;
   private readonly overview = new OverviewView();
+  private readonly attribution = new AttributionView();
   private readonly endpointViews = new Map<EndpointId, EndpointView>();
 
   // The page skeleton, built once.
@@ -93,12 +100,13 @@ export class App {
       if (!ctx) return;
       this.overview.applyTheme(ctx);
       for (const v of this.endpointViews.values()) v.applyTheme(ctx);
+      this.attribution.applyTheme();
     });
     post({ type: 'ready' });
   }
 
   private buildSkeleton(): void {
-    const headers = TAB_ORDER.map((id) => h('vscode-tab-header', { slot: 'header', 'data-tab': id, tabindex: '-1' }, id === 'overview' ? 'Overview' : ENDPOINTS[id].title));
+    const headers = TAB_ORDER.map((id) => h('vscode-tab-header', { slot: 'header', 'data-tab': id, tabindex: '-1' }, tabTitle(id)));
     const panels = TAB_ORDER.map((id) => {
       const panel = h('vscode-tab-panel', { 'data-tab': id });
       this.panels.set(id, panel);
@@ -221,9 +229,17 @@ export class App {
         this.overview.setData(msg.data, msg.key);
         this.settle(msg.key);
         break;
+      case 'attribution':
+        if (!this.ui || msg.key !== dataKey(this.ui)) return;
+        this.attribution.setData(msg.data, msg.key);
+        this.settle(msg.key);
+        break;
       case 'tabData': {
         if (!this.ui || msg.key !== dataKey(this.ui)) return;
-        this.endpointView(msg.endpoint).setData({ endpoint: msg.endpoint, window: msg.window, groupBy: msg.groupBy, currency: msg.currency, buckets: msg.buckets }, msg.key);
+        this.endpointView(msg.endpoint).setData(
+          { endpoint: msg.endpoint, window: msg.window, groupBy: msg.groupBy, currency: msg.currency, buckets: msg.buckets, mix: msg.mix },
+          msg.key,
+        );
         this.settle(msg.key);
         break;
       }
@@ -288,7 +304,9 @@ export class App {
   }
 
   private view(tab: TabId): TabView {
-    return tab === 'overview' ? this.overview : this.endpointView(tab);
+    if (tab === 'overview') return this.overview;
+    if (tab === 'attribution') return this.attribution;
+    return this.endpointView(tab);
   }
 
   private context(): ViewContext | undefined {

@@ -34,7 +34,7 @@ export function renderDataTable(container: HTMLElement, o: TableViewOptions): vo
 
   const rows = sortRows(o.table, o.sort);
   const shown = rows.slice(0, MAX_RENDERED_ROWS);
-  const numeric = (kind: string): boolean => kind === 'number' || kind === 'money' || kind === 'bytes';
+  const numeric = (kind: string): boolean => kind === 'number' || kind === 'money' || kind === 'bytes' || kind === 'quantity';
 
   const head = h(
     'tr',
@@ -68,7 +68,7 @@ export function renderDataTable(container: HTMLElement, o: TableViewOptions): vo
         'tr',
         {},
         ...o.table.columns.map((c, i) => {
-          const text = displayCell(o.table, c, row[i] ?? '');
+          const text = displayCell(o.table, c, row[i] ?? '', row);
           // The first column (the time) names the row for screen readers.
           return i === 0 ? h('th', { scope: 'row' }, text) : h('td', { class: numeric(c.kind) ? 'num' : undefined }, text);
         }),

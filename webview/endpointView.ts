@@ -1,10 +1,11 @@
 // One endpoint's tab: its own metrics over time, its group-by choices, filters and bucket widths,
 // and the sortable table of every bucket and group.
-import { ENDPOINTS } from '../src/shared/endpoints';
+import { COMPLETIONS_BREAKDOWN, ENDPOINTS } from '../src/shared/endpoints';
 import type { BucketWidth, EndpointId, EndpointSpec, FilterName, UsageBucket } from '../src/shared/endpoints';
-import type { FilterOptions, GroupChoice, Window } from '../src/shared/protocol';
-import { bucketLabel, dimensionLabel, formatMetric, isLevelMetric, metricLabel, WIDTH_LABELS } from '../src/shared/labels';
-import { formatCount as formatCompact } from '../src/shared/format';
+import type { CompletionsMix, FilterOptions, GroupChoice, Window } from '../src/shared/protocol';
+import { bucketLabel, dimensionLabel, formatMetric, formatNumber, formatShare, isLevelMetric, metricLabel, WIDTH_LABELS } from '../src/shared/labels';
+import { breakdownShares, idName, unreadableNote } from '../src/report/attribution';
+import { formatCount as formatCompact, formatQuantity } from '../src/shared/format';
 import { bucketSeries, slotTotals } from '../src/report/series';
 import { metricTotals, nextSort, usageTable } from '../src/report/table';
 import { isWideRange } from '../src/shared/nextSteps';
@@ -24,10 +25,10 @@ export interface TabData {
   readonly groupBy: GroupChoice;
   readonly currency: string;
   readonly buckets: readonly UsageBucket[];
+  readonly mix?: CompletionsMix;
 }
 
-// vector_store_ids and context_levels (2026 API) have no control yet: the data layer takes them.
-type ListFilter = Exclude<FilterName, 'projectIds' | 'batch' | 'vectorStoreIds' | 'contextLevels'>;
+type ListFilter = Exclude<FilterName, 'projectIds' | 'batch'>;
 /**
  * `creatable`: the lists only hold values seen in the data, so an ID or model can also be typed
  * (the host's schema bounds what is sent). Sources and sizes are fixed lists from the API docs.
@@ -38,7 +39,17 @@ const LIST_FILTERS: readonly { name: ListFilter; label: string; creatable: boole
   { name: 'userIds', label: 'Users', creatable: true },
   { name: 'sources', label: 'Sources', creatable: false },
   { name: 'sizes', label: 'Sizes', creatable: false },
+  { name: 'vectorStoreIds', label: 'Vector stores', creatable: true },
+  // The API takes only low, medium and high: nothing else may be typed.
+  { name: 'contextLevels', label: 'Context levels', creatable: false },
 ];
+
+/** A filter's choice as shown: keys and users by name. */
+function filterLabel(name: ListFilter, value: string, ctx: ViewContext): string {
+  if (name === 'apiKeyIds') return idName('api_key_id', value, ctx.projectNames, ctx.status?.names).label;
+  if (name === 'userIds') return idName('user_id', value, ctx.projectNames, ctx.status?.names).label;
+  return value;
+}
 
 const BATCH_CHOICES: readonly Choice[] = [
   { value: 'any', label: 'Batch and non-batch' },
@@ -57,6 +68,9 @@ export class EndpointView implements TabView {
   private readonly stateBox = h('div', { class: 'query-state hidden', role: 'status', 'aria-live': 'polite' });
   private readonly note = h('p', { class: 'note hidden' });
   private readonly totals = h('div', { class: 'cards small' });
+  private readonly breakdowns = h('section', { class: 'breakdowns-section' });
+  private readonly mixBox = h('section', { class: 'mix-section' });
+  private readonly namesNote = h('p', { class: 'note names-note hidden' });
   private readonly canvas: HTMLCanvasElement;
   private readonly summary: HTMLElement;
   private readonly chartTitle = h('h2', {});
@@ -134,6 +148,10 @@ export class EndpointView implements TabView {
         this.provisionalNote,
         this.summary,
       ),
+      // Completions only: the parts of the totals and the mix, between the chart and the table.
+      this.breakdowns,
+      this.mixBox,
+      this.namesNote,
       h('section', { class: 'table-section' }, h('h2', {}, `${spec.title} table`), this.tableBox),
     );
     this.element = h('div', { class: `view endpoint ${endpoint}` }, controls, this.note, this.stateBox, this.staleNote, this.content);
@@ -156,12 +174,13 @@ export class EndpointView implements TabView {
       s.metric,
     );
     if (this.batch) syncSingle(this.batch.control, BATCH_CHOICES, s.filters.batch);
-    const options: FilterOptions = ctx.status?.options ?? { models: [], apiKeyIds: [], userIds: [], sources: [], sizes: [] };
+    const options: FilterOptions = ctx.status?.options ?? { models: [], apiKeyIds: [], userIds: [], sources: [], sizes: [], vectorStoreIds: [], contextLevels: [] };
     for (const [name, field] of this.lists) {
       syncMulti(
         field.control,
-        options[name].map((v) => ({ value: v, label: v })),
-        s.filters[name],
+        // Keys and users by name (the value sent stays the ID).
+        (options[name] ?? []).map((v) => ({ value: v, label: filterLabel(name, v, ctx) })),
+        s.filters[name] ?? [],
       );
     }
 
@@ -177,7 +196,7 @@ export class EndpointView implements TabView {
 
     const metric = spec.metrics.includes(s.metric) ? s.metric : spec.metrics[0] ?? '';
     const fmt = (v: number): string => formatMetric(metric, v, data.currency);
-    const set = bucketSeries({ buckets: data.buckets, window: data.window, groupBy: data.groupBy, metric, projectNames: ctx.projectNames });
+    const set = bucketSeries({ buckets: data.buckets, window: data.window, groupBy: data.groupBy, metric, projectNames: ctx.projectNames, names: ctx.status?.names });
     // Costs arrive late: hatch the provisional days as the overview does.
     let provisionalFrom: number | undefined;
     if (this.endpoint === 'costs') {
@@ -193,13 +212,18 @@ export class EndpointView implements TabView {
       integerTicks: metric !== 'amount' && metric !== 'usage_bytes',
       theme: ctx.theme,
     });
-    const by = data.groupBy === 'none' ? '' : ` by ${dimensionLabel(data.groupBy).toLowerCase()}`;
+    const by = data.groupBy === 'none' ? '' : ` by ${dimensionLabel(data.groupBy).toLowerCase().replace(/\bapi\b/, 'API')}`;
     const range = `${bucketLabel(data.window.startTime, data.window.width)} to ${bucketLabel(data.window.endTime - 1, data.window.width)} UTC`;
     this.chartTitle.textContent = `${metricLabel(metric)} per ${WIDTH_LABELS[data.window.width].toLowerCase()}${by}`;
     this.canvas.setAttribute('aria-label', `Chart: ${this.chartTitle.textContent}, ${range}`);
     this.summary.textContent = this.describe(set.labels, slotTotals(set), set.series.map((x) => x.label), metric, fmt, range);
 
     this.renderTotals(data);
+    this.renderMix(data);
+    const note = unreadableNote(ctx.status?.names);
+    const namesShown = data.groupBy === 'api_key_id' || data.groupBy === 'user_id';
+    this.namesNote.textContent = namesShown && note ? note : '';
+    this.namesNote.classList.toggle('hidden', !(namesShown && note));
     renderDataTable(this.tableBox, {
       caption: `${spec.title}${by}, ${range}`,
       table: usageTable({
@@ -209,6 +233,7 @@ export class EndpointView implements TabView {
         width: data.window.width,
         currency: data.currency,
         projectNames: ctx.projectNames,
+        names: ctx.status?.names,
       }),
       sort: s.sort,
       onSort: (column) =>
@@ -217,7 +242,7 @@ export class EndpointView implements TabView {
           return { ...ui, tabs: { ...ui.tabs, [this.endpoint]: { ...t, sort: nextSort(t.sort, column) } } };
         }),
       empty: emptyTableContent({
-        filtered: ctx.ui.projectIds.length > 0 || s.filters.batch !== 'any' || LIST_FILTERS.some((f) => s.filters[f.name].length > 0),
+        filtered: ctx.ui.projectIds.length > 0 || s.filters.batch !== 'any' || LIST_FILTERS.some((f) => (s.filters[f.name] ?? []).length > 0),
         widestRange: isWideRange(ctx.ui.range, Date.now()),
         clearFilters: () =>
           ctx.update((ui) => ({ ...ui, projectIds: [], tabs: { ...ui.tabs, [this.endpoint]: { ...tabSettings(ui, this.endpoint), filters: EMPTY_FILTERS } } })),
@@ -240,9 +265,41 @@ export class EndpointView implements TabView {
 
   /** Totals of every metric over the window, from the report (storage: the latest level). */
   private renderTotals(data: TabData): void {
+    const all = metricTotals(this.endpoint, data.buckets, data.currency);
+    const parts = new Set<string>(COMPLETIONS_BREAKDOWN);
+    // The breakdowns are parts of input or output tokens: listed under the totals, never beside them as more.
+    const shares = breakdownShares(all);
+    replaceChildren(
+      this.breakdowns,
+      ...(shares.length
+        ? [
+            h('h2', {}, 'Token breakdowns'),
+            h('p', { class: 'note' }, 'Parts of the input and output tokens above, not added to them.'),
+            h(
+              'table',
+              { class: 'mini-table breakdowns' },
+              h('caption', {}, 'Token breakdowns, as parts of the totals'),
+              h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Part'), h('th', { scope: 'col', class: 'num' }, 'Tokens'), h('th', { scope: 'col', class: 'num' }, 'Share of its total'))),
+              h(
+                'tbody',
+                {},
+                ...shares.map((b) =>
+                  h(
+                    'tr',
+                    {},
+                    h('th', { scope: 'row' }, `${metricLabel(b.metric)} (of ${metricLabel(b.of).toLowerCase()})`),
+                    h('td', { class: 'num' }, formatNumber(b.value)),
+                    h('td', { class: 'num' }, b.share === undefined ? '–' : formatShare(b.share)),
+                  ),
+                ),
+              ),
+            ),
+          ]
+        : []),
+    );
     replaceChildren(
       this.totals,
-      ...metricTotals(this.endpoint, data.buckets, data.currency).map((t) =>
+      ...all.filter((t) => !parts.has(t.metric)).map((t) =>
         h(
           'div',
           { class: 'card', role: 'group', 'aria-label': metricLabel(t.metric) },
@@ -250,7 +307,10 @@ export class EndpointView implements TabView {
           h(
             'div',
             { class: 'card-value' },
-            t.byCurrency
+            t.byUnit
+              ? // Quantities of rows that name no unit mean nothing summed: only those with a unit.
+                t.byUnit.filter((u) => u.unit).map((u) => formatQuantity(u.quantity, u.unit)).join(' · ') || '–'
+              : t.byCurrency
               ? t.byCurrency.map((c) => formatMetric(t.metric, c.amount, c.currency)).join(' · ')
               : t.metric === 'amount' || t.metric === 'usage_bytes'
                 ? formatMetric(t.metric, t.value, t.byCurrency === undefined && t.metric === 'amount' ? this.amountCurrency(data) : data.currency)
@@ -258,6 +318,46 @@ export class EndpointView implements TabView {
           ),
         ),
       ),
+    );
+  }
+
+  /** Completions: cache-hit rate, batch share and the service-tier mix (computed in src/report). */
+  private renderMix(data: TabData): void {
+    const mix = data.mix;
+    if (!mix) {
+      replaceChildren(this.mixBox);
+      return;
+    }
+    const card = (title: string, value: string, detail: string): HTMLElement =>
+      h('div', { class: 'card', role: 'group', 'aria-label': title }, h('div', { class: 'card-title' }, title), h('div', { class: 'card-value' }, value), h('div', { class: 'card-sub' }, detail));
+    replaceChildren(
+      this.mixBox,
+      h('h2', {}, 'Caching, batch and service tiers'),
+      h(
+        'div',
+        { class: 'cards small' },
+        card(
+          'Cache-hit rate',
+          mix.cacheHitRate === undefined ? '–' : formatShare(mix.cacheHitRate),
+          `${formatCompact(mix.cachedTokens)} cached of ${formatCompact(mix.inputTokens)} input tokens`,
+        ),
+        card('Batch share', mix.batchShare === undefined ? '–' : formatShare(mix.batchShare), `${formatCompact(mix.batchRequests)} batch of ${formatCompact(mix.requests)} requests`),
+      ),
+      mix.tiers.length
+        ? h(
+            'table',
+            { class: 'mini-table tiers' },
+            h('caption', {}, 'Service-tier mix'),
+            h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Service tier'), h('th', { scope: 'col', class: 'num' }, 'Requests'), h('th', { scope: 'col', class: 'num' }, 'Share of requests'), h('th', { scope: 'col', class: 'num' }, 'Tokens'))),
+            h(
+              'tbody',
+              {},
+              ...mix.tiers.map((t) =>
+                h('tr', {}, h('th', { scope: 'row' }, t.tier || '(none)'), h('td', { class: 'num' }, formatNumber(t.requests)), h('td', { class: 'num' }, formatShare(t.share)), h('td', { class: 'num' }, formatNumber(t.tokens))),
+              ),
+            ),
+          )
+        : null,
     );
   }
 

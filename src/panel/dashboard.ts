@@ -18,6 +18,7 @@ import { shownExport, snapshotOverviewExport } from '../report/export';
 import { describeError, nothingToExportMessage } from '../userText';
 import type { ExportContent, Shown } from '../report/export';
 import { handleWebviewMessage } from './messages';
+import { nameTable } from '../report/attribution';
 import { dataKey, defaultUiState } from '../shared/uiState';
 
 const PANEL_VIEW_TYPE = 'openaiUsage.panel';
@@ -128,7 +129,7 @@ class PanelSession extends Disposable {
     const shown = this.shown;
     if (!shown || !this.ui || shown.key !== dataKey(this.ui)) return undefined;
     const snapshot = this.model.state.snapshot;
-    return shownExport(shown, this.ui, snapshot?.source ?? 'api', snapshot?.projects ?? []);
+    return shownExport(shown, this.ui, snapshot?.source ?? 'api', snapshot?.projects ?? [], undefined, nameTable(snapshot?.projects ?? [], snapshot?.names));
   }
 
   private onReady(): void {
@@ -180,9 +181,10 @@ class PanelSession extends Disposable {
 
   private postShown(shown: Shown): void {
     if (shown.kind === 'overview') this.post({ type: 'overview', key: shown.key, data: shown.data });
+    else if (shown.kind === 'attribution') this.post({ type: 'attribution', key: shown.key, data: shown.data });
     else {
       const r = shown.result;
-      this.post({ type: 'tabData', key: shown.key, endpoint: r.endpoint, window: r.window, groupBy: r.groupBy, currency: r.currency, buckets: r.buckets });
+      this.post({ type: 'tabData', key: shown.key, endpoint: r.endpoint, window: r.window, groupBy: r.groupBy, currency: r.currency, buckets: r.buckets, mix: r.mix });
     }
   }
 
@@ -222,6 +224,8 @@ class PanelSession extends Disposable {
         : undefined,
       projects: (s.snapshot?.projects ?? []).map((p) => ({ id: p.id, name: p.name || p.id, archived: p.status === 'archived' })),
       options: this.queries.filterOptions(),
+      // Names for key and user IDs in every table and legend (projects are above).
+      names: s.snapshot ? nameTable(s.snapshot.projects, s.snapshot.names) : undefined,
     };
     return { type: 'status', status };
   }

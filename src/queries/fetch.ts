@@ -1,8 +1,9 @@
 // What the host fetches for the view the webview asked for. No vscode: tested with the sample org.
-import { ENDPOINTS, USAGE_ENDPOINT_IDS } from '../shared/endpoints';
+import { CONTEXT_LEVELS, ENDPOINTS, USAGE_ENDPOINT_IDS } from '../shared/endpoints';
 import type { Dimension, EndpointId, UsageBucket, UsageQuery } from '../shared/endpoints';
 import { createLimiter } from '../api/limit';
-import type { FilterOptions, GroupChoice, OverviewData, UiState } from '../shared/protocol';
+import type { AttributionData, FilterOptions, GroupChoice, OverviewData, UiState } from '../shared/protocol';
+import { buildAttribution, completionsMix } from '../report/attribution';
 import type { Mode } from '../state';
 import type { UsageSnapshot } from '../shared/snapshot';
 import type { UsageSource } from '../usage/source';
@@ -85,7 +86,47 @@ export async function fetchTab(ui: UiState, endpoint: EndpointId, source: UsageS
   assertFiniteBuckets(buckets, endpoint === 'costs' ? 'costs' : `${endpoint} usage`, fallbackCurrency);
   const currency = buckets.flatMap((b) => b.rows).find((r) => r.currency)?.currency ?? fallbackCurrency;
   const groupBy: GroupChoice = query.groupBy?.[0] ?? 'none';
-  return { endpoint, window, groupBy, buckets, currency };
+  if (endpoint !== 'completions') return { endpoint, window, groupBy, buckets, currency };
+  // The mix (cache hits, batch share, service tiers) needs batch and service_tier groups: one more
+  // query over the same window and filters, whatever the tab is grouped by.
+  const mixBuckets = window.startTime < window.endTime ? await source.query({ ...query, groupBy: ['batch', 'service_tier'] }, signal) : [];
+  assertFiniteBuckets(mixBuckets, 'completions usage', fallbackCurrency);
+  return { endpoint, window, groupBy, buckets, currency, mix: completionsMix(mixBuckets) };
+}
+
+/**
+ * The Attribution tab: spend by API key and keys not used lately from the snapshot (no request),
+ * usage by user from one completions query grouped by user_id (its failure is said, not fatal).
+ */
+export async function fetchAttribution(ui: UiState, snapshot: UsageSnapshot, source: UsageSource | undefined, nowMs: number, signal?: AbortSignal): Promise<AttributionData> {
+  const range = resolveRange(ui.range, nowMs);
+  let userUsage: Parameters<typeof buildAttribution>[0]['userUsage'];
+  if (range.start >= range.end) userUsage = { ok: true, buckets: [] };
+  else if (!source) userUsage = { ok: false, message: 'No data source to ask for usage by user.' };
+  else {
+    try {
+      const buckets = await source.query(
+        { endpoint: 'completions', startTime: range.start, endTime: range.end, bucketWidth: '1d', groupBy: ['user_id'], projectIds: ui.projectIds.length ? ui.projectIds : undefined },
+        signal,
+      );
+      assertFiniteBuckets(buckets, 'completions usage', snapshot.currency);
+      userUsage = { ok: true, buckets };
+    } catch (err) {
+      if (signal?.aborted) throw err;
+      userUsage = { ok: false, message: `Usage by user could not be read: ${err instanceof Error ? err.message : String(err)}` };
+    }
+  }
+  return buildAttribution({
+    nowMs,
+    range,
+    currency: snapshot.currency,
+    projectIds: ui.projectIds,
+    projects: snapshot.projects,
+    names: snapshot.names,
+    keyCosts: snapshot.keyCosts,
+    keyCostsRange: { start: snapshot.rangeStart, end: snapshot.rangeEnd },
+    userUsage,
+  });
 }
 
 /** The dimensions whose values fill the API key and user filters of an endpoint (none for most). */
@@ -123,6 +164,8 @@ export class FilterOptionSets {
       // The API's documented values, so the filters are usable before any grouped query ran.
       sources: new Set<string>(['image.generation', 'image.edit', 'image.variation']),
       sizes: new Set<string>(['256x256', '512x512', '1024x1024', '1024x1536', '1536x1024', '1024x1792', '1792x1024']),
+      vectorStoreIds: new Set<string>(),
+      contextLevels: new Set<string>(CONTEXT_LEVELS),
     };
   }
   private static readonly MAX = 500;
@@ -153,6 +196,7 @@ export class FilterOptionSets {
         this.put('userIds', r.dims.user_id);
         this.put('sources', r.dims.source);
         this.put('sizes', r.dims.size);
+        this.put('vectorStoreIds', r.dims.vector_store_id);
       }
     }
   }
@@ -170,6 +214,9 @@ export class FilterOptionSets {
       userIds: list(this.sets.userIds),
       sources: list(this.sets.sources),
       sizes: list(this.sets.sizes),
+      vectorStoreIds: list(this.sets.vectorStoreIds),
+      // Low, medium, high: in that order, not the alphabet's.
+      contextLevels: [...this.sets.contextLevels],
     };
   }
 

@@ -6,10 +6,10 @@ import { Disposable, Listeners, toDisposable } from '../app/disposable';
 import type { DisposableLike } from '../app/disposable';
 import type { FilterOptions, UiState } from '../shared/protocol';
 import type { UsageSnapshot } from '../shared/snapshot';
-import { dataKey } from '../shared/uiState';
 import type { Mode, UsageReader, UsageState } from '../state';
 import type { Shown } from '../report/export';
-import { FilterOptionSets, NoDataError, fetchIdOptions, fetchOverview, fetchTab, idOptionDimensions } from './fetch';
+import { FilterOptionSets, NoDataError, fetchAttribution, fetchIdOptions, fetchOverview, fetchTab, idOptionDimensions } from './fetch';
+import { dataKey, isEndpointTab } from '../shared/uiState';
 
 export interface QueryServiceDeps {
   now(): number;
@@ -94,7 +94,7 @@ export class QueryService extends Disposable {
     if (state.mode === 'none') return { status: 'none' };
     const abort = new AbortController();
     this.inflight = abort;
-    if (ui.tab !== 'overview') this.prefetchIdOptions(ui);
+    this.prefetchIdOptions(ui);
     options.onFetch?.(key);
     try {
       const nowMs = this.deps.now();
@@ -115,6 +115,14 @@ export class QueryService extends Disposable {
           signal: abort.signal,
         });
         shown = { kind: 'overview', key, ui, data };
+      } else if (ui.tab === 'attribution') {
+        const snapshot = state.snapshot;
+        if (!snapshot) {
+          if (state.loading) return { status: 'waiting' };
+          throw new NoDataError(state.error ? state.error.message : 'No usage data yet: run Refresh.');
+        }
+        const data = await fetchAttribution(ui, snapshot, await this.model.currentSource(), nowMs, abort.signal);
+        shown = { kind: 'attribution', key, ui, data };
       } else {
         const source = await this.model.currentSource();
         if (!source) throw new NoDataError('No data source: set an Admin key or try sample data.');
@@ -181,7 +189,7 @@ export class QueryService extends Disposable {
    */
   private prefetchIdOptions(ui: UiState): void {
     const tab = ui.tab;
-    if (tab === 'overview' || idOptionDimensions(tab).length === 0) return;
+    if (!isEndpointTab(tab) || idOptionDimensions(tab).length === 0) return;
     const key = `${tab}|${JSON.stringify(ui.range)}`;
     if (this.prefetched.has(key)) return;
     this.prefetched.add(key);

@@ -1,12 +1,12 @@
 // What Export Usage… writes: the view the panel shows, or (nothing shown) the overview from the
 // snapshot, or a message that says why there is nothing. Pure (no vscode): unit-tested.
 import type { EndpointId, Project, UsageBucket } from '../shared/endpoints';
-import type { GroupChoice, OverviewData, UiState, Window } from '../shared/protocol';
+import type { AttributionData, CompletionsMix, GroupChoice, NameTable, OverviewData, UiState, Window } from '../shared/protocol';
 import type { UsageSnapshot } from '../shared/snapshot';
 import type { ExportMeta } from './exportFormat';
 import { isoTime } from '../shared/labels';
 import { buildOverview } from './overview';
-import { overviewTable, sortRows, usageTable } from './table';
+import { keySpendTable, overviewTable, sortRows, usageTable } from './table';
 import type { DataTable } from './table';
 import { dataKey, tabSettings } from '../shared/uiState';
 import { resolveRange } from '../shared/queryWindow';
@@ -18,12 +18,15 @@ export interface TabResult {
   readonly groupBy: GroupChoice;
   readonly buckets: UsageBucket[];
   readonly currency: string;
+  /** Completions only: cache hits, batch share and service tiers over the same window. */
+  readonly mix?: CompletionsMix;
 }
 
 /** What a view shows, kept so Export writes exactly that. */
 export type Shown =
   | { readonly kind: 'overview'; readonly key: string; readonly ui: UiState; readonly data: OverviewData }
-  | { readonly kind: 'tab'; readonly key: string; readonly ui: UiState; readonly result: TabResult };
+  | { readonly kind: 'tab'; readonly key: string; readonly ui: UiState; readonly result: TabResult }
+  | { readonly kind: 'attribution'; readonly key: string; readonly ui: UiState; readonly data: AttributionData };
 
 export interface ExportContent {
   readonly table: DataTable;
@@ -33,7 +36,14 @@ export interface ExportContent {
 }
 
 /** The export of a shown view: its table in the on-screen order, and the context to name it. */
-export function shownExport(shown: Shown, ui: UiState, source: 'api' | 'sample', projects: readonly Project[], exportedAt: string = new Date().toISOString()): ExportContent {
+export function shownExport(
+  shown: Shown,
+  ui: UiState,
+  source: 'api' | 'sample',
+  projects: readonly Project[],
+  exportedAt: string = new Date().toISOString(),
+  names?: NameTable,
+): ExportContent {
   if (shown.kind === 'overview') {
     const d = shown.data;
     const table = overviewTable(d, ui.overview.stackBy);
@@ -58,10 +68,29 @@ export function shownExport(shown: Shown, ui: UiState, source: 'api' | 'sample',
       },
     };
   }
+  if (shown.kind === 'attribution') {
+    const d = shown.data;
+    const table = keySpendTable(d);
+    return {
+      table,
+      name: `openai-usage-attribution-${isoTime(d.startTime).slice(0, 10)}_${isoTime(d.endTime - 1).slice(0, 10)}`,
+      meta: {
+        view: 'attribution',
+        source,
+        start: isoTime(d.startTime),
+        end: isoTime(d.endTime),
+        bucketWidth: '1d',
+        groupBy: 'api_key_id',
+        filters: ui.projectIds.length ? { projectIds: ui.projectIds } : undefined,
+        currency: d.currency,
+        exportedAt,
+      },
+    };
+  }
   const r = shown.result;
   const settings = tabSettings(ui, r.endpoint);
   const projectNames = Object.fromEntries(projects.map((p) => [p.id, p.name || p.id]));
-  const table = usageTable({ endpoint: r.endpoint, buckets: r.buckets, groupBy: r.groupBy, width: r.window.width, currency: r.currency, projectNames });
+  const table = usageTable({ endpoint: r.endpoint, buckets: r.buckets, groupBy: r.groupBy, width: r.window.width, currency: r.currency, projectNames, names });
   const rows = sortRows(table, settings.sort);
   const filters: Record<string, unknown> = {};
   if (ui.projectIds.length) filters.projectIds = ui.projectIds;

@@ -1,7 +1,7 @@
 // Chart series from the data: which stacks, in which order, how many. Pure (no Chart.js, no DOM).
 import { WIDTH_SECONDS } from '../shared/endpoints';
 import type { UsageBucket } from '../shared/endpoints';
-import type { GroupChoice, ModelTokens, OverviewData, StackBy, Window } from '../shared/protocol';
+import type { GroupChoice, ModelTokens, NameTable, OverviewData, StackBy, Window } from '../shared/protocol';
 import { bucketLabel } from '../shared/labels';
 import { dimensionValueLabel, NONE_LABEL } from './table';
 
@@ -80,6 +80,8 @@ export interface BucketSeriesInput {
   readonly groupBy: GroupChoice;
   readonly metric: string;
   readonly projectNames: Readonly<Record<string, string>>;
+  /** Key and user names for the legend (absent: their IDs). */
+  readonly names?: NameTable;
   readonly max?: number;
 }
 
@@ -98,7 +100,7 @@ export function bucketSeries(input: BucketSeriesInput): SeriesSet {
       if (value === undefined) continue;
       const raw = dim ? r.dims[dim] : undefined;
       const key = dim ? raw ?? '' : 'total';
-      const label = dim ? dimensionValueLabel(dim, raw, input.projectNames) : 'Total';
+      const label = dim ? dimensionValueLabel(dim, raw, input.projectNames, input.names) : 'Total';
       accumulate(map, key, label, n, i, value);
     }
   }

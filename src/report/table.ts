@@ -2,12 +2,14 @@
 // them and the host exports the very same rows, so the CSV is what the user saw.
 import { ENDPOINTS } from '../shared/endpoints';
 import type { BucketWidth, Dimension, EndpointId, UsageBucket } from '../shared/endpoints';
-import type { GroupChoice, OverviewData, Sort, StackBy } from '../shared/protocol';
-import { formatBytes, formatMoney } from '../shared/format';
+import type { AttributionData, GroupChoice, NameTable, OverviewData, Sort, StackBy } from '../shared/protocol';
+import { formatBytes, formatMoney, formatQuantity } from '../shared/format';
+import { idName } from './attribution';
 import { bucketLabel, dimensionLabel, formatNumber, isLevelMetric, isoTime, metricLabel } from '../shared/labels';
 import { rowCurrency } from './finite';
 
-export type ColumnKind = 'time' | 'day' | 'text' | 'number' | 'money' | 'bytes';
+/** 'quantity': a number shown with the unit in the row's `quantity_unit` cell ("1.2M tokens"). */
+export type ColumnKind = 'time' | 'day' | 'text' | 'number' | 'money' | 'bytes' | 'quantity';
 export type CellValue = string | number;
 
 export interface Column {
@@ -33,12 +35,17 @@ function costLabel(currency: string): string {
   return `Cost (${(currency || 'usd').toUpperCase()})`;
 }
 
-/** A dimension value as the user reads it: project names instead of IDs, "(none)" for empty. */
-export function dimensionValueLabel(dim: Dimension, value: string | undefined, projectNames: Readonly<Record<string, string>>): string {
+/**
+ * A dimension value as the user reads it: project, key and user names instead of IDs (an ID with
+ * no name says so), "(none)" for empty.
+ */
+export function dimensionValueLabel(dim: Dimension, value: string | undefined, projectNames: Readonly<Record<string, string>>, names?: NameTable): string {
   if (value === undefined || value === '') return NONE_LABEL;
-  if (dim === 'project_id') return projectNames[value] ?? value;
-  return value;
+  return idName(dim, value, projectNames, names).label;
 }
+
+/** The dimensions whose values are IDs with names: the table shows the ID in a column of its own. */
+const ID_COLUMNS: Partial<Record<Dimension, string>> = { project_id: 'Project ID', api_key_id: 'API key ID', user_id: 'User ID' };
 
 export interface UsageTableInput {
   readonly endpoint: EndpointId;
@@ -47,6 +54,8 @@ export interface UsageTableInput {
   readonly width: BucketWidth;
   readonly currency: string;
   readonly projectNames: Readonly<Record<string, string>>;
+  /** Key and user names (absent: their IDs show as they are). */
+  readonly names?: NameTable;
 }
 
 /**
@@ -64,25 +73,30 @@ export function usageTable(input: UsageTableInput): DataTable {
   const dim = input.groupBy === 'none' ? undefined : input.groupBy;
   if (dim) {
     columns.push({ id: dim, label: dimensionLabel(dim), kind: 'text' });
-    if (dim === 'project_id') columns.push({ id: 'project_id_raw', label: 'Project ID', kind: 'text' });
+    const idLabel = ID_COLUMNS[dim];
+    if (idLabel) columns.push({ id: `${dim}_raw`, label: idLabel, kind: 'text' });
   }
   if (several) columns.push({ id: 'currency', label: 'Currency', kind: 'text' });
+  // Quantities of different units (tokens, images, GiB-hours) are never added: a row per unit.
+  const units = spec.metrics.includes('quantity');
   for (const m of spec.metrics) {
     // Several currencies: a plain number beside its row's Currency column, never one symbol for all.
-    const kind: ColumnKind = m === 'amount' ? (several ? 'number' : 'money') : m === 'usage_bytes' ? 'bytes' : 'number';
+    const kind: ColumnKind = m === 'amount' ? (several ? 'number' : 'money') : m === 'usage_bytes' ? 'bytes' : m === 'quantity' ? 'quantity' : 'number';
     columns.push({ id: m, label: m === 'amount' ? (several ? 'Cost' : costLabel(input.currency)) : metricLabel(m), kind });
   }
+  if (units) columns.push({ id: 'quantity_unit', label: 'Unit', kind: 'text' });
 
   const rows: CellValue[][] = [];
   for (const b of [...input.buckets].sort((x, y) => x.startTime - y.startTime)) {
-    const groups = new Map<string, { value: string | undefined; currency: string; sums: number[] }>();
+    const groups = new Map<string, { value: string | undefined; currency: string; unit: string; sums: number[] }>();
     for (const r of b.rows) {
       const value = dim ? r.dims[dim] : undefined;
       const currency = several ? rowCurrency(r.currency, fallback) : '';
-      const key = `${value ?? '\u0000'}\u0000${currency}`;
+      const unit = units ? r.quantityUnit ?? '' : '';
+      const key = `${value ?? '\u0000'}\u0000${currency}\u0000${unit}`;
       let g = groups.get(key);
       if (!g) {
-        g = { value, currency, sums: spec.metrics.map(() => 0) };
+        g = { value, currency, unit, sums: spec.metrics.map(() => 0) };
         groups.set(key, g);
       }
       spec.metrics.forEach((m, i) => {
@@ -92,11 +106,12 @@ export function usageTable(input: UsageTableInput): DataTable {
     for (const g of groups.values()) {
       const cells: CellValue[] = [b.startTime];
       if (dim) {
-        cells.push(dimensionValueLabel(dim, g.value, input.projectNames));
-        if (dim === 'project_id') cells.push(g.value ?? '');
+        cells.push(dimensionValueLabel(dim, g.value, input.projectNames, input.names));
+        if (ID_COLUMNS[dim]) cells.push(g.value ?? '');
       }
       if (several) cells.push(g.currency);
       cells.push(...g.sums);
+      if (units) cells.push(g.unit);
       rows.push(cells);
     }
   }
@@ -111,6 +126,8 @@ export interface MetricTotal {
   readonly value: number;
   /** Amount only: each currency's total, main first, when more than one appears. */
   readonly byCurrency?: readonly { readonly currency: string; readonly amount: number }[];
+  /** Quantity only: each unit's total, largest first ('' = rows that named no unit); never one sum of all. */
+  readonly byUnit?: readonly { readonly unit: string; readonly quantity: number }[];
 }
 
 /** The totals cards of an endpoint tab: every metric over the window. */
@@ -119,6 +136,7 @@ export function metricTotals(endpoint: EndpointId, buckets: readonly UsageBucket
   const fallback = currency || 'usd';
   const sums = new Map<string, number>();
   const amounts = new Map<string, number>();
+  const quantities = new Map<string, number>();
   let lastStart = -1;
   for (const b of buckets) {
     for (const r of b.rows) {
@@ -127,6 +145,8 @@ export function metricTotals(endpoint: EndpointId, buckets: readonly UsageBucket
         if (m === 'amount') {
           const c = rowCurrency(r.currency, fallback);
           amounts.set(c, (amounts.get(c) ?? 0) + (r.values.amount ?? 0));
+        } else if (m === 'quantity') {
+          if (r.values.quantity !== undefined) quantities.set(r.quantityUnit ?? '', (quantities.get(r.quantityUnit ?? '') ?? 0) + r.values.quantity);
         } else sums.set(m, (sums.get(m) ?? 0) + (r.values[m] ?? 0));
       }
     }
@@ -139,6 +159,11 @@ export function metricTotals(endpoint: EndpointId, buckets: readonly UsageBucket
   return spec.metrics.map((m): MetricTotal => {
     if (isLevelMetric(m)) return { metric: m, level: true, value: last ? last.rows.reduce((a, r) => a + (r.values[m] ?? 0), 0) : 0 };
     if (m === 'amount') return { metric: m, level: false, value: byCurrency[0]?.amount ?? 0, ...(byCurrency.length > 1 ? { byCurrency } : {}) };
+    if (m === 'quantity') {
+      const byUnit = [...quantities].map(([unit, quantity]) => ({ unit, quantity })).sort((a, b) => b.quantity - a.quantity || a.unit.localeCompare(b.unit));
+      // The value is only meaningful with one unit; the cards show byUnit.
+      return { metric: m, level: false, value: byUnit.length === 1 ? byUnit[0]?.quantity ?? 0 : 0, byUnit };
+    }
     return { metric: m, level: false, value: sums.get(m) ?? 0 };
   });
 }
@@ -177,6 +202,45 @@ export function overviewTable(data: OverviewData, stackBy: StackBy): DataTable {
   return { columns, rows, currency: data.currency, width: '1d' };
 }
 
+/** The Attribution tab's spend by API key: name, ID, owner, project, spend; most spend first. */
+export function keySpendTable(data: AttributionData): DataTable {
+  const columns: Column[] = [
+    { id: 'key', label: 'API key', kind: 'text' },
+    { id: 'api_key_id', label: 'API key ID', kind: 'text' },
+    { id: 'owner', label: 'Owner', kind: 'text' },
+    { id: 'project', label: 'Project', kind: 'text' },
+    { id: 'amount', label: costLabel(data.currency), kind: 'money' },
+  ];
+  const rows = data.keys.map((k): CellValue[] => [k.label, k.id, k.owner ?? '', k.project ?? '', k.spend]);
+  return { columns, rows, currency: data.currency, width: '1d' };
+}
+
+/** The Attribution tab's usage by user: tokens and requests of completions (no spend: the API has none by user). */
+export function userUsageTable(data: AttributionData): DataTable {
+  const columns: Column[] = [
+    { id: 'user', label: 'User', kind: 'text' },
+    { id: 'user_id', label: 'User ID', kind: 'text' },
+    { id: 'input_tokens', label: metricLabel('input_tokens'), kind: 'number' },
+    { id: 'output_tokens', label: metricLabel('output_tokens'), kind: 'number' },
+    { id: 'num_model_requests', label: metricLabel('num_model_requests'), kind: 'number' },
+  ];
+  const rows = data.users.ok ? data.users.rows.map((u): CellValue[] => [u.label, u.id, u.inputTokens, u.outputTokens, u.requests]) : [];
+  return { columns, rows, currency: data.currency, width: '1d' };
+}
+
+/** Keys not used in `staleDays`: name, ID, owner, project, last used (UTC day) or "never". */
+export function staleKeysTable(data: AttributionData): DataTable {
+  const columns: Column[] = [
+    { id: 'key', label: 'API key', kind: 'text' },
+    { id: 'api_key_id', label: 'API key ID', kind: 'text' },
+    { id: 'owner', label: 'Owner', kind: 'text' },
+    { id: 'project', label: 'Project', kind: 'text' },
+    { id: 'last_used', label: 'Last used (UTC)', kind: 'text' },
+  ];
+  const rows = (data.staleKeys ?? []).map((k): CellValue[] => [k.label, k.id, k.owner ?? '', k.project ?? '', k.lastUsedAt === undefined ? 'never' : isoTime(k.lastUsedAt).slice(0, 10)]);
+  return { columns, rows, currency: data.currency, width: '1d' };
+}
+
 function compareCells(a: CellValue, b: CellValue): number {
   if (typeof a === 'number' && typeof b === 'number') return a - b;
   return String(a).localeCompare(String(b), 'en', { numeric: true, sensitivity: 'base' });
@@ -203,9 +267,14 @@ export function nextSort(current: Sort | undefined, column: string): Sort {
   return { column, direction: 'ascending' };
 }
 
-/** A cell as shown on screen. */
-export function displayCell(table: DataTable, col: Column, value: CellValue): string {
+/** A cell as shown on screen (`row`: for a quantity, whose unit is in another cell of it). */
+export function displayCell(table: DataTable, col: Column, value: CellValue, row?: readonly CellValue[]): string {
   if (typeof value === 'string') return value;
+  if (col.kind === 'quantity') {
+    const i = table.columns.findIndex((c) => c.id === 'quantity_unit');
+    const unit = i >= 0 ? row?.[i] : undefined;
+    return formatQuantity(value, typeof unit === 'string' && unit ? unit : undefined);
+  }
   switch (col.kind) {
     case 'time':
     case 'day':

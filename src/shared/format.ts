@@ -106,3 +106,36 @@ export function formatRelativeTime(ms: number, nowMs: number): string {
   const days = Math.floor(hours / 24);
   return days === 1 ? '1 day ago' : `${days} days ago`;
 }
+
+/** Cost quantities' units (the Costs API's `quantity_unit`), as words: a factor to the base unit. */
+const QUANTITY_UNITS: Readonly<Record<string, { readonly factor: number; readonly one: string; readonly many: string }>> = {
+  tokens: { factor: 1, one: 'token', many: 'tokens' },
+  // Counted in thousands: shown as tokens, so 1 200 of them reads "1.2M tokens".
+  '1000_tokens': { factor: 1000, one: 'token', many: 'tokens' },
+  duration_seconds: { factor: 1, one: 'second', many: 'seconds' },
+  duration_minutes: { factor: 1, one: 'minute', many: 'minutes' },
+  duration_hours: { factor: 1, one: 'hour', many: 'hours' },
+  gibibyte_hours: { factor: 1, one: 'GiB-hour', many: 'GiB-hours' },
+  images: { factor: 1, one: 'image', many: 'images' },
+  characters: { factor: 1, one: 'character', many: 'characters' },
+};
+
+/** The human name of a quantity unit ("GiB-hours"); an unknown one with its underscores spaced. */
+export function quantityUnitLabel(unit: string): string {
+  return QUANTITY_UNITS[unit]?.many ?? unit.replace(/_/g, ' ');
+}
+
+/**
+ * A cost's quantity with its unit: "1.2M tokens", "3.5 GiB-hours", "12 images". Fractions (hours,
+ * GiB-hours) keep one or two decimals; no unit: the number alone.
+ */
+export function formatQuantity(quantity: number, unit: string | undefined): string {
+  if (!Number.isFinite(quantity)) return String(quantity);
+  const u = unit ? QUANTITY_UNITS[unit] : undefined;
+  const n = quantity * (u?.factor ?? 1);
+  const abs = Math.abs(n);
+  const text = abs >= 1000 ? formatCount(n) : new Intl.NumberFormat('en-US', { maximumFractionDigits: abs < 10 ? 2 : 1 }).format(n);
+  if (!unit) return text;
+  if (!u) return `${text} ${unit.replace(/_/g, ' ')}`;
+  return `${text} ${n === 1 ? u.one : u.many}`;
+}

@@ -83,3 +83,10 @@ export function formatMetric(metric: string, value: number, currency: string): s
   if (metric === 'usage_bytes') return formatBytes(value);
   return formatNumber(value);
 }
+
+const SHARE = new Intl.NumberFormat('en-US', { style: 'percent', maximumFractionDigits: 1 });
+
+/** A fraction as a percentage: 0.4213 → "42.1%". */
+export function formatShare(fraction: number): string {
+  return SHARE.format(fraction);
+}

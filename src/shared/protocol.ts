@@ -29,7 +29,7 @@ export const IsoDaySchema = z.string().check(
 /** The `kind` of an error the host reports: its code (src/shared/errorCode.ts), never a class name. */
 export const ErrorCodeSchema = z.enum(ERROR_CODES);
 
-export const TAB_IDS = ['overview', ...ENDPOINT_IDS] as const;
+export const TAB_IDS = ['overview', 'attribution', ...ENDPOINT_IDS] as const;
 export const TabIdSchema = z.enum(TAB_IDS);
 export type TabId = z.infer<typeof TabIdSchema>;
 
@@ -74,6 +74,9 @@ export const FiltersSchema = z.object({
   sources: IdListSchema,
   sizes: IdListSchema,
   batch: BatchFilterSchema,
+  // Added with the 2026 endpoints: optional, as state saved by an older build has neither.
+  vectorStoreIds: z.optional(IdListSchema),
+  contextLevels: z.optional(IdListSchema),
 });
 export type Filters = z.infer<typeof FiltersSchema>;
 
@@ -167,6 +170,8 @@ export const FilterOptionsSchema = z.object({
   userIds: z.array(z.string()),
   sources: z.array(z.string()),
   sizes: z.array(z.string()),
+  vectorStoreIds: z.array(z.string()),
+  contextLevels: z.array(z.string()),
 });
 export type FilterOptions = z.infer<typeof FilterOptionsSchema>;
 
@@ -182,6 +187,18 @@ export const ProjectBudgetSchema = z.object({
   percent: z.optional(FiniteSchema),
 });
 export type ProjectBudgetInfo = z.infer<typeof ProjectBudgetSchema>;
+const NamedKeySchema = z.object({ label: z.string(), owner: z.optional(z.string()), projectId: z.optional(z.string()) });
+/**
+ * The name directory, compact: API key and user IDs → their names (projects are in `projects`).
+ * `known`: a directory was read at all; `unreadable`: the parts this key may not list.
+ */
+export const NameTableSchema = z.object({
+  known: z.boolean(),
+  apiKeys: z.record(z.string(), NamedKeySchema),
+  users: z.record(z.string(), z.object({ label: z.string() })),
+  unreadable: z.array(z.enum(['apiKeys', 'adminKeys', 'users'])),
+});
+export type NameTable = z.infer<typeof NameTableSchema>;
 
 export const StatusSchema = z.object({
   mode: z.enum(['none', 'api', 'team', 'sample']),
@@ -206,6 +223,8 @@ export const StatusSchema = z.object({
   projectBudgets: z.optional(z.array(ProjectBudgetSchema)),
   projects: z.array(ProjectInfoSchema),
   options: FilterOptionsSchema,
+  /** Names for key and user IDs; absent before the first snapshot. */
+  names: z.optional(NameTableSchema),
 });
 export type Status = z.infer<typeof StatusSchema>;
 
@@ -272,6 +291,65 @@ export const WindowSchema = z.object({
 });
 export type Window = z.infer<typeof WindowSchema>;
 
+const MissingSchema = z.optional(z.enum(['unreadable', 'unknown']));
+
+/** The Attribution tab: spend by API key, usage by user, keys not used lately (src/report/attribution.ts). */
+export const AttributionDataSchema = z.object({
+  startTime: UnixSecondsSchema,
+  endTime: UnixSecondsSchema,
+  currency: z.string(),
+  /** Where the stored spend by key starts (it covers the snapshot's range only); absent: none stored. */
+  keysFrom: z.optional(UnixSecondsSchema),
+  keys: z.array(
+    z.object({
+      id: z.string(),
+      label: z.string(),
+      missing: MissingSchema,
+      owner: z.optional(z.string()),
+      projectId: z.optional(z.string()),
+      project: z.optional(z.string()),
+      spend: FiniteSchema,
+    }),
+  ),
+  users: z.discriminatedUnion('ok', [
+    z.object({
+      ok: z.literal(true),
+      rows: z.array(
+        z.object({ id: z.string(), label: z.string(), missing: MissingSchema, inputTokens: FiniteSchema, outputTokens: FiniteSchema, requests: FiniteSchema }),
+      ),
+    }),
+    z.object({ ok: z.literal(false), message: z.string() }),
+  ]),
+  /** Absent when the key list could not be read. */
+  staleKeys: z.optional(
+    z.array(
+      z.object({
+        id: z.string(),
+        label: z.string(),
+        owner: z.optional(z.string()),
+        projectId: z.optional(z.string()),
+        project: z.optional(z.string()),
+        lastUsedAt: z.optional(UnixSecondsSchema),
+      }),
+    ),
+  ),
+  staleDays: z.int().check(z.positive()),
+  note: z.optional(z.string()),
+});
+export type AttributionData = z.infer<typeof AttributionDataSchema>;
+
+/** Completions' cache-hit rate, batch share and service-tier mix (rates absent when undefined). */
+export const CompletionsMixSchema = z.object({
+  inputTokens: FiniteSchema,
+  cachedTokens: FiniteSchema,
+  requests: FiniteSchema,
+  batchRequests: FiniteSchema,
+  cacheHitRate: z.optional(FiniteSchema),
+  batchShare: z.optional(FiniteSchema),
+  tiers: z.array(z.object({ tier: z.string(), requests: FiniteSchema, tokens: FiniteSchema, share: FiniteSchema })),
+});
+export type CompletionsMix = z.infer<typeof CompletionsMixSchema>;
+
 export const HostMessageSchema = z.discriminatedUnion('type', [
   /** The answer to `ready`: defaults for a fresh panel and a filter asked for by show({projectId}). */
   z.object({
@@ -294,7 +372,10 @@ export const HostMessageSchema = z.discriminatedUnion('type', [
     groupBy: GroupChoiceSchema,
     currency: z.string(),
     buckets: z.array(BucketSchema),
+    /** Completions only: the mix over the same window and filters. */
+    mix: z.optional(CompletionsMixSchema),
   }),
+  z.object({ type: z.literal('attribution'), key: z.string(), data: AttributionDataSchema }),
   z.object({ type: z.literal('queryError'), key: z.string(), message: z.string(), kind: ErrorCodeSchema }),
 ]);
 export type HostMessage = z.infer<typeof HostMessageSchema>;

@@ -3,7 +3,7 @@
 import { ENDPOINTS } from './endpoints';
 import type { EndpointId, UsageQuery } from './endpoints';
 import { PRESET_DAYS } from './protocol';
-import type { Filters, Range, TabSettings, UiState } from './protocol';
+import type { Filters, Range, TabId, TabSettings, UiState } from './protocol';
 
 export const EMPTY_FILTERS: Filters = {
   userIds: [],
@@ -12,7 +12,14 @@ export const EMPTY_FILTERS: Filters = {
   sources: [],
   sizes: [],
   batch: 'any',
+  vectorStoreIds: [],
+  contextLevels: [],
 };
+
+/** The tabs that show one endpoint (everything but the overview and attribution). */
+export function isEndpointTab(tab: TabId): tab is EndpointId {
+  return tab !== 'overview' && tab !== 'attribution';
+}
 
 /** A fresh panel: the overview over the configured default range (a preset when it is one). */
 export function defaultUiState(defaultRangeDays: number): UiState {
@@ -72,6 +79,8 @@ export function tabSettings(ui: UiState, endpoint: EndpointId): TabSettings {
       sources: allowed.has('sources') ? f.sources : [],
       sizes: allowed.has('sizes') ? f.sizes : [],
       batch: allowed.has('batch') ? f.batch : 'any',
+      vectorStoreIds: allowed.has('vectorStoreIds') ? f.vectorStoreIds ?? [] : [],
+      contextLevels: allowed.has('contextLevels') ? f.contextLevels ?? [] : [],
     },
     sort: s.sort,
   };
@@ -83,7 +92,7 @@ export function tabSettings(ui: UiState, endpoint: EndpointId): TabSettings {
  */
 export function dataKey(ui: UiState): string {
   const base = { range: ui.range, projectIds: [...ui.projectIds].sort() };
-  if (ui.tab === 'overview') return JSON.stringify({ tab: 'overview', ...base });
+  if (!isEndpointTab(ui.tab)) return JSON.stringify({ tab: ui.tab, ...base });
   const s = tabSettings(ui, ui.tab);
   const f = s.filters;
   return JSON.stringify({
@@ -98,6 +107,8 @@ export function dataKey(ui: UiState): string {
       sources: [...f.sources].sort(),
       sizes: [...f.sizes].sort(),
       batch: f.batch,
+      vectorStoreIds: [...(f.vectorStoreIds ?? [])].sort(),
+      contextLevels: [...(f.contextLevels ?? [])].sort(),
     },
   });
 }
@@ -117,5 +128,7 @@ export function queryFilters(ui: UiState, endpoint: EndpointId): Omit<UsageQuery
     sources: nonEmpty(f.sources),
     sizes: nonEmpty(f.sizes),
     batch: f.batch === 'any' ? undefined : f.batch === 'true',
+    vectorStoreIds: nonEmpty(f.vectorStoreIds ?? []),
+    contextLevels: nonEmpty(f.contextLevels ?? []),
   };
 }

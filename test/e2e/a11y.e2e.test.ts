@@ -401,6 +401,16 @@ describe('dashboard accessibility (sample data)', () => {
     });
   });
 
+  it('the Attribution tab (dark): no serious or critical axe-core violation', async () => {
+    await wb.step('axe-attribution-dark', async () => {
+      await openTab(frame, 'Attribution');
+      // No chart here: its tables are what it shows.
+      await waitFor('attribution rows', async () => (await activePanel(frame).locator('.view[aria-busy="false"] table.data tbody tr').count()) > 0, 60_000);
+      assertNoSeriousViolation(await runAxe(frame, 'attribution-dark'), 'Attribution, Dark Modern');
+      await docShot(wb.page, 'tab-attribution-dark');
+    });
+  });
+
   for (const t of [
     { theme: 'Default Light Modern', filter: 'Light Modern', row: /^Light Modern(?:,|$)/, bodyClass: 'vscode-light', slug: 'light' },
     { theme: 'Default High Contrast', filter: 'High Contrast', row: /^Dark High Contrast, Default High Contrast$/, bodyClass: 'vscode-high-contrast', slug: 'high-contrast' },

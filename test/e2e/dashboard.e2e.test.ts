@@ -1,5 +1,6 @@
 // The dashboard panel in a real VS Code (code-server) through Chromium, in sample mode: opened from
-// the palette, charts drawn, all nine endpoint tabs with data, range and group-by changing the
+// the palette, charts drawn, all eleven endpoint tabs with data (twelve tabs with the overview),
+// names for key IDs, the Attribution tab, range and group-by changing the
 // table, keyboard sorting, Export Usage… to CSV, restored after a window reload, following a theme
 // switch live, and never a CSP violation.
 import assert from 'node:assert/strict';
@@ -35,6 +36,8 @@ const TABS: readonly { title: string; column: string }[] = [
   { title: 'Audio transcriptions', column: 'Seconds' },
   { title: 'Vector stores', column: 'Storage' },
   { title: 'Code interpreter', column: 'Sessions' },
+  { title: 'File search', column: 'Calls' },
+  { title: 'Web search', column: 'Calls' },
 ];
 
 
@@ -63,7 +66,7 @@ interface TableState {
 async function readTable(frame: Frame): Promise<TableState> {
   const panel = activePanel(frame);
   await waitFor('table rows', async () => (await panel.locator('.view[aria-busy="false"] table.data tbody tr').count()) > 0);
-  return panel.locator('table.data').evaluate((t) => ({
+  return panel.locator('table.data').first().evaluate((t) => ({
     caption: (t.querySelector('caption')?.textContent ?? '').trim(),
     headers: [...t.querySelectorAll('thead th')].map((th) => (th.querySelector('button')?.firstChild?.textContent ?? '').trim()),
     rows: [...t.querySelectorAll('tbody tr')].map((tr) => [...tr.children].map((c) => (c.textContent ?? '').trim())),
@@ -237,7 +240,7 @@ describe('dashboard panel (sample data)', () => {
     });
   });
 
-  it('opens each of the nine endpoint tabs with its own data', async () => {
+  it('opens each of the eleven endpoint tabs (twelve with the overview) with its own data', async () => {
     await wb.step('tabs', async () => {
       for (const tab of TABS) {
         await openTab(frame, tab.title);
@@ -252,6 +255,75 @@ describe('dashboard panel (sample data)', () => {
         assert.ok(ink.opaque > 500);
       }
       await wb.screenshot('tab-code-interpreter');
+    });
+  });
+
+  it('the 2026 tabs: file search by vector store and web search by context level, with their filters', async () => {
+    await wb.step('tabs-2026', async () => {
+      await openTab(frame, 'File search');
+      let panel = activePanel(frame);
+      await choose(panel, 'Group by', 'Vector store');
+      const byStore = await waitForTable(frame, 'grouped by vector store', (t) => t.headers.includes('Vector store'));
+      const store = column(byStore, 'Vector store').find((v) => v !== '(none)') ?? '';
+      assert.ok(store, 'a vector store in the data');
+      assert.ok((await multiOptions(multi(panel, 'Vector stores'))).includes(store), 'the store is offered in its filter');
+      await setMulti(multi(panel, 'Vector stores'), [store]);
+      await waitForTable(frame, 'only that store', (t) => t.headers.includes('Vector store') && column(t, 'Vector store').every((v) => v === store));
+
+      await openTab(frame, 'Web search');
+      panel = activePanel(frame);
+      assert.deepEqual(await multiOptions(multi(panel, 'Context levels')), ['low', 'medium', 'high']);
+      await choose(panel, 'Group by', 'Context level');
+      const byLevel = await waitForTable(frame, 'grouped by context level', (t) => t.headers.includes('Context level'));
+      const level = column(byLevel, 'Context level').find((v) => v !== '(none)') ?? '';
+      assert.ok(['low', 'medium', 'high'].includes(level), level);
+      await setMulti(multi(panel, 'Context levels'), [level]);
+      await waitForTable(frame, 'only that level', (t) => column(t, 'Context level').every((v) => v === level));
+      const ink = await waitFor('web search chart', async () => {
+        const v = await canvasInk(panel.locator('canvas').first());
+        return v.opaque > 500 ? v : undefined;
+      });
+      assert.ok(ink.opaque > 500);
+      await wb.screenshot('tab-web-search');
+    });
+  });
+
+  it('costs grouped by API key show the keys by name (the ID beside), quantities with their unit', async () => {
+    await wb.step('costs-by-key', async () => {
+      await openTab(frame, 'Costs');
+      const panel = activePanel(frame);
+      await choose(panel, 'Group by', 'API key');
+      const t = await waitForTable(frame, 'costs by key', (x) => x.headers.includes('API key ID'));
+      const names = column(t, 'API key');
+      const ids = column(t, 'API key ID');
+      assert.ok(ids.some((id) => id.startsWith('key_sample_')), ids.join());
+      // A key with an ID shows its name, never the bare ID.
+      const named = names.filter((n, i) => ids[i] !== '' && n !== ids[i]);
+      assert.ok(named.length > 0 && named.length === ids.filter((id) => id !== '').length, names.join());
+      assert.ok(names.includes('nightly-batch'), names.join());
+      // The quantity reads with its unit ("1.2M tokens", "12 images").
+      const quantities = column(t, 'Quantity').filter((q) => q !== '0');
+      assert.ok(quantities.some((q) => /\d (tokens|images|characters|seconds|minutes|GiB-hours|hours)$|\d[KMBT] (tokens|characters)$/.test(q)), quantities.slice(0, 5).join(' | '));
+      await wb.screenshot('costs-by-key');
+    });
+  });
+
+  it('the Attribution tab lists keys by name with owner and project, usage by user, and says there is no spend by user', async () => {
+    await wb.step('attribution', async () => {
+      await openTab(frame, 'Attribution');
+      const panel = activePanel(frame);
+      const keys = await readTable(frame);
+      assert.match(keys.caption, /^Spend by API key/);
+      assert.deepEqual(keys.headers, ['API key', 'API key ID', 'Owner', 'Project', 'Cost (USD)']);
+      assert.ok(column(keys, 'API key').includes('nightly-batch'), column(keys, 'API key').join());
+      assert.ok(column(keys, 'Owner').some((o) => o !== ''));
+      assert.ok(column(keys, 'Project').every((p) => !p.startsWith('proj_')), column(keys, 'Project').join());
+      const users = panel.locator('table.data').nth(1);
+      await waitFor('users table', async () => (await users.locator('tbody tr').count()) > 0);
+      assert.match(await panel.innerText(), /Spend by user is not available: the Costs API has no user grouping/);
+      const userNames = await users.locator('tbody tr > :first-child').allInnerTexts();
+      assert.ok(userNames.every((u) => !u.startsWith('user_') || u.includes('unknown')), userNames.join());
+      await wb.screenshot('tab-attribution');
     });
   });
 
@@ -345,15 +417,18 @@ describe('dashboard panel (sample data)', () => {
 
       await setMulti(multi(panel, 'Models'), [model]);
       await choose(panel, 'Group by', 'API key');
-      const keysOfModel = await waitForTable(frame, 'keys of the model', (t) => t.headers.includes('API key'));
-      const key = column(keysOfModel, 'API key').find((k) => k.startsWith('key_sample_')) ?? '';
+      const keysOfModel = await waitForTable(frame, 'keys of the model', (t) => t.headers.includes('API key ID'));
+      const row = column(keysOfModel, 'API key ID').findIndex((k) => k.startsWith('key_sample_'));
+      const key = column(keysOfModel, 'API key ID')[row] ?? '';
+      const keyName = column(keysOfModel, 'API key')[row] ?? '';
       assert.ok(keys.includes(key), `${key} offered`);
-      // Pick the key in its list, as a user does.
+      assert.notEqual(keyName, key, 'the key shows by name');
+      // Pick the key in its list (by its name), as a user does.
       const keySelect = multi(panel, 'API keys');
       await keySelect.click();
-      await keySelect.locator('li.option', { hasText: key }).first().click();
+      await keySelect.locator('li.option', { hasText: keyName }).first().click();
       await keySelect.press('Escape');
-      const byKey = await waitForTable(frame, 'only the key', (t) => t.headers.includes('API key') && column(t, 'API key').every((k) => k === key));
+      const byKey = await waitForTable(frame, 'only the key', (t) => t.headers.includes('API key ID') && column(t, 'API key ID').every((k) => k === key));
       assert.ok(byKey.rows.length > 0);
       await choose(panel, 'Group by', 'Model');
       const both = await waitForTable(frame, 'only the model', (t) => t.headers.includes('Model') && column(t, 'Model').every((m) => m === model));

@@ -199,12 +199,13 @@ describe('panel/table', () => {
 
   it('usageTable: one row per bucket and group, summed, time order, every metric', () => {
     const t = usageTable({ endpoint: 'costs', buckets, groupBy: 'project_id', width: '1d', currency: 'usd', projectNames: { p1: 'One' } });
-    assert.deepEqual(t.columns.map((c) => c.id), ['start', 'project_id', 'project_id_raw', 'amount', 'quantity']);
-    assert.deepEqual(t.columns.map((c) => c.label), ['Start (UTC)', 'Project', 'Project ID', 'Cost (USD)', 'Quantity']);
+    assert.deepEqual(t.columns.map((c) => c.id), ['start', 'project_id', 'project_id_raw', 'amount', 'quantity', 'quantity_unit']);
+    assert.deepEqual(t.columns.map((c) => c.label), ['Start (UTC)', 'Project', 'Project ID', 'Cost (USD)', 'Quantity', 'Unit']);
+    // No row names a unit here: one row per group, as before.
     assert.deepEqual(t.rows, [
-      [0, 'p2', 'p2', 10, 0],
-      [DAY, 'One', 'p1', 3.25, 3],
-      [DAY, '(none)', '', 0.5, 0],
+      [0, 'p2', 'p2', 10, 0, ''],
+      [DAY, 'One', 'p1', 3.25, 3, ''],
+      [DAY, '(none)', '', 0.5, 0, ''],
     ]);
   });
   it('usageTable ungrouped has no dimension column', () => {

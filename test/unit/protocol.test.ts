@@ -27,7 +27,20 @@ const ui: UiState = {
       width: '1d',
       groupBy: 'none',
       metric: 'amount',
+      // Saved by a build before the 2026 filters: no vectorStoreIds or contextLevels.
       filters: { userIds: [], apiKeyIds: [], models: [], sources: [], sizes: [], batch: 'any' },
+    },
+    file_search_calls: {
+      width: '1d',
+      groupBy: 'vector_store_id',
+      metric: 'num_requests',
+      filters: { userIds: [], apiKeyIds: [], models: [], sources: [], sizes: [], batch: 'any', vectorStoreIds: ['vs_1'], contextLevels: [] },
+    },
+    web_search_calls: {
+      width: '1d',
+      groupBy: 'context_level',
+      metric: 'num_requests',
+      filters: { userIds: [], apiKeyIds: [], models: [], sources: [], sizes: [], batch: 'any', vectorStoreIds: [], contextLevels: ['high'] },
     },
   },
 };
@@ -41,7 +54,8 @@ const status: Status = {
   currency: 'usd',
   budget: 500,
   projects: [{ id: 'proj_a', name: 'A', archived: false }],
-  options: { models: ['gpt-4o'], apiKeyIds: [], userIds: [], sources: [], sizes: [] },
+  options: { models: ['gpt-4o'], apiKeyIds: [], userIds: [], sources: [], sizes: [], vectorStoreIds: ['vs_1'], contextLevels: ['low', 'medium', 'high'] },
+  names: { known: true, apiKeys: { key_a: { label: 'ci-bot', owner: 'Alice', projectId: 'proj_a' } }, users: { user_a: { label: 'Alice' } }, unreadable: ['adminKeys'] },
 };
 
 const overview: OverviewData = {
@@ -85,6 +99,39 @@ const validHost: HostMessage[] = [
     currency: 'usd',
     buckets: [{ startTime: 0, endTime: 86400, rows: [{ values: { amount: 1.5, quantity: 2 }, dims: { line_item: 'x' }, currency: 'usd' }] }],
   },
+  {
+    type: 'tabData',
+    key: 'k',
+    endpoint: 'completions',
+    window: { startTime: 0, endTime: 86400, width: '1d', clamped: false },
+    groupBy: 'service_tier',
+    currency: 'usd',
+    buckets: [{ startTime: 0, endTime: 86400, rows: [{ values: { input_tokens: 10, input_cached_tokens: 4, num_model_requests: 2 }, dims: { service_tier: 'flex' } }] }],
+    mix: { inputTokens: 10, cachedTokens: 4, requests: 2, batchRequests: 1, cacheHitRate: 0.4, batchShare: 0.5, tiers: [{ tier: 'flex', requests: 2, tokens: 10, share: 1 }] },
+  },
+  {
+    type: 'attribution',
+    key: 'k',
+    data: {
+      startTime: 0,
+      endTime: 86400,
+      currency: 'usd',
+      keysFrom: 0,
+      keys: [
+        { id: 'key_a', label: 'ci-bot', owner: 'Alice', projectId: 'proj_a', project: 'A', spend: 1.5 },
+        { id: 'key_gone', label: 'key_gone (unknown or deleted key)', missing: 'unknown', spend: 0.5 },
+      ],
+      users: { ok: true, rows: [{ id: 'user_a', label: 'Alice', inputTokens: 10, outputTokens: 5, requests: 2 }] },
+      staleKeys: [{ id: 'key_old', label: 'old', lastUsedAt: 1000 }],
+      staleDays: 30,
+      note: 'This Admin key may not list users, so their IDs show without names.',
+    },
+  },
+  {
+    type: 'attribution',
+    key: 'k',
+    data: { startTime: 0, endTime: 86400, currency: 'usd', keys: [], users: { ok: false, message: 'Usage by user could not be read.' }, staleDays: 30 },
+  },
   { type: 'queryError', key: 'k', message: 'nope', kind: 'rate_limit' },
 ];
 
@@ -107,8 +154,8 @@ describe('protocol: valid messages', () => {
     assert.deepEqual([...new Set(validWebview.map((m) => m.type))].sort(), webviewTypes);
     assert.deepEqual([...new Set(validHost.map((m) => m.type))].sort(), hostTypes);
   });
-  it('accepts every tab id, including the eleven endpoints and the overview', () => {
-    assert.equal(TAB_IDS.length, 12);
+  it('accepts every tab id, including the eleven endpoints, the overview and attribution', () => {
+    assert.equal(TAB_IDS.length, 13);
     for (const tab of TAB_IDS) assert.ok(parseWebviewMessage({ type: 'view', ui: { ...ui, tab } }), tab);
   });
 });

@@ -91,6 +91,32 @@ describe('queries/service: cache', () => {
     assert.notEqual(forced.shown, first.shown);
   });
 
+  it('the Attribution tab: spend by key from the snapshot, one completions query by user, then kept', async () => {
+    const model = new FakeModel({ snapshot: sampleSnapshot });
+    const queries = service(model);
+    const first = shown(await queries.query(tab('attribution')));
+    assert.equal(first.shown.kind, 'attribution');
+    assert.deepEqual(
+      model.queries.map((q) => [q.query.endpoint, q.query.groupBy?.join()]),
+      [['completions', 'user_id']],
+      'no prefetch of key and user lists, one query for usage by user',
+    );
+    if (first.shown.kind === 'attribution') {
+      assert.ok(first.shown.data.keys.length > 0);
+      assert.ok(first.shown.data.users.ok);
+    }
+    assert.equal(shown(await queries.query(tab('attribution'))).cached, true);
+    assert.equal(model.queries.length, 1);
+  });
+
+  it('the completions tab asks for its mix (by batch and service tier) beside its own query', async () => {
+    const model = new FakeModel({ snapshot: sampleSnapshot });
+    const queries = service(model);
+    const out = shown(await queries.query(tab('completions')));
+    assert.ok(out.shown.kind === 'tab' && out.shown.result.mix && out.shown.result.mix.requests > 0);
+    assert.ok(model.queries.some((q) => q.query.endpoint === 'completions' && q.query.groupBy?.join() === 'batch,service_tier'));
+  });
+
   it('a tab is asked of the source once (onFetch says so), then kept', async () => {
     const model = new FakeModel({ snapshot: sampleSnapshot });
     const queries = service(model);

@@ -113,7 +113,7 @@ describe('report: several currencies are never added', () => {
 
   it('an endpoint tab keeps currencies apart in its table and its totals', () => {
     const t = usageTable({ endpoint: 'costs', buckets: costs, groupBy: 'line_item', width: '1d', currency: 'usd', projectNames: {} });
-    assert.deepEqual(t.columns.map((c) => c.id), ['start', 'line_item', 'currency', 'amount', 'quantity']);
+    assert.deepEqual(t.columns.map((c) => c.id), ['start', 'line_item', 'currency', 'amount', 'quantity', 'quantity_unit']);
     assert.deepEqual(t.rows.map((r) => [r[1], r[2], r[3]]), [['gpt', 'usd', 10], ['gpt', 'eur', 5]]);
     const totals = metricTotals('costs', costs, 'usd');
     assert.deepEqual(totals[0]?.byCurrency, [{ currency: 'usd', amount: 10 }, { currency: 'eur', amount: 5 }]);
