@@ -88,14 +88,17 @@ export class UsageModel implements UsageReader {
     // The mode changes now, synchronously: a refresh started while the disk is read runs in it.
     this.update({ mode, snapshot: undefined, loading: false, error: undefined, staleSince: undefined });
     if (mode !== 'api') return;
-    // The small summary first: the status bar shows its figures while the snapshot is read.
-    const summary = await this.deps.readStoredSummary?.().catch(() => undefined);
+    // Both reads start now; the small summary lands first, and the status bar shows its figures
+    // while the snapshot is still being read.
+    const reading = this.deps.readStored().catch(() => undefined);
+    const summaryRead = this.deps.readStoredSummary?.().catch(() => undefined);
+    const summary = summaryRead ? await summaryRead : undefined;
     if (generation !== this.generation || this.current.snapshot) return;
     if (summary && summary.origin === identity) {
       this.storedFigures = summary.figures;
       this.update({ ...this.current });
     }
-    const stored = await this.deps.readStored().catch(() => undefined);
+    const stored = await reading;
     if (generation !== this.generation || this.current.snapshot) return;
     if (stored && stored.source === 'api' && stored.origin === identity) this.update({ ...this.current, snapshot: stored });
     else if (this.storedFigures) {
