@@ -195,11 +195,16 @@ async function scale(projects: number, dir: string): Promise<void> {
         const base = 'http://127.0.0.1:9';
         await writeStore(files, { ...stored, origin: dataOrigin(base, key) }, { ...summaryFile, origin: dataOrigin(base, key) });
         const probe = await runNode(['--expose-gc', 'scripts/bench/activateProbe.cjs', 'dist/extension.js', path.dirname(files.snapshot), key, base], process.env);
-        const r = JSON.parse(probe.stdout.trim().split('\n').at(-1) ?? '{}') as { activateMs?: number; firstMs?: number; dataMs?: number; maxBlockMs?: number; heapMB?: number };
+        const r = JSON.parse(probe.stdout.trim().split('\n').at(-1) ?? '{}') as Record<string, number | undefined>;
+        const f = (v: number | undefined, d = 0): string => (v === undefined ? '?' : v.toFixed(d));
         note(
-          'activate() → first status text | → snapshot figures',
-          probe.code === 0 ? `${r.firstMs?.toFixed(1)} ms | ${r.dataMs?.toFixed(0)} ms (activate() returned in ${r.activateMs?.toFixed(1)} ms; longest blocking ${r.maxBlockMs?.toFixed(0)} ms; heap after ${r.heapMB?.toFixed(0)} MB)` : `FAILED (exit ${probe.code}): ${probe.stderr.slice(0, 200)}`,
+          'activate() → first status text (summary)',
+          probe.code === 0 ? `${f(r.firstMs, 1)} ms (activate() itself ${f(r.activateMs, 1)} ms; longest blocking before it ${f(r.blockBeforeFirstMs)} ms)` : `FAILED (exit ${probe.code}): ${probe.stderr.slice(0, 200)}`,
         );
+        if (probe.code === 0) {
+          note('activate() → the stored snapshot\'s figures', `${f(r.dataMs)} ms; heap after ${f(r.heapMB)} MB`);
+          note('activation: longest blocking in all', `${f(r.maxBlockMs)} ms, from ${f(r.maxBlockStartedAtMs)} ms`);
+        }
       }
     } catch (e) {
       note('store', `FAILED: ${e instanceof Error ? e.message.slice(0, 120) : String(e)}`);

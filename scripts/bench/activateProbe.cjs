@@ -11,6 +11,8 @@ const { performance } = require('node:perf_hooks');
 const [bundle, storage, key, baseUrl] = process.argv.slice(2);
 
 const texts = [];
+/** When the network bundle was loaded (ms from activate()) and how long that took. */
+let networkAt;
 let t0 = 0;
 // Any property, call or construction gives another stub; awaiting one gives the stub itself.
 function universal() {
@@ -37,28 +39,26 @@ function statusItem() {
     },
   });
 }
-const stub = universal();
-const vscode = new Proxy(stub, {
-  get(t, p) {
-    if (p === 'window') {
-      const w = stub.window;
-      return new Proxy(w, { get: (_w, q) => (q === 'createStatusBarItem' ? () => statusItem() : q === 'state' ? { focused: false } : w[q]) });
-    }
-    if (p === 'workspace') {
-      const ws = stub.workspace;
-      return new Proxy(ws, {
-        get: (_w, q) =>
-          q === 'getConfiguration'
-            ? () => ({ get: () => undefined, inspect: (k) => (k === 'apiBaseUrl' ? { globalValue: baseUrl } : undefined) })
-            : ws[q],
-      });
-    }
-    return t[p];
-  },
+// The bundle copies the module's own keys (esbuild's ESM interop), under minified names: give it
+// every property name the bundle uses anywhere.
+const used = new Set([...require('node:fs').readFileSync(bundle, 'utf8').matchAll(/\.([A-Za-z_$][\w$]*)/g)].map((m) => m[1]));
+const vscode = {};
+for (const name of used) vscode[name] = universal();
+vscode.window = new Proxy(vscode.window ?? universal(), {
+  get: (w, q) => (q === 'createStatusBarItem' ? () => statusItem() : q === 'state' ? { focused: false } : w[q]),
+});
+vscode.workspace = new Proxy(vscode.workspace ?? universal(), {
+  get: (w, q) =>
+    q === 'getConfiguration' ? () => ({ get: () => undefined, inspect: (k) => (k === 'apiBaseUrl' ? { globalValue: baseUrl } : undefined) }) : w[q],
 });
 const load = Module._load;
 Module._load = function (request, ...rest) {
-  return request === 'vscode' ? vscode : load.call(this, request, ...rest);
+  if (request === 'vscode') return vscode;
+  if (!/network\.js$/.test(request) || networkAt) return load.call(this, request, ...rest);
+  const t = performance.now();
+  const m = load.call(this, request, ...rest);
+  networkAt = [t - t0, performance.now() - t];
+  return m;
 };
 
 const ext = require(require('node:path').resolve(bundle));
@@ -74,9 +74,12 @@ global.gc?.();
 const heapBefore = process.memoryUsage().heapUsed;
 let last = performance.now();
 let maxGap = 0;
+let gapAt = 0;
+const gaps = [];
 const tick = setInterval(() => {
   const t = performance.now();
-  maxGap = Math.max(maxGap, t - last);
+  if (t - last > maxGap) { maxGap = t - last; gapAt = t - t0; }
+  if (t - last > 2) gaps.push([Math.round(t - t0), Math.round(t - last)]);
   last = t;
 }, 1);
 t0 = performance.now();
@@ -101,7 +104,13 @@ function finish() {
       firstText: first?.[1],
       dataMs: data?.[0],
       dataText: data?.[1],
+      // The longest stretches the loop was blocked: before the first status text, and in all
+      // (with where it started: the first refresh loads the network bundle synchronously).
+      blockBeforeFirstMs: Math.max(0, ...gaps.filter(([end]) => end <= (first?.[0] ?? 0) + 1).map(([, len]) => len - 1)),
       maxBlockMs: maxGap - 1,
+      maxBlockStartedAtMs: gapAt - maxGap,
+      networkLoadAtMs: networkAt?.[0],
+      networkLoadMs: networkAt?.[1],
       heapMB: (process.memoryUsage().heapUsed - heapBefore) / 1e6,
     }) + '\n',
   );

@@ -246,12 +246,26 @@ function* decodeSteps(data: Buffer): Generator<void, UsageSnapshot> {
     const radix = strings.length + 1;
     const numericKey = Math.pow(radix, nDims) < Number.MAX_SAFE_INTEGER;
     const shared = new Map<number | string, Readonly<Partial<Record<Dimension, string>>>>();
+    const templates = new Map<number, Record<string, number>>();
     const buckets: UsageBucket[] = [];
     let i = 0;
     for (const [startTime, endTime, count] of part.buckets) {
       const list: UsageRow[] = new Array<UsageRow>(count);
       for (let n = 0; n < count; n++, i++) {
-        const values: Record<string, number> = {};
+        // Which metrics the row has (NaN = absent), as a bit mask: the row's values are a copy of
+        // one template per mask, so they share a hidden class and hold their fields in-object.
+        let mask = 0;
+        for (let c = 0; c < nValues && nValues <= 30; c++) {
+          const v = f64[c * rows + i] as number;
+          if (v === v) mask += 2 ** c;
+        }
+        let template = templates.get(mask);
+        if (template === undefined) {
+          template = {};
+          for (let c = 0; c < nValues; c++) if (Math.floor(mask / 2 ** c) % 2 === 1) template[part.valueKeys[c] as string] = 0;
+          templates.set(mask, template);
+        }
+        const values: Record<string, number> = { ...template };
         for (let c = 0; c < nValues; c++) {
           const v = f64[c * rows + i] as number;
           if (v === v) values[part.valueKeys[c] as string] = v;
