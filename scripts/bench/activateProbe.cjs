@@ -104,6 +104,7 @@ function finish() {
       firstText: first?.[1],
       dataMs: data?.[0],
       dataText: data?.[1],
+      texts: process.env.PROBE_TEXTS ? texts : undefined,
       // The longest stretches the loop was blocked: before the first status text, and in all
       // (with where it started: the first refresh loads the network bundle synchronously).
       blockBeforeFirstMs: Math.max(0, ...gaps.filter(([end]) => end <= (first?.[0] ?? 0) + 1).map(([, len]) => len - 1)),

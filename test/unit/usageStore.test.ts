@@ -178,7 +178,7 @@ describe('snapshot store', () => {
     const started = performance.now();
     assert.equal(await readSnapshot(file, { log: (m) => messages.push(m) }), undefined);
     assert.ok(performance.now() - started < 500, 'not read');
-    assert.match(messages[1] ?? '', /is 512\.0 MiB, over the 512\.0 MiB limit/);
+    assert.match(messages[1] ?? '', /is 1024\.0 MiB, over the 1024\.0 MiB limit/);
     // The old JSON file keeps its 64 MiB cap.
     await truncate(file, MAX_LEGACY_BYTES + 1);
     assert.equal(await readLegacySnapshot(file, { log: (m) => messages.push(m) }), undefined);
