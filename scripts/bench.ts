@@ -9,13 +9,16 @@
 //   2. Row handling: one page of dense completions, parsed and checked by our guard, by the zod
 //      reference, and with JSON.parse included.
 //   3. Scale: 10, 100 and 1,000 projects × 50 models × 90 days (scripts/bench/denseOrg.ts):
-//      refresh, rows/s, heap held, store write/read, start-up blocking, CLI summary time and RSS.
+//      refresh, rows/s, heap held, the store's write and read (time, longest blocking stretch),
+//      the summary-first start-up, activate() → first status text (the built extension under a
+//      stub of the vscode API, with a stored summary), the JSON store of earlier versions as the
+//      peer, CLI summary time and RSS.
 //   4. Activation: loading the extension bundle (network layer lazy) vs. loading it eagerly.
 // Options (environment): BENCH_REPS (default 5), BENCH_SCALES (default "10,100,1000"),
 // BENCH_SECTIONS (default "refresh,rows,scale,activation").
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -26,8 +29,9 @@ import { summarize } from '../src/report/summary';
 import type { UsageSnapshot } from '../src/shared/snapshot';
 import { loadSnapshot } from '../src/usage/loader';
 import { createSampleOrg } from '../src/usage/sample';
-import { readCompact, readStoredSummary, writeCompact } from '../src/usage/compactStore';
-import { readSnapshot, writeSnapshot } from '../src/usage/snapshotStore';
+import { dataOrigin } from '../src/app/mode';
+import { storedSummaryOf } from '../src/app/presenter';
+import { readLegacySnapshot, readStore, readSummary, storeFiles, writeStore } from '../src/usage/snapshotStore';
 import { FAKE_ADMIN_KEY, startFakeServer } from '../test/server/fakeServer';
 import { countRoundTrips } from '../test/server/roundTrips';
 import { createDenseOrg } from '../test/server/denseOrg';
@@ -164,47 +168,59 @@ async function scale(projects: number, dir: string): Promise<void> {
       note('same snapshot loaded in memory: rows, heap', `${rowCount(snapshot).toLocaleString('en')}, ${mb(held.bytes)} MB`);
     }
 
-    const file = path.join(dir, `snapshot-${projects}.json`);
+    // The store (src/usage/snapshotStore.ts over the compact layout), as the extension uses it.
+    const files = storeFiles(path.join(dir, `store-${projects}`));
     try {
-      let t0 = performance.now();
-      await writeSnapshot(file, snapshot);
-      const writeMs = performance.now() - t0;
-      const size = (await stat(file)).size;
-      t0 = performance.now();
-      const back = await readSnapshot(file);
-      const readMs = performance.now() - t0;
-      note('store write | read (current JSON store)', `${writeMs.toFixed(0)} ms | ${readMs.toFixed(0)} ms, ${mb(size)} MB${back ? '' : ' (READ FAILED)'}`);
-      const startup = await timeAndBlocking(async () => {
-        const s = await readSnapshot(file);
-        return s ? summarize(s, { nowMs: now, rangeDays: 30 }) : undefined;
-      });
-      note('start-up: stored snapshot → summary', `${startup.ms.toFixed(0)} ms, longest blocking stretch ${startup.maxBlockMs.toFixed(0)} ms`);
-    } catch (e) {
-      note('store write', `FAILED: ${e instanceof Error ? e.message.slice(0, 120) : String(e)}`);
-    }
-
-    // The compact layout (src/usage/compactStore.ts, not wired yet) on the same snapshot.
-    try {
-      const bin = path.join(dir, `snapshot-${projects}.bin`);
-      const summaryFile = path.join(dir, `summary-${projects}.json`);
-      const s = summarize(snapshot, { nowMs: now, rangeDays: 30 });
-      let t0 = performance.now();
-      await writeCompact(bin, summaryFile, snapshot, { version: 1, fetchedAt: now, currency: snapshot.currency, today: s.today, yesterday: s.yesterday, monthToDate: s.monthToDate });
-      const writeMs = performance.now() - t0;
-      const size = (await stat(bin)).size;
-      t0 = performance.now();
-      const back = await readCompact(bin);
-      const readMs = performance.now() - t0;
-      note('store write | read (compact layout)', `${writeMs.toFixed(0)} ms | ${readMs.toFixed(0)} ms, ${mb(size)} MB${back ? '' : ' (READ FAILED)'}`);
-      const first = await timeAndBlocking(() => readStoredSummary(summaryFile));
-      note('start-up: stored summary → status figures', `${first.ms.toFixed(1)} ms, longest blocking stretch ${first.maxBlockMs.toFixed(0)} ms`);
+      const stored = snapshot;
+      const summaryFile = storedSummaryOf(stored, 30);
+      const write = await timeAndBlocking(() => writeStore(files, stored, summaryFile));
+      const size = (await stat(files.snapshot)).size;
+      note('store write (compact), file', `${write.ms.toFixed(0)} ms, longest blocking ${write.maxBlockMs.toFixed(0)} ms, ${mb(size)} MB`);
+      const first = await timeAndBlocking(() => readSummary(files));
+      note('start-up: stored summary → status figures', `${first.ms.toFixed(1)} ms, longest blocking ${first.maxBlockMs.toFixed(0)} ms${first.value ? '' : ' (READ FAILED)'}`);
+      const read = await timeAndBlocking(() => readStore(files));
+      note('store read (compact, sliced)', `${read.ms.toFixed(0)} ms, longest blocking ${read.maxBlockMs.toFixed(0)} ms${read.value ? '' : ' (READ FAILED)'}`);
       const full = await timeAndBlocking(async () => {
-        const c = await readCompact(bin);
+        const c = await readStore(files);
         return c ? summarize(c, { nowMs: now, rangeDays: 30 }) : undefined;
       });
-      note('start-up: compact snapshot → summary', `${full.ms.toFixed(0)} ms, longest blocking stretch ${full.maxBlockMs.toFixed(0)} ms`);
+      note('start-up: stored snapshot → summary', `${full.ms.toFixed(0)} ms, longest blocking ${full.maxBlockMs.toFixed(0)} ms (the summary itself is one synchronous stretch)`);
+      snapshot = undefined;
+      gc();
+      const held = await heapHeld(() => readStore(files));
+      note('heap held by the snapshot read from the store', `${mb(held.bytes)} MB`);
+      if (projects <= 100 && existsSync('dist/extension.js')) {
+        const key = 'sk-admin-bench-fake-not-a-key';
+        // The refresh activate() starts goes to a closed local port: it fails at once, offline.
+        const base = 'http://127.0.0.1:9';
+        await writeStore(files, { ...stored, origin: dataOrigin(base, key) }, { ...summaryFile, origin: dataOrigin(base, key) });
+        const probe = await runNode(['--expose-gc', 'scripts/bench/activateProbe.cjs', 'dist/extension.js', path.dirname(files.snapshot), key, base], process.env);
+        const r = JSON.parse(probe.stdout.trim().split('\n').at(-1) ?? '{}') as Record<string, number | undefined>;
+        const f = (v: number | undefined, d = 0): string => (v === undefined ? '?' : v.toFixed(d));
+        note(
+          'activate() → first status text (summary)',
+          probe.code === 0 ? `${f(r.firstMs, 1)} ms (activate() itself ${f(r.activateMs, 1)} ms; longest blocking before it ${f(r.blockBeforeFirstMs)} ms)` : `FAILED (exit ${probe.code}): ${probe.stderr.slice(0, 200)}`,
+        );
+        if (probe.code === 0) {
+          note('activate() → the stored snapshot\'s figures', `${f(r.dataMs)} ms; heap after ${f(r.heapMB)} MB`);
+          note('activation: longest blocking in all', `${f(r.maxBlockMs)} ms, from ${f(r.maxBlockStartedAtMs)} ms`);
+        }
+      }
     } catch (e) {
-      note('compact store', `FAILED: ${e instanceof Error ? e.message.slice(0, 120) : String(e)}`);
+      note('store', `FAILED: ${e instanceof Error ? e.message.slice(0, 120) : String(e)}`);
+    }
+
+    // The JSON store of earlier versions, as the peer (10 and 100 projects: at 1,000 the text is too long to exist).
+    if (projects <= 100) {
+      const legacy = path.join(dir, `legacy-${projects}.json`);
+      const stored = (await readStore(files)) as UsageSnapshot;
+      const write = await timeAndBlocking(() => writeFile(legacy, JSON.stringify(stored)));
+      const read = await timeAndBlocking(async () => {
+        const s = await readLegacySnapshot(legacy, { maxBytes: 2 ** 30 });
+        return s ? summarize(s, { nowMs: now, rangeDays: 30 }) : undefined;
+      });
+      note('peer: JSON store write | read + summary', `${write.ms.toFixed(0)} ms (blocking ${write.maxBlockMs.toFixed(0)}) | ${read.ms.toFixed(0)} ms (blocking ${read.maxBlockMs.toFixed(0)}), ${mb((await stat(legacy)).size)} MB`);
+      await rm(legacy, { force: true });
     }
     snapshot = undefined;
     gc();

@@ -3,6 +3,8 @@
 import type { Mode, Unsubscribe, UsageReader, UsageState } from './state';
 import type { UsageSnapshot } from './shared/snapshot';
 import type { UsageSource } from './usage/source';
+import type { StoredSummary } from './usage/compactStore';
+import type { StatusFigures } from './views/statusText';
 import type { ErrorCode } from './shared/errorCode';
 
 export interface UserFacingError {
@@ -17,6 +19,8 @@ export interface ModelDeps {
   load(source: UsageSource, options: { nowMs: number; rangeDays: number; previous: UsageSnapshot | undefined; signal: AbortSignal }): Promise<UsageSnapshot>;
   /** The last good live snapshot kept on disk (sample data is never stored). */
   readStored(): Promise<UsageSnapshot | undefined>;
+  /** The small summary kept beside the stored snapshot, read before it (the first status text). */
+  readStoredSummary?(): Promise<StoredSummary | undefined>;
   /** Replaces the stored snapshot atomically. Calls are never concurrent (the model chains them). */
   writeStored(snapshot: UsageSnapshot): Promise<void>;
   clearStored(): Promise<void>;
@@ -40,11 +44,18 @@ export class UsageModel implements UsageReader {
   /** Disk writes and deletes run one after another, so a delete is never overtaken by a write. */
   private io: Promise<void> = Promise.resolve();
   private lastAttempt: number | undefined;
+  /** The stored summary's figures, shown (as loading) until the stored snapshot is read. */
+  private storedFigures: StatusFigures | undefined;
 
   constructor(private readonly deps: ModelDeps) {}
 
   get state(): UsageState {
     return this.current;
+  }
+
+  /** The figures of the stored summary while no snapshot is shown yet (start-up), else undefined. */
+  get storedStatus(): StatusFigures | undefined {
+    return this.current.snapshot || this.current.mode !== 'api' ? undefined : this.storedFigures;
   }
 
   onDidChange(listener: (state: UsageState) => void): Unsubscribe {
@@ -73,12 +84,28 @@ export class UsageModel implements UsageReader {
     this.running = undefined;
     this.source = undefined;
     this.lastAttempt = undefined;
+    this.storedFigures = undefined;
     // The mode changes now, synchronously: a refresh started while the disk is read runs in it.
     this.update({ mode, snapshot: undefined, loading: false, error: undefined, staleSince: undefined });
     if (mode !== 'api' && mode !== 'team') return;
-    const stored = await this.deps.readStored().catch(() => undefined);
+    // Both reads start now; the small summary lands first, and the status bar shows its figures
+    // while the snapshot is still being read.
+    const reading = this.deps.readStored().catch(() => undefined);
+    const summaryRead = this.deps.readStoredSummary?.().catch(() => undefined);
+    const summary = summaryRead ? await summaryRead : undefined;
+    if (generation !== this.generation || this.current.snapshot) return;
+    if (summary && summary.origin === identity) {
+      this.storedFigures = summary.figures;
+      this.update({ ...this.current });
+    }
+    const stored = await reading;
     if (generation !== this.generation || this.current.snapshot) return;
     if (stored && stored.source === 'api' && stored.origin === identity) this.update({ ...this.current, snapshot: stored });
+    else if (this.storedFigures) {
+      // The summary without its snapshot (damaged, refused): show nothing rather than orphan figures.
+      this.storedFigures = undefined;
+      this.update({ ...this.current });
+    }
   }
 
   /** Drops the cached source (the proxy settings changed; same key and host). */

@@ -61,19 +61,21 @@ export async function timeAndBlocking<T>(work: () => Promise<T>): Promise<{ valu
 const RSS_PRELOAD = `process.on('exit',()=>{process.stderr.write('\\n@@maxrss '+process.resourceUsage().maxRSS+'\\n')})`;
 
 /** Runs node with `args` and reports wall time, exit code and peak RSS (bytes). Asynchronous: the fake server stays responsive. */
-export function runNode(args: readonly string[], env: NodeJS.ProcessEnv): Promise<{ ms: number; code: number | null; maxRss: number; stderr: string }> {
+export function runNode(args: readonly string[], env: NodeJS.ProcessEnv): Promise<{ ms: number; code: number | null; maxRss: number; stderr: string; stdout: string }> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const child = spawn(process.execPath, ['--import', 'data:text/javascript,' + encodeURIComponent(RSS_PRELOAD), ...args], {
       env,
-      stdio: ['ignore', 'ignore', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
     child.on('error', reject);
     child.on('close', (code) => {
       const rss = /@@maxrss (\d+)/.exec(stderr);
-      resolve({ ms: performance.now() - t0, code, maxRss: rss ? Number(rss[1]) * 1024 : Number.NaN, stderr: stderr.replace(/\n?@@maxrss \d+\n?/, '').trim() });
+      resolve({ ms: performance.now() - t0, code, maxRss: rss ? Number(rss[1]) * 1024 : Number.NaN, stderr: stderr.replace(/\n?@@maxrss \d+\n?/, '').trim(), stdout });
     });
   });
 }

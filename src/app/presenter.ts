@@ -7,7 +7,10 @@ import type { ProjectBudget } from '../report/budgets';
 import { partialText } from '../state';
 import type { Mode, UsageState } from '../state';
 import { dayStartOfMs, isoDate } from '../shared/time';
-import { deriveViews } from '../views/derive';
+import { deriveViews, statusFigures } from '../views/derive';
+import { summarize } from '../report/summary';
+import type { UsageSnapshot } from '../shared/snapshot';
+import type { StoredSummary } from '../usage/compactStore';
 import type { TreeData } from '../views/projectsTree';
 import { treeDescription } from '../views/treeText';
 import type { TreeGrouping } from '../views/treeText';
@@ -73,6 +76,17 @@ export function present(
   };
 }
 
+/** The summary file's content for `snapshot`: the status bar's figures as of its fetch. */
+export function storedSummaryOf(snapshot: UsageSnapshot, rangeDays: number): StoredSummary {
+  const figures = statusFigures(summarize(snapshot, { nowMs: snapshot.fetchedAt, rangeDays }));
+  return { version: 2, ...(snapshot.origin !== undefined ? { origin: snapshot.origin } : {}), figures };
+}
+
+/** Stored figures as of now: marked with their day when a new UTC day has begun since. */
+function storedAsOf(figures: StatusFigures, nowMs: number): StatusFigures {
+  return dayStartOfMs(figures.fetchedAt) < dayStartOfMs(nowMs) ? { ...figures, asOfDay: isoDate(dayStartOfMs(figures.fetchedAt)) } : figures;
+}
+
 /** What the Presenter renders into: the status bar, the tree provider, the tree view. */
 export interface PresenterViews {
   readonly statusBar: { render(state: UsageState, figures: StatusFigures | undefined, settings: Settings): void };
@@ -82,7 +96,12 @@ export interface PresenterViews {
 }
 
 export interface PresenterDeps {
-  readonly model: { readonly state: UsageState; onDidChange(listener: () => void): DisposableLike };
+  readonly model: {
+    readonly state: UsageState;
+    /** The stored summary's figures while the stored snapshot is being read (start-up). */
+    readonly storedStatus?: StatusFigures | undefined;
+    onDidChange(listener: () => void): DisposableLike;
+  };
   /** Nothing is rendered until the key has been read once: no "no key" flash at start-up. */
   readonly mode: { readonly resolved: boolean; onDidResolve(listener: () => void): DisposableLike };
   settings(): Settings;
@@ -109,12 +128,21 @@ export class Presenter extends Disposable {
   }
 
   render(): void {
-    if (!this.deps.mode.resolved || this.isDisposed) return;
+    if (this.isDisposed) return;
+    const stored = this.deps.model.storedStatus;
+    if (!this.deps.mode.resolved) {
+      // Start-up: the status bar alone, from the stored summary, marked as loading; the rest
+      // waits for the mode (no "no key" flash) and the snapshot.
+      if (stored) this.views.statusBar.render({ ...this.deps.model.state, loading: true }, storedAsOf(stored, this.deps.now()), this.deps.settings());
+      return;
+    }
     const settings = this.deps.settings();
     const state = this.deps.model.state;
     const p = present(state, settings.defaultRangeDays, this.deps.now(), (ms) => this.deps.formatTime(ms), settings.monthlyBudget, this.grouping);
     // The status bar measures against the budget in force: the API's limit wins over the setting.
-    this.views.statusBar.render(state, p.status, { ...settings, monthlyBudget: p.budget?.amount ?? 0 });
+    const statusSettings = { ...settings, monthlyBudget: p.budget?.amount ?? 0 };
+    if (!p.status && stored) this.views.statusBar.render({ ...state, loading: true }, storedAsOf(stored, this.deps.now()), statusSettings);
+    else this.views.statusBar.render(state, p.status, statusSettings);
     this.views.tree.render(state, p.tree);
     this.views.treeView.description = p.description;
     this.views.treeView.message = p.message;

@@ -94,7 +94,7 @@ async function startTrapServer(): Promise<TrapServer> {
 
 /** The extension's snapshot file under the user-data dir's globalStorage. */
 function snapshotFile(userDataDir: string): string {
-  return join(userDataDir, 'User', 'globalStorage', EXTENSION_ID, 'snapshot.json');
+  return join(userDataDir, 'User', 'globalStorage', EXTENSION_ID, 'snapshot.bin');
 }
 
 /** Every file under `dir` whose name is `name`, recursively. */
@@ -261,7 +261,9 @@ describe('key lifecycle in a workspace that tries to redirect the key', () => {
       assert.ok(buttons.some((b) => b.includes('Try with Sample Data')), `welcome buttons: ${JSON.stringify(buttons)}`);
       assert.equal((await treeItems(wb.page, VIEW)).length, 0, 'no project is left in the tree');
       await waitFor('the snapshot file to go', async () => !existsSync(file), 10_000);
-      assert.deepEqual(findFiles(wb.server.userDataDir, 'snapshot.json'), [], 'no snapshot anywhere under the user-data dir');
+      for (const name of ['snapshot.bin', 'summary.json', 'snapshot.json']) {
+        assert.deepEqual(findFiles(wb.server.userDataDir, name), [], `no ${name} anywhere under the user-data dir`);
+      }
       await wb.screenshot('clear-key');
     });
   });

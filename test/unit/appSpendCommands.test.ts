@@ -19,7 +19,8 @@ import { budgetInForce, budgetSourceText, projectBudgets } from '../../src/repor
 import type { UsageSnapshot } from '../../src/shared/snapshot';
 import { StatusSchema } from '../../src/shared/protocol';
 import { loadSnapshot } from '../../src/usage/loader';
-import { serializeSnapshot, snapshotSchema } from '../../src/usage/snapshotStore';
+import { serializeSnapshot } from '../../src/usage/snapshotStore';
+import { decodeSnapshot } from '../../src/usage/compactStore';
 import { createSampleOrg } from '../../src/usage/sample';
 import type { UsageSource } from '../../src/usage/source';
 import { FAKE_ADMIN_KEY, startFakeServer } from '../server/fakeServer';
@@ -158,8 +159,8 @@ describe('loadSnapshot with budgets: the limits read with the data', () => {
   });
 
   it('the limits are kept on disk with the snapshot, and sent to the dashboard in its status', () => {
-    const stored = snapshotSchema.parse(JSON.parse(serializeSnapshot(snapshot)));
-    assert.deepEqual(stored.budgets, snapshot.budgets);
+    const stored = decodeSnapshot(serializeSnapshot(snapshot));
+    assert.deepEqual(stored?.budgets, snapshot.budgets);
     const budget = budgetInForce(snapshot, 0);
     const status = StatusSchema.safeParse({
       mode: 'api',

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { decodeSnapshot, encodeSnapshot, readCompact, readStoredSummary, writeCompact } from '../../src/usage/compactStore';
+import { decodeSnapshot, decodeSnapshotSliced, encodeSnapshot, encodeSnapshotSliced, readStoredSummary, writeStoredSummary } from '../../src/usage/compactStore';
 import type { StoredSummary } from '../../src/usage/compactStore';
 import { loadSnapshot } from '../../src/usage/loader';
 import { createSampleOrg } from '../../src/usage/sample';
@@ -11,7 +11,11 @@ import type { UsageSnapshot } from '../../src/shared/snapshot';
 import { createDenseOrg } from '../server/denseOrg';
 
 const NOW = Date.parse('2026-11-23T09:00:00Z');
-const SUMMARY: StoredSummary = { version: 1, fetchedAt: NOW, currency: 'usd', today: 12.34, yesterday: 40, monthToDate: 812.5 };
+const SUMMARY: StoredSummary = {
+  version: 2,
+  origin: 'fp_123',
+  figures: { currency: 'usd', today: 12.34, yesterday: 40, monthToDate: 812.5, forecastMonthEnd: 1500, topProjectsToday: [{ name: 'Web', spend: 10 }], fetchedAt: NOW, otherCurrencies: [{ currency: 'eur', today: 1, yesterday: 2, monthToDate: 3, forecastMonthEnd: 4 }] },
+};
 
 describe('compact snapshot store', () => {
   let dir: string;
@@ -77,18 +81,66 @@ describe('compact snapshot store', () => {
     assert.equal(decodeSnapshot(otherVersion), undefined);
   });
 
-  it('writes the snapshot and its summary; the summary is read on its own and checked', async () => {
-    const file = path.join(dir, 'snapshot.bin');
+  it('carries keyCosts, keyModels, names and any other field through', async () => {
+    const s: UsageSnapshot & { laterField: { nested: number[] } } = {
+      ...sample,
+      keyCosts: [{ startTime: 0, endTime: 86_400, rows: [{ values: { amount: 2.5 }, dims: { api_key_id: 'key_1', project_id: 'p1' }, currency: 'usd' }] }],
+      keyModels: [{ startTime: 0, endTime: 86_400, rows: [{ values: { input_tokens: 7, num_model_requests: 1 }, dims: { api_key_id: 'key_1', model: 'gpt-x' } }] }],
+      names: {
+        apiKeys: { ok: true, items: [{ id: 'key_1', name: 'CI key', redactedValue: 'sk-...abcd', projectId: 'p1' }] },
+        adminKeys: { ok: false, items: [], status: 403, message: 'not allowed' },
+        users: { ok: true, items: [{ id: 'user_1', name: 'Ada', email: 'ada@example.com' }] },
+      },
+      namesFetchedAt: NOW - 5,
+      laterField: { nested: [1, 2, 3] },
+    };
+    assert.deepStrictEqual(decodeSnapshot(encodeSnapshot(s)), s);
+    assert.deepStrictEqual(await decodeSnapshotSliced(await encodeSnapshotSliced(s)), s);
+  });
+
+  it('the sliced forms give the same bytes and snapshot, and let timers run on a large one', async () => {
+    const dense = await loadSnapshot(createDenseOrg({ projects: 40, models: 20 }), { nowMs: NOW, rangeDays: 60 });
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    try {
+      const bytes = await encodeSnapshotSliced(dense);
+      assert.ok(bytes.equals(encodeSnapshot(dense)));
+      assert.deepStrictEqual(await decodeSnapshotSliced(bytes), dense);
+    } finally {
+      clearInterval(timer);
+    }
+    assert.ok(ticks > 0, 'the event loop ran between slices');
+  });
+
+  it('rows with the same dimensions share one frozen dims object', () => {
+    const back = decodeSnapshot(encodeSnapshot(sample));
+    assert.ok(back);
+    const days = back.usage.completions ?? [];
+    const first = days[0]?.rows[0];
+    const same = days[1]?.rows.find((r) => JSON.stringify(r.dims) === JSON.stringify(first?.dims));
+    assert.ok(first && same);
+    assert.equal(same.dims, first.dims);
+    assert.ok(Object.isFrozen(first.dims));
+  });
+
+  it('refuses an invalid snapshot on write', () => {
+    assert.throws(() => encodeSnapshot({ ...sample, fetchedAt: Number.NaN }), /not valid/);
+    assert.throws(() => encodeSnapshot({ ...sample, currency: '' }), /not valid/);
+  });
+
+  it('writes the summary; it is read on its own and checked', async () => {
     const summaryFile = path.join(dir, 'summary.json');
-    await writeCompact(file, summaryFile, sample, SUMMARY);
-    assert.deepStrictEqual(await readCompact(file), sample);
+    await writeStoredSummary(summaryFile, SUMMARY);
     assert.deepStrictEqual(await readStoredSummary(summaryFile), SUMMARY);
-    assert.ok((await readFile(summaryFile)).length < 300);
-    await writeFile(summaryFile, JSON.stringify({ ...SUMMARY, today: 'NaN' }));
-    assert.equal(await readStoredSummary(summaryFile), undefined);
-    await writeFile(summaryFile, JSON.stringify({ ...SUMMARY, currency: 'US$' }));
-    assert.equal(await readStoredSummary(summaryFile), undefined);
+    assert.ok((await readFile(summaryFile)).length < 600);
+    const withFigures = (f: Record<string, unknown>): string => JSON.stringify({ ...SUMMARY, figures: { ...SUMMARY.figures, ...f } });
+    for (const bad of [withFigures({ today: 'NaN' }), withFigures({ currency: 'US$' }), withFigures({ topProjectsToday: [{ name: 1 }] }), withFigures({ asOfDay: '2026-01-01' }), JSON.stringify({ ...SUMMARY, version: 1 }), 'null', '{']) {
+      await writeFile(summaryFile, bad);
+      assert.equal(await readStoredSummary(summaryFile), undefined, bad);
+    }
     assert.equal(await readStoredSummary(path.join(dir, 'missing.json')), undefined);
-    assert.equal(await readCompact(path.join(dir, 'missing.bin')), undefined);
+    // A large file where the summary should be is not read.
+    await writeFile(summaryFile, ' '.repeat(70_000) + JSON.stringify(SUMMARY));
+    assert.equal(await readStoredSummary(summaryFile), undefined);
   });
 });

@@ -10,7 +10,21 @@ import * as esbuild from 'esbuild';
 import { loadSnapshot } from '../../src/usage/loader';
 import { createSampleOrg } from '../../src/usage/sample';
 import type { UsageSnapshot } from '../../src/shared/snapshot';
-import { MAX_SNAPSHOT_BYTES, readSnapshot, removeStrayTemps, serializeSnapshot, writeSnapshot } from '../../src/usage/snapshotStore';
+import type { StoredSummary } from '../../src/usage/compactStore';
+import {
+  MAX_LEGACY_BYTES,
+  MAX_SNAPSHOT_BYTES,
+  clearStore,
+  readLegacySnapshot,
+  readSnapshot,
+  readStore,
+  readSummary,
+  removeStrayTemps,
+  serializeSnapshot,
+  storeFiles,
+  writeSnapshot,
+  writeStore,
+} from '../../src/usage/snapshotStore';
 
 const NOW = Date.parse('2026-11-23T14:37:12Z');
 
@@ -40,43 +54,85 @@ describe('snapshot store', () => {
 
   it('returns undefined, never throws, for a missing, corrupt, old or surprising file', async () => {
     assert.equal(await readSnapshot(path.join(dir, 'missing.json')), undefined);
-    const cases: Record<string, string> = {
-      truncated: serializeSnapshot(snapshot).slice(0, 500),
+    const bytes = serializeSnapshot(snapshot);
+    const badNames = serializeSnapshot({ ...snapshot, names: undefined, laterField: 1 } as UsageSnapshot);
+    const cases: Record<string, Buffer | string> = {
+      truncated: bytes.subarray(0, 500),
+      cutAtTheEnd: bytes.subarray(0, bytes.length - 8),
       garbage: '\u0000\u0001not json',
       empty: '',
       nullJson: 'null',
-      oldVersion: JSON.stringify({ ...JSON.parse(serializeSnapshot(snapshot)), version: 0 }),
-      badSource: JSON.stringify({ ...JSON.parse(serializeSnapshot(snapshot)), source: 'other' }),
-      stringAmount: serializeSnapshot(snapshot).replace(/"amount":([0-9.]+)/, '"amount":"$1"'),
-      noCosts: JSON.stringify({ ...JSON.parse(serializeSnapshot(snapshot)), costs: undefined }),
+      // The JSON file of earlier versions is not read as a compact snapshot (readStore migrates it).
+      oldJson: JSON.stringify(snapshot),
+      // Names carried as JSON are checked as the JSON store checked them.
+      badNames: Buffer.from(badNames.toString('latin1').replace('"laterField":1', '"names":"x"   '), 'latin1'),
     };
-    for (const [name, text] of Object.entries(cases)) {
-      const file = path.join(dir, `${name}.json`);
-      await writeFile(file, text);
+    for (const [name, data] of Object.entries(cases)) {
+      const file = path.join(dir, `${name}.bin`);
+      await writeFile(file, data);
       assert.equal(await readSnapshot(file), undefined, name);
+    }
+    // The old JSON file is checked whole, as before.
+    const legacy: Record<string, string> = {
+      truncated: JSON.stringify(snapshot).slice(0, 500),
+      oldVersion: JSON.stringify({ ...snapshot, version: 0 }),
+      badSource: JSON.stringify({ ...snapshot, source: 'other' }),
+      stringAmount: JSON.stringify(snapshot).replace(/"amount":([0-9.]+)/, '"amount":"$1"'),
+      noCosts: JSON.stringify({ ...snapshot, costs: undefined }),
+    };
+    for (const [name, text] of Object.entries(legacy)) {
+      const file = path.join(dir, `legacy-${name}.json`);
+      await writeFile(file, text);
+      assert.equal(await readLegacySnapshot(file), undefined, name);
     }
     // A directory where the file should be is not a snapshot either.
     await mkdir(path.join(dir, 'adir.json'));
     assert.equal(await readSnapshot(path.join(dir, 'adir.json')), undefined);
   });
 
-  it('drops unknown fields on read', async () => {
-    const file = path.join(dir, 'extra.json');
-    await writeFile(file, JSON.stringify({ ...JSON.parse(serializeSnapshot(snapshot)), adminKey: 'whatever', extra: 1 }));
-    const read = await readSnapshot(file);
-    assert.ok(read);
-    assert.equal('adminKey' in read, false);
-    assert.deepEqual(read, snapshot);
+  it('carries every field through, keyCosts, keyModels, names and fields added later, redacting key-shaped text', async () => {
+    const file = path.join(dir, 'extra.bin');
+    assert.ok(snapshot.keyCosts && snapshot.keyModels && snapshot.names && snapshot.namesFetchedAt !== undefined, 'the sample has every optional field');
+    const withLater = { ...snapshot, origin: 'fp_1', laterField: { note: 'from another helper', n: [1, 2] }, leak: 'sk-admin-abcdefghijklmnop' };
+    await writeSnapshot(file, withLater);
+    assert.deepEqual(await readSnapshot(file), { ...withLater, leak: 'sk-***' });
+    // The old JSON store's file drops unknown fields, as it always did.
+    const legacy = path.join(dir, 'extra.json');
+    await writeFile(legacy, JSON.stringify({ ...snapshot, adminKey: 'whatever' }));
+    assert.deepEqual(await readLegacySnapshot(legacy), snapshot);
+  });
+
+  it('migrates the old JSON file: read once, replaced by the compact file and its summary', async () => {
+    const folder = path.join(dir, 'migrate');
+    await mkdir(folder);
+    const files = storeFiles(folder);
+    const old = { ...snapshot, origin: 'fp_1' };
+    await writeFile(files.legacy, JSON.stringify(old));
+    assert.deepEqual(await readStore(files), old, 'the old file is read when there is no compact one');
+    assert.equal(await readSummary(files), undefined);
+    const summary: StoredSummary = { version: 2, origin: 'fp_1', figures: { currency: 'usd', today: 1, yesterday: 2, monthToDate: 3, forecastMonthEnd: 4, topProjectsToday: [], fetchedAt: NOW } };
+    const newer = { ...old, fetchedAt: NOW + 1 };
+    await writeStore(files, newer, summary);
+    assert.deepEqual((await readdir(folder)).sort(), ['snapshot.bin', 'summary.json']);
+    assert.deepEqual(await readStore(files), newer);
+    assert.deepEqual(await readSummary(files), summary);
+    // A write that fails leaves no summary describing data that is not on disk.
+    await assert.rejects(writeStore(files, { ...newer, fetchedAt: NOW + 2 }, summary, { maxBytes: 100 }), /over the .* limit of the store/);
+    assert.equal(await readSummary(files), undefined);
+    assert.deepEqual(await readStore(files), newer, 'the previous snapshot is kept');
+    await clearStore(files);
+    assert.deepEqual(await readdir(folder), []);
+    assert.equal(await readStore(files), undefined);
   });
 
   it('keeps the old file when a write fails, and cleans up its temp file', async () => {
     const file = path.join(dir, 'keep.json');
     await writeSnapshot(file, snapshot);
-    const original = await readFile(file, 'utf8');
+    const original = await readFile(file);
     // Not a valid snapshot: rejected before anything touches the disk.
     const bad = { ...snapshot, fetchedAt: Number.NaN };
     await assert.rejects(writeSnapshot(file, bad));
-    assert.equal(await readFile(file, 'utf8'), original);
+    assert.deepEqual(await readFile(file), original);
     // The rename fails (the target is a non-empty directory): the temp file is removed.
     const blocked = path.join(dir, 'blocked');
     await mkdir(path.join(blocked, 'snapshot.json', 'inside'), { recursive: true });
@@ -100,14 +156,14 @@ describe('snapshot store', () => {
       projects: [...snapshot.projects, { id: 'proj_x', name: `oops ${key}`, status: 'active' }],
     };
     await writeSnapshot(file, leaky);
-    const text = await readFile(file, 'utf8');
+    const text = (await readFile(file)).toString('latin1');
     assert.equal(text.includes(key), false);
     assert.equal(/sk-[A-Za-z0-9_-]{8,}/.test(text), false);
     assert.ok(text.includes('proj_x'));
   });
 
   it('refuses a snapshot over the size cap, without reading it, and says why', async () => {
-    const file = path.join(dir, 'big.json');
+    const file = path.join(dir, 'big.bin');
     const text = serializeSnapshot(snapshot);
     await writeFile(file, text);
     const messages: string[] = [];
@@ -122,7 +178,11 @@ describe('snapshot store', () => {
     const started = performance.now();
     assert.equal(await readSnapshot(file, { log: (m) => messages.push(m) }), undefined);
     assert.ok(performance.now() - started < 500, 'not read');
-    assert.match(messages[1] ?? '', /is 64\.0 MiB, over the 64\.0 MiB limit/);
+    assert.match(messages[1] ?? '', /is 1024\.0 MiB, over the 1024\.0 MiB limit/);
+    // The old JSON file keeps its 64 MiB cap.
+    await truncate(file, MAX_LEGACY_BYTES + 1);
+    assert.equal(await readLegacySnapshot(file, { log: (m) => messages.push(m) }), undefined);
+    assert.match(messages[2] ?? '', /is 64\.0 MiB, over the 64\.0 MiB limit/);
   });
 
   it('does not write a snapshot it would refuse to read, and keeps the old one', async () => {
@@ -170,7 +230,7 @@ describe('snapshot store', () => {
     await mkdir(folder);
     const file = path.join(folder, 'snapshot.json');
     const source = path.join(dir, 'kill-source.json');
-    await writeFile(source, serializeSnapshot(snapshot));
+    await writeFile(source, JSON.stringify(snapshot));
     // The writer is the real writeSnapshot, bundled once so each child starts in tens of ms.
     const writer = path.join(dir, 'writer.cjs');
     await esbuild.build({
