@@ -267,7 +267,7 @@ describe('names: API keys, admin keys, users', () => {
       assert.equal(keyRequests.length, 12, 'one request per project (each has no key)');
       // Key lists of 4 projects, plus users and admin keys while the project list loads.
       assert.ok(many.maxConcurrent <= NAME_CONCURRENCY + 2, `max in flight ${many.maxConcurrent}`);
-      assert.ok(many.maxConcurrent >= NAME_CONCURRENCY, `parallel: ${many.maxConcurrent}`);
+      assert.ok(many.maxConcurrent >= Math.min(NAME_CONCURRENCY, keyRequests.length), `parallel: ${many.maxConcurrent}`);
     } finally {
       await many.close();
     }

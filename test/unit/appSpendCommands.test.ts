@@ -173,7 +173,7 @@ describe('loadSnapshot with budgets: the limits read with the data', () => {
       budgetNote: budgetSourceText(budget, snapshot.budgets?.organization),
       projectBudgets: projectBudgets(snapshot, NOW),
       projects: [],
-      options: { models: [], apiKeyIds: [], userIds: [], sources: [], sizes: [] },
+      options: { models: [], apiKeyIds: [], userIds: [], sources: [], sizes: [], vectorStoreIds: [], contextLevels: [] },
     });
     assert.ok(status.success, JSON.stringify(status.error));
     assert.equal(status.data.budgetSource, 'spendLimit');

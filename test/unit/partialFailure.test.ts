@@ -156,7 +156,7 @@ describe('model, tree, tooltip and dashboard status: the partial mark', () => {
       currency: 'usd',
       budget: 0,
       projects: [],
-      options: { models: [], apiKeyIds: [], userIds: [], sources: [], sizes: [] },
+      options: { models: [], apiKeyIds: [], userIds: [], sources: [], sizes: [], vectorStoreIds: [], contextLevels: [] },
       partial: failedEndpoints(s).map((f) => ({ endpoint: f.endpoint, code: f.code, message: f.message, since: f.since })),
     };
     assert.equal(StatusSchema.safeParse(status).success, true, JSON.stringify(StatusSchema.safeParse(status).error?.issues));
