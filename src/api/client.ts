@@ -21,7 +21,7 @@ import type {
 } from '../shared/endpoints';
 import * as admin from './admin';
 import type { ListResult, Transport } from './admin';
-import { ApiError, responseShapeError } from './errors';
+import { ApiError, isApiError, responseShapeError } from './errors';
 import { abortReason, checkKeyCharacters, createRetryBudget, getJson } from './http';
 import type { HttpOptions, RequestLogEntry } from './http';
 import { createLimiter } from './limit';
@@ -333,7 +333,7 @@ export class UsageClient implements UsageSource {
     try {
       const parts = await Promise.all(
         windows.map((w) =>
-          this.fetchWindow({ ...q, startTime: w.startTime, endTime: w.endTime }, http, combined).catch((e: unknown) => {
+          this.fetchWindowThatFits({ ...q, startTime: w.startTime, endTime: w.endTime }, http, combined).catch((e: unknown) => {
             siblings.abort();
             throw e;
           }),
@@ -350,6 +350,27 @@ export class UsageClient implements UsageSource {
       return all;
     } finally {
       siblings.abort();
+    }
+  }
+
+  /**
+   * One window; when its pages come back over the body cap (a big organisation's month of
+   * completions, say), the window is halved and each half asked for on its own, down to one
+   * bucket a request, so every response stays under the cap.
+   */
+  private async fetchWindowThatFits(q: ResolvedQuery, http: HttpOptions, signal: AbortSignal): Promise<UsageBucket[]> {
+    try {
+      return await this.fetchWindow(q, http, signal);
+    } catch (e) {
+      const width = WIDTH_SECONDS[q.bucketWidth];
+      const buckets = Math.ceil((q.endTime - q.startTime) / width);
+      if (!isApiError(e) || e.code !== 'body_too_large' || buckets <= 1) throw e;
+      const middle = q.startTime + Math.floor(buckets / 2) * width;
+      // One half after the other: a server whose every answer is too large fails after a few
+      // requests (one path down to a single bucket), not after one request per bucket.
+      const first = await this.fetchWindowThatFits({ ...q, endTime: middle, limit: Math.min(q.limit, Math.floor(buckets / 2)) }, http, signal);
+      const second = await this.fetchWindowThatFits({ ...q, startTime: middle, limit: Math.min(q.limit, buckets - Math.floor(buckets / 2)) }, http, signal);
+      return [...first, ...second];
     }
   }
 

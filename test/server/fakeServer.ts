@@ -97,6 +97,8 @@ export interface FakeFaults {
   redirectTo: string | undefined;
   /** Answer 200 with a JSON body of this many bytes, streamed; stops when the client goes away. */
   hugeBodyBytes: number | undefined;
+  /** Answer with a body of `hugeBodyBytes` only when the window asked for holds more buckets than this (pages of a big organisation). */
+  hugeOverBuckets: number | undefined;
   /** The first bucket of every page comes twice in that page. */
   duplicateBucket: boolean;
   /** Each next page starts one bucket early, so it repeats the previous page's last bucket. */
@@ -193,6 +195,7 @@ const DEFAULT_FAULTS: FakeFaults = {
   errorMessage: undefined,
   redirectTo: undefined,
   hugeBodyBytes: undefined,
+  hugeOverBuckets: undefined,
   duplicateBucket: false,
   overlapPages: false,
   bucketOutsideWindow: false,
@@ -263,7 +266,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
         req.socket.destroy();
         return;
       }
-      if (faults.hugeBodyBytes !== undefined && adminKeys.has(/^Bearer\s+(\S+)$/i.exec(auth ?? '')?.[1] ?? '')) {
+      if (faults.hugeBodyBytes !== undefined && adminKeys.has(/^Bearer\s+(\S+)$/i.exec(auth ?? '')?.[1] ?? '') && windowBuckets(url) > (faults.hugeOverBuckets ?? 0)) {
         record.status = 200;
         record.bytesSent = await sendHuge(res, faults.hugeBodyBytes);
         return;
@@ -851,4 +854,12 @@ function closeServer(server: Server): Promise<void> {
     // Keep-alive sockets would otherwise keep answering (and keep close() waiting).
     server.closeAllConnections();
   });
+}
+
+/** Buckets in the window a request asks for (start_time, end_time, bucket_width), 1 when unknown. */
+function windowBuckets(url: URL): number {
+  const start = Number(url.searchParams.get('start_time'));
+  const end = Number(url.searchParams.get('end_time'));
+  const width = WIDTH_SECONDS[(url.searchParams.get('bucket_width') ?? '1d') as keyof typeof WIDTH_SECONDS] ?? 86_400;
+  return Number.isFinite(start) && Number.isFinite(end) && end > start ? Math.ceil((end - start) / width) : 1;
 }

@@ -133,7 +133,8 @@ describe('response body cap', () => {
   it(`a 600 MB body stops at the ${MAX_BODY_BYTES / 1024 / 1024} MiB cap with body_too_large, the stream aborted early`, { timeout: 60_000 }, async () => {
     server.faults.hugeBodyBytes = 600 * 1024 * 1024;
     const before = process.memoryUsage().rss;
-    await assert.rejects(client().query(Q), (e: unknown) => {
+    // One day: a window that cannot be halved, so the cap is the answer.
+    await assert.rejects(client().query({ ...Q, endTime: T0 + DAY }), (e: unknown) => {
       assert.ok(isApiError(e) && e.code === 'body_too_large', String(e));
       assert.match(e.message, /response body over 33554432 bytes/);
       assert.match(describeError(e).message, /too large/);
@@ -146,6 +147,21 @@ describe('response body cap', () => {
     const sent = server.requests[0]?.bytesSent ?? Number.NaN;
     assert.ok(sent < 100 * 1024 * 1024, `the server wrote ${sent} bytes before the client hung up`);
     assert.ok(process.memoryUsage().rss - before < 300 * 1024 * 1024, 'memory stayed near the cap');
+  });
+
+  it('pages too large for the cap: the window is halved until each answer fits, and the data is complete', async () => {
+    // Answers for windows of more than one bucket are over the cap; single days fit.
+    server.faults.hugeBodyBytes = 2 * 1024 * 1024;
+    server.faults.hugeOverBuckets = 1;
+    try {
+      const buckets = await client({ maxBodyBytes: 1024 * 1024 }).query(Q);
+      assert.deepEqual(buckets, baseline);
+      const answered = server.requests.filter((r) => r.status === 200 && r.bytesSent === undefined);
+      assert.equal(answered.length, 3, 'one request a day in the end');
+    } finally {
+      server.faults.hugeBodyBytes = undefined;
+      server.faults.hugeOverBuckets = undefined;
+    }
   });
 
   it('the cap is an option; a normal page is well under the default', async () => {
