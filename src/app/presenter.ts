@@ -13,7 +13,7 @@ import type { UsageSnapshot } from '../shared/snapshot';
 import type { StoredSummary } from '../usage/compactStore';
 import type { TreeData } from '../views/projectsTree';
 import { treeDescription } from '../views/treeText';
-import type { TreeGrouping } from '../views/treeText';
+import type { TreeGrouping, TreeProject, TreeProjectLimit } from '../views/treeText';
 import type { StatusFigures } from '../views/statusText';
 import { Disposable } from './disposable';
 import type { DisposableLike } from './disposable';
@@ -51,7 +51,7 @@ export function present(
   const views = state.snapshot ? deriveViews(state.snapshot, asOf ?? nowMs, rangeDays) : undefined;
   return {
     status: views && asOf !== undefined ? { ...views.status, asOfDay: isoDate(dayStartOfMs(asOf)) } : views?.status,
-    tree: views ? { ...views.tree, grouping } : undefined,
+    tree: views ? { ...views.tree, grouping, projects: withLimits(views.tree.projects, snapshot ? projectBudgets(snapshot, asOf ?? nowMs) : []) } : undefined,
     description:
       state.mode === 'sample'
         ? treeDescription(rangeDays, grouping, true)
@@ -89,7 +89,7 @@ function storedAsOf(figures: StatusFigures, nowMs: number): StatusFigures {
 
 /** What the Presenter renders into: the status bar, the tree provider, the tree view. */
 export interface PresenterViews {
-  readonly statusBar: { render(state: UsageState, figures: StatusFigures | undefined, settings: Settings): void };
+  readonly statusBar: { render(state: UsageState, figures: StatusFigures | undefined, settings: Settings, budgetNote?: string): void };
   readonly tree: { render(state: UsageState, data: TreeData | undefined): void };
   readonly treeView: { description?: string; message?: string };
   setContext(key: string, value: unknown): void;
@@ -142,10 +142,28 @@ export class Presenter extends Disposable {
     // The status bar measures against the budget in force: the API's limit wins over the setting.
     const statusSettings = { ...settings, monthlyBudget: p.budget?.amount ?? 0 };
     if (!p.status && stored) this.views.statusBar.render({ ...state, loading: true }, storedAsOf(stored, this.deps.now()), statusSettings);
-    else this.views.statusBar.render(state, p.status, statusSettings);
+    else this.views.statusBar.render(state, p.status, statusSettings, p.budget ? p.budgetNote : undefined);
     this.views.tree.render(state, p.tree);
     this.views.treeView.description = p.description;
     this.views.treeView.message = p.message;
     this.views.setContext('openaiUsage.mode', p.mode);
   }
+}
+
+/** Each project's hard spend limit and month-to-date share, onto its tree row. */
+function withLimits(projects: readonly TreeProject[], budgets: readonly ProjectBudget[]): TreeProject[] {
+  const byId = new Map(budgets.map((b) => [b.projectId, b]));
+  return projects.map((p) => {
+    const b = byId.get(p.id);
+    if (!b) return p;
+    const limit: TreeProjectLimit = {
+      reading: b.reading,
+      currency: b.currency,
+      enforcing: b.enforcing,
+      monthToDate: b.monthToDate,
+      ...(b.limit === undefined ? {} : { amount: b.limit }),
+      ...(b.percent === undefined ? {} : { percent: b.percent }),
+    };
+    return { ...p, limit };
+  });
 }

@@ -14,7 +14,7 @@ export class StatusBar implements vscode.Disposable {
     this.item.name = 'OpenAI Usage';
   }
 
-  render(state: UsageState, figures: StatusFigures | undefined, settings: Settings): void {
+  render(state: UsageState, figures: StatusFigures | undefined, settings: Settings, budgetNote?: string): void {
     if (!settings.statusBarEnabled) {
       this.item.hide();
       return;
@@ -26,6 +26,7 @@ export class StatusBar implements vscode.Disposable {
       formatMoney: this.formatMoney,
       formatTime: this.formatTime,
       estimateToday: settings.statusBarEstimateToday,
+      ...(budgetNote ? { budgetNote } : {}),
     });
     this.item.text = view.text;
     const tooltip = new vscode.MarkdownString(view.tooltip, true);

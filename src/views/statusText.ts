@@ -41,6 +41,8 @@ export interface StatusOptions {
   readonly formatTime: (ms: number) => string;
   /** openaiUsage.statusBar.estimateToday: the estimate beside the billed figure (default true). */
   readonly estimateToday?: boolean;
+  /** Which budget is in force, in words (the organization's spend limit, or the setting). */
+  readonly budgetNote?: string;
 }
 
 export interface StatusView {
@@ -136,6 +138,7 @@ export function renderStatus(state: UsageState, figures: StatusFigures | undefin
     const used = usedPercent(figures.monthToDate, o.monthlyBudget) ?? 0;
     lines.push(`| Budget used | ${used.toFixed(0)} % of ${money(o.monthlyBudget)} |`);
   }
+  if (o.budgetNote) lines.push('', escapeMarkdown(o.budgetNote));
   lines.push('');
   if (others.length) {
     lines.push(`Spend in ${others.length + 1} currencies, each shown on its own; the status bar and the budget use ${escapeMarkdown(figures.currency.toUpperCase())}, the currency with the most spend.`, '');

@@ -22,6 +22,19 @@ export interface TreeProject {
   readonly spends?: readonly Money[];
   readonly models: readonly TreeModelRow[];
   readonly lineItems: readonly (Omit<LineItemSpend, 'currency'> & { readonly currency?: string })[];
+  /** The project's hard spend limit from the API and its month-to-date share (absent: not read). */
+  readonly limit?: TreeProjectLimit;
+}
+
+/** A project's spend limit as the tree shows it. */
+export interface TreeProjectLimit {
+  readonly reading: 'none' | 'set' | 'unreadable';
+  /** Dollars (currency units), when set. */
+  readonly amount?: number;
+  readonly currency: string;
+  readonly enforcing: boolean;
+  readonly monthToDate: number;
+  readonly percent?: number;
 }
 
 /** How the tree's top level is grouped (command "Group Tree By…"). */
@@ -224,15 +237,26 @@ export function treeItemText(node: ProjectsNode, rangeDays: number, f: TreeForma
     case 'project': {
       const p = node.project;
       const spend = projectSpendText(p, node.currency, f);
+      const l = p.limit;
+      // "· 45 % of $1,000.00 limit": the project's hard limit from the API and its month to date.
+      const share = l?.reading === 'set' && l.amount !== undefined ? `${Math.round(l.percent ?? 0)} % of ${f.money(l.amount, l.currency)} limit` : undefined;
+      const limitLine =
+        l === undefined
+          ? undefined
+          : l.reading === 'set' && l.amount !== undefined
+            ? `Hard spend limit: ${escapeMarkdown(f.money(l.amount, l.currency))} a month${l.enforcing ? '' : ' (not enforcing)'}; month to date ${escapeMarkdown(f.money(l.monthToDate, l.currency))} (${Math.round(l.percent ?? 0)} %)`
+            : l.reading === 'unreadable'
+              ? 'Hard spend limit: not readable with this key'
+              : 'No hard spend limit set';
       return {
         id: `project:${p.id}`,
         label: p.archived ? `${p.name} (archived)` : p.name,
-        description: spend,
+        description: share ? `${spend} · ${share}` : spend,
         // Escaped text, not a code span: a code span would show the escapes' backslashes.
-        tooltip: `**${escapeMarkdown(p.name)}**${p.archived ? ' (archived)' : ''}\n\nID: ${escapeMarkdown(p.id)}\n\nSpend in the last ${rangeDays} UTC days: ${escapeMarkdown(spend)}`,
+        tooltip: `**${escapeMarkdown(p.name)}**${p.archived ? ' (archived)' : ''}\n\nID: ${escapeMarkdown(p.id)}\n\nSpend in the last ${rangeDays} UTC days: ${escapeMarkdown(spend)}${limitLine ? `\n\n${limitLine}` : ''}`,
         icon: p.archived ? 'archive' : 'project',
         contextValue: 'project',
-        accessibilityLabel: `${p.name}, ${spend}`,
+        accessibilityLabel: `${p.name}, ${spend}${share ? `, ${share}` : ''}`,
         collapsible: true,
       };
     }
