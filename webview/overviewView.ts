@@ -140,7 +140,7 @@ export class OverviewView implements TabView {
         'div',
         { class: 'budget' },
         h('div', { class: 'meter', role: 'meter', 'aria-valuemin': '0', 'aria-valuemax': String(budget), 'aria-valuenow': String(Math.round(c.monthToDate * 100) / 100), 'aria-label': 'Month to date against the budget' }, fill),
-        h('div', { class: 'card-sub' }, `${Math.round(used)}% of the ${money(budget)} budget used; forecast ${Math.round(pct)}%`),
+        h('div', { class: 'card-sub' }, `${Math.round(used)}% of the ${money(budget)} budget used; forecast ${Math.round(pct)}%${pct > 100 ? ' (over the budget)' : ''}`),
       );
     }
     const days = data.days.length;
