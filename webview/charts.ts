@@ -2,7 +2,7 @@
 // registered. Colours come from the theme (theme.ts) and are re-applied on a theme change.
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip } from 'chart.js';
 import type { ChartDataset, ScriptableContext, TooltipItem } from 'chart.js';
-import { OTHER_KEY, slotTotals } from '../src/report/series';
+import { ESTIMATE_KEY, OTHER_KEY, slotTotals } from '../src/report/series';
 import type { SeriesSet } from '../src/report/series';
 import type { ThemeColors } from './theme';
 import { withAlpha } from './theme';
@@ -130,6 +130,17 @@ export class StackedBarChart {
 
   private datasets(o: StackedOptions): BarDataset[] {
     return o.set.series.map((s, i) => {
+      if (s.key === ESTIMATE_KEY) {
+        // The estimate not billed yet: an outlined, faint box on top of the bar, apart from billed spend.
+        return {
+          label: s.label,
+          data: [...s.values],
+          stack: 'total',
+          borderColor: o.theme.foreground,
+          borderWidth: 1,
+          backgroundColor: withAlpha(o.theme.foreground, 0.12),
+        };
+      }
       const color = s.key === OTHER_KEY ? o.theme.other : o.theme.palette[i % o.theme.palette.length];
       const provisional = o.provisionalFrom;
       return {

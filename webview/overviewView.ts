@@ -1,5 +1,6 @@
 // The overview tab: spend cards, daily spend stacked by project or line item (provisional days
 // hatched), tokens by model, and the daily spend table.
+import { todayIso } from '../src/shared/protocol';
 import type { CurrencyCards, OverviewData, StackBy } from '../src/shared/protocol';
 import { formatCount as formatCompact, formatMoney } from '../src/shared/format';
 import { nextSort, overviewTable } from '../src/report/table';
@@ -144,6 +145,7 @@ export class OverviewView implements TabView {
       );
     }
     const days = data.days.length;
+    const todayEstimate = data.estimates?.find((e) => e.d === days - 1 && data.days[e.d] === todayIso());
     // Several currencies: the cards are of the main one; each other currency is shown on its own
     // line, never added to it.
     const others = Object.entries(data.byCurrency ?? {}).filter(([cur]) => cur !== data.currency);
@@ -154,7 +156,7 @@ export class OverviewView implements TabView {
     replaceChildren(
       this.cards,
       card(`Spend, ${days} ${days === 1 ? 'day' : 'days'}`, money(c.rangeSpend), `${data.days[0] ?? ''} – ${data.days[days - 1] ?? ''} (UTC)`, also((x) => x.rangeSpend)),
-      card('Today (UTC)', money(c.today), 'The current UTC day; provisional', also((x) => x.today)),
+      card('Today (UTC)', money(c.today), todayEstimate ? `Billed so far; ≈${money(todayEstimate.billed + todayEstimate.unbilled)} estimated with what is not billed yet` : 'The current UTC day; provisional', also((x) => x.today)),
       card('Month to date (UTC)', money(c.monthToDate), undefined, also((x) => x.monthToDate)),
       card(
         'Month-end forecast',

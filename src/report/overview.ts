@@ -1,8 +1,9 @@
 // The overview tab's data: a projection of the one report (report.ts). Pure: the host hands in the
 // snapshot's buckets (or freshly queried ones for a range the snapshot does not cover).
 import type { Project, UsageBucket } from '../shared/endpoints';
-import type { CurrencyCards, OverviewData } from '../shared/protocol';
-import { isoDate } from '../shared/time';
+import type { CurrencyCards, DayEstimateCell, OverviewData } from '../shared/protocol';
+import { addDays, dayStartOfMs, isoDate } from '../shared/time';
+import { estimateDay } from './estimate';
 import type { TimeRange } from '../shared/time';
 import { buildReport } from './report';
 import type { Report, UsageEndpointId } from './report';
@@ -73,5 +74,29 @@ export function overviewFromReport(r: Report, input: Pick<OverviewInput, 'budget
 }
 
 export function buildOverview(input: OverviewInput): OverviewData {
-  return overviewFromReport(overviewReport(input), input);
+  const data = overviewFromReport(overviewReport(input), input);
+  const estimates = provisionalEstimates(input, data);
+  return estimates.length ? { ...data, estimates } : data;
+}
+
+/**
+ * Yesterday's and today's estimates for the overview's days (estimate.ts over the same costs and
+ * usage, the project filter applied to both), so the chart and the cards mark the part not billed
+ * yet apart from the billed part.
+ */
+function provisionalEstimates(input: OverviewInput, data: OverviewData): DayEstimateCell[] {
+  const keep = input.projectIds.length ? new Set(input.projectIds) : undefined;
+  const only = (buckets: readonly UsageBucket[]): UsageBucket[] =>
+    keep ? buckets.map((b) => ({ ...b, rows: b.rows.filter((r) => r.dims.project_id !== undefined && keep.has(r.dims.project_id)) })) : [...buckets];
+  const usage = Object.fromEntries(Object.entries(input.usage).map(([id, buckets]) => [id, only(buckets ?? [])]));
+  const options = { nowMs: input.nowMs, costs: only(input.monthCosts), usage, currency: data.currency };
+  const today = dayStartOfMs(input.nowMs);
+  const out: DayEstimateCell[] = [];
+  for (const day of [addDays(today, -1), today]) {
+    const d = data.days.indexOf(isoDate(day));
+    if (d < 0) continue;
+    const e = estimateDay(options, day);
+    if (e.unbilledEstimate >= 0.005) out.push({ d, billed: e.billed, unbilled: e.unbilledEstimate });
+  }
+  return out;
 }

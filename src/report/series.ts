@@ -18,6 +18,8 @@ export interface SeriesSet {
 }
 
 export const OTHER_KEY = '\u0000other';
+/** The estimated part of a provisional day not billed yet: drawn apart from billed spend, never in totals. */
+export const ESTIMATE_KEY = '\u0000estimate';
 /** Stacks beyond this are folded into "Other": a chart of 40 colours tells nothing. */
 export const MAX_SERIES = 10;
 
@@ -63,7 +65,14 @@ export function overviewSpendSeries(data: OverviewData, stackBy: StackBy, max: n
     const label = stackBy === 'project' ? data.projectNames[c.p] ?? (c.p || NONE_LABEL) : c.l || NONE_LABEL;
     accumulate(map, key, label, n, c.d, c.a);
   }
-  return { labels: data.days, series: limitSeries(toSeries(map), max) };
+  const series = limitSeries(toSeries(map), max);
+  // Only over the whole of each bar's stack, so it is added only when the chart stacks all spend.
+  if (data.estimates?.length) {
+    const values = new Array<number>(n).fill(0);
+    for (const e of data.estimates) if (e.d < n) values[e.d] = e.unbilled;
+    series.push({ key: ESTIMATE_KEY, label: 'Not billed yet (estimate)', values });
+  }
+  return { labels: data.days, series };
 }
 
 /** Every bucket start of a window, so gaps (no data) show as zero instead of vanishing. */
@@ -120,6 +129,8 @@ export function tokenBreakdown(models: readonly ModelTokens[], max = 12): { mode
 }
 
 /** Sum of a series set per slot. */
+/** Sum of a series set per slot: billed spend only (an estimate is never added to it). */
 export function slotTotals(set: SeriesSet): number[] {
-  return set.labels.map((_, i) => set.series.reduce((a, s) => a + (s.values[i] ?? 0), 0));
+  const billed = set.series.filter((s) => s.key !== ESTIMATE_KEY);
+  return set.labels.map((_, i) => billed.reduce((a, s) => a + (s.values[i] ?? 0), 0));
 }

@@ -264,6 +264,15 @@ export const OverviewCardsSchema = z.object({
 });
 export type OverviewCards = z.infer<typeof OverviewCardsSchema>;
 
+/** A provisional day's estimate: billed so far and the estimated part not billed yet (never called spend without "estimate"). */
+export const DayEstimateSchema = z.object({
+  /** Index into `days`. */
+  d: z.int().check(z.nonnegative()),
+  billed: FiniteSchema,
+  unbilled: FiniteSchema,
+});
+export type DayEstimateCell = z.infer<typeof DayEstimateSchema>;
+
 export const OverviewDataSchema = z.object({
   startTime: UnixSecondsSchema,
   endTime: UnixSecondsSchema,
@@ -272,6 +281,8 @@ export const OverviewDataSchema = z.object({
   days: z.array(IsoDaySchema),
   /** Index into `days` of the first provisional day (cost data still arriving); days.length = none. */
   provisionalFrom: z.int().check(z.nonnegative()),
+  /** Yesterday's and today's estimates (the provisional days in the range), main currency. */
+  estimates: z.optional(z.array(DayEstimateSchema)),
   /** Cards and costs are of `currency`, the one with the most spend in the range. */
   cards: OverviewCardsSchema,
   /** Each currency's money cards, only when more than one currency appears. */

@@ -3,6 +3,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { estimateDay } from '../../src/report/estimate';
+import { buildOverview } from '../../src/report/overview';
+import { ESTIMATE_KEY, overviewSpendSeries, slotTotals } from '../../src/report/series';
 import type { UsageBucket, UsageRow } from '../../src/shared/endpoints';
 import { DAY_SECONDS } from '../../src/shared/time';
 
@@ -116,5 +118,26 @@ describe('report/estimate: today not yet billed', () => {
     assert.equal(e.unbilledEstimate, 0);
     assert.equal(e.lineItems.length, 0);
     assert.equal(e.notEstimated.length, 2);
+  });
+});
+
+describe('report/estimate on the dashboard overview', () => {
+  it('marks today’s part not billed yet apart from billed spend, and never adds it to the totals', () => {
+    const h = history(0.002, 0.008);
+    const costs = [...h.costs, bucket(day(0), [cost('p1', 'gpt-4o, input', 5)])];
+    const usage = [...h.usage, bucket(day(0), [tokens('p1', 'gpt-4o', 10_000, 1_000)])];
+    const range = { start: day(-6), end: day(1) };
+    const data = buildOverview({ nowMs: NOW_MS, range, currency: 'usd', budget: 0, projectIds: [], projects: [], rangeCosts: costs, monthCosts: costs, usage: { completions: usage } });
+    const today = data.estimates?.find((e) => e.d === data.days.length - 1);
+    assert.ok(today, 'today has an estimate');
+    assert.ok(Math.abs(today.billed - 5) < 1e-9 && Math.abs(today.unbilled - 23) < 1e-9);
+    const set = overviewSpendSeries(data, 'project');
+    const estimate = set.series.find((s) => s.key === ESTIMATE_KEY);
+    assert.equal(estimate?.values.at(-1), today.unbilled);
+    assert.equal(slotTotals(set).at(-1), 5, 'the bar total is billed spend only');
+    assert.equal(data.cards.today, 5, 'the Today card is billed spend; the estimate is said beside it');
+    // Filtered to another project: nothing of p1 is estimated.
+    const other = buildOverview({ nowMs: NOW_MS, range, currency: 'usd', budget: 0, projectIds: ['p2'], projects: [], rangeCosts: costs, monthCosts: costs, usage: { completions: usage } });
+    assert.equal(other.estimates, undefined);
   });
 });
