@@ -3,7 +3,7 @@
 // concurrent queries joined, project names cached. Everything is cancellable.
 
 import type { Dispatcher } from 'undici';
-import { CONTEXT_LEVELS, ENDPOINTS, FILTER_PARAMS, WIDTH_SECONDS } from '../shared/endpoints';
+import { CONTEXT_LEVELS, ENDPOINTS, FILTER_PARAMS, WIDTH_SECONDS, filterParams } from '../shared/endpoints';
 import type {
   ApiKeyInfo,
   BucketWidth,
@@ -165,14 +165,7 @@ export function buildQueryParams(q: ResolvedQuery, page?: string): URLSearchPara
   p.set('limit', String(q.limit));
   if (page !== undefined) p.set('page', page);
   for (const g of q.groupBy ?? []) p.append('group_by', g);
-  for (const filter of Object.keys(FILTER_PARAMS) as FilterName[]) {
-    const value = q[filter];
-    if (filter === 'batch') {
-      if (typeof value === 'boolean') p.set('batch', String(value));
-    } else if (Array.isArray(value)) {
-      for (const v of value as readonly string[]) p.append(FILTER_PARAMS[filter], v);
-    }
-  }
+  for (const [name, value] of filterParams(q)) p.append(name, value);
   return p;
 }
 

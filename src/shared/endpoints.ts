@@ -197,6 +197,23 @@ export function endpointForResultObject(object: string): EndpointSpec | undefine
   return ENDPOINT_IDS.map((id) => ENDPOINTS[id]).find((e) => e.resultObject === object);
 }
 
+/**
+ * A query's filters as the API's array parameters, in one order: `[name, value]` pairs, repeated
+ * keys for arrays (`project_ids=a&project_ids=b`) and `batch=true|false`.
+ */
+export function filterParams(q: UsageQuery): [string, string][] {
+  const out: [string, string][] = [];
+  for (const filter of Object.keys(FILTER_PARAMS) as FilterName[]) {
+    const value = q[filter];
+    if (filter === 'batch') {
+      if (typeof value === 'boolean') out.push(['batch', String(value)]);
+    } else if (Array.isArray(value)) {
+      for (const v of value as readonly string[]) out.push([FILTER_PARAMS[filter], v]);
+    }
+  }
+  return out;
+}
+
 /** One query to one endpoint. Times are Unix seconds; `startTime` inclusive, `endTime` exclusive. */
 export interface UsageQuery {
   readonly endpoint: EndpointId;

@@ -3,8 +3,7 @@
 // unchanged and no admin key sits on this machine. Only the read token travels.
 import * as z from 'zod';
 import type { Project, UsageBucket, UsageQuery } from '../shared/endpoints';
-import { FILTER_PARAMS } from '../shared/endpoints';
-import type { FilterName } from '../shared/endpoints';
+import { filterParams } from '../shared/endpoints';
 import { getJson } from '../api/http';
 import type { HttpOptions } from '../api/http';
 import { responseShapeError } from '../api/errors';
@@ -40,14 +39,7 @@ export function teamQueryParams(q: UsageQuery): URLSearchParams {
   if (q.endTime !== undefined) p.set('end_time', String(q.endTime));
   p.set('bucket_width', q.bucketWidth ?? '1d');
   for (const g of q.groupBy ?? []) p.append('group_by', g);
-  for (const filter of Object.keys(FILTER_PARAMS) as FilterName[]) {
-    const value = q[filter];
-    if (filter === 'batch') {
-      if (typeof value === 'boolean') p.set('batch', String(value));
-    } else if (Array.isArray(value)) {
-      for (const v of value as readonly string[]) p.append(FILTER_PARAMS[filter], v);
-    }
-  }
+  for (const [name, value] of filterParams(q)) p.append(name, value);
   return p;
 }
 

@@ -1,5 +1,6 @@
 // What each row of the projects tree says — label, description, tooltip — as a pure function of
 // the report's data (no vscode), so it is unit-tested against the other surfaces.
+import type { KeyLine } from '../report/names';
 import type { LineItemSpend, Money } from '../report/report';
 import { formatCount, formatMoney } from '../shared/format';
 import { escapeMarkdown } from './statusText';
@@ -53,15 +54,8 @@ export const GROUPING_LABELS: Readonly<Record<TreeGrouping, { readonly label: st
 };
 
 /** One API key's row: spend in the range (keySpend), name and owner (the name directory). */
-export interface TreeKey {
-  /** '' for spend under no key. */
-  readonly id: string;
-  readonly name: string;
-  readonly missing?: 'unreadable' | 'unknown';
-  readonly owner?: string;
-  readonly projectId?: string;
-  readonly projectName?: string;
-  readonly spend: number;
+/** An API key's row: its line (names.ts; id '' for spend under no key) and its models. */
+export interface TreeKey extends KeyLine {
   /** The key's models (completions), most requests first. */
   readonly models: readonly TreeModelRow[];
 }
