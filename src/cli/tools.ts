@@ -8,7 +8,7 @@ import type { UsageBucket, UsageQuery } from '../shared/endpoints';
 import type { UsageSnapshot } from '../shared/snapshot';
 import { summarize, NO_PROJECT } from '../report/summary';
 import { keySpend, projectUsage } from '../report/report';
-import { keyOwner, nameIndex } from '../report/names';
+import { keyLines, nameIndex } from '../report/names';
 import { estimateDay } from '../report/estimate';
 import { DAY_SECONDS, isoDate, rangeForDays } from '../shared/time';
 import type { TimeRange } from '../shared/time';
@@ -205,21 +205,17 @@ export function answerBreakdown(snapshot: UsageSnapshot, input: BreakdownInput, 
     const byKey = keySpend(scoped.keyCosts ?? extras.keyCosts ?? [], range, scoped.currency, input.projectId ? [input.projectId] : undefined);
     const names = nameIndex(snapshot.projects, snapshot.names);
     // Spend under no key ('') is not an item: the note says it is in the total.
-    items = byKey
-      .filter((k) => k.id !== '')
-      .map((k) => {
-        const n = names.apiKey(k.id);
-        const owner = keyOwner(n.key);
-        const projectId = n.key?.projectId ?? k.projectId;
-        return {
-          id: k.id,
-          name: n.label,
-          spend: round(k.spend),
-          ...(owner === undefined ? {} : { owner }),
-          ...(projectId === undefined ? {} : { projectId }),
-          ...(n.missing === undefined ? {} : { nameMissing: n.missing }),
-        };
-      });
+    items = keyLines(
+      byKey.filter((k) => k.id !== ''),
+      names,
+    ).map((k) => ({
+      id: k.id,
+      name: k.name,
+      spend: round(k.spend),
+      ...(k.owner === undefined ? {} : { owner: k.owner }),
+      ...(k.projectId === undefined ? {} : { projectId: k.projectId }),
+      ...(k.missing === undefined ? {} : { nameMissing: k.missing }),
+    }));
     total = { spend: round(s.rangeTotal) };
     note = 'Spend not tied to an API key (e.g. ChatGPT or fine-tuning hosting) is in the total but under no key.';
     if (names.unreadable.includes('apiKeys')) note += ' API key names are not readable with this key: keys show their IDs.';
