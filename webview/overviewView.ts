@@ -169,7 +169,20 @@ export class OverviewView implements TabView {
       card('Output tokens', formatCompact(c.outputTokens)),
       card('Cached input tokens', formatCompact(c.cachedTokens), c.inputTokens > 0 ? `${Math.round((c.cachedTokens / c.inputTokens) * 100)}% of input` : undefined),
       card('Requests', formatCompact(c.requests), 'All endpoints'),
+      // One card per project with a hard spend limit (from the API): its month to date against it.
+      ...(ctx.status?.projectBudgets ?? [])
+        .filter((b) => b.reading === 'set' && b.limit !== undefined && (!filtered || ctx.ui.projectIds.includes(b.projectId)))
+        .map((b) =>
+          card(
+            `Limit: ${b.name}`,
+            `${Math.round(b.percent ?? 0)}%`,
+            `${formatMoney(b.monthToDate, b.currency.toLowerCase())} of ${formatMoney(b.limit ?? 0, b.currency.toLowerCase())} this month${b.enforcing ? '' : ' (limit not enforcing)'}${(b.percent ?? 0) > 100 ? '; over the limit' : ''}`,
+            null,
+            (b.percent ?? 0) > 100 ? 'over' : undefined,
+          ),
+        ),
     );
+    if (ctx.status?.budgetNote && !filtered) this.cards.append(h('p', { class: 'filter-note' }, ctx.status.budgetNote));
     if (others.length) {
       // Said in words, not only in the cards: the chart and the table below are of one currency.
       this.cards.prepend(
