@@ -835,3 +835,17 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
   }
   throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
 }
+
+/** The status text without today's estimate ("$12.34 · ≈$15.80 · $400.00 MTD" → "$12.34 · $400.00 MTD"). */
+export function withoutEstimate(text: string): string {
+  return text.replace(/ · ≈[^ ]+/, '');
+}
+
+/**
+ * A status text that shows `billed` first, then maybe today's estimate (always marked ≈), then
+ * `rest`: the estimate depends on the very minute it is made, the billed figure does not.
+ */
+export function statusWithEstimate(billed: string, rest = ''): RegExp {
+  const esc = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`^${esc(billed)}( · ≈\\$[\\d,]+\\.\\d\\d)?${esc(rest)}$`);
+}
