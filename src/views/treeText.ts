@@ -232,7 +232,7 @@ export function treeItemText(node: ProjectsNode, rangeDays: number, f: TreeForma
       const p = node.project;
       const spend = projectSpendText(p, node.currency, f);
       const l = p.limit;
-      // "· 45 % of $1,000.00 limit": the project's hard limit from the API and its month to date.
+      // "45 % of $1,000.00 limit": the project's hard limit from the API and its month to date.
       const share = l?.reading === 'set' && l.amount !== undefined ? `${Math.round(l.percent ?? 0)} % of ${f.money(l.amount, l.currency)} limit` : undefined;
       const limitLine =
         l === undefined
@@ -245,7 +245,8 @@ export function treeItemText(node: ProjectsNode, rangeDays: number, f: TreeForma
       return {
         id: `project:${p.id}`,
         label: p.archived ? `${p.name} (archived)` : p.name,
-        description: share ? `${spend} · ${share}` : spend,
+        // The row keeps the range's spend; the limit and its share are in the tooltip and the label.
+        description: spend,
         // Escaped text, not a code span: a code span would show the escapes' backslashes.
         tooltip: `**${escapeMarkdown(p.name)}**${p.archived ? ' (archived)' : ''}\n\nID: ${escapeMarkdown(p.id)}\n\nSpend in the last ${rangeDays} UTC days: ${escapeMarkdown(spend)}${limitLine ? `\n\n${limitLine}` : ''}`,
         icon: p.archived ? 'archive' : 'project',

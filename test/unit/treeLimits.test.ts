@@ -13,9 +13,9 @@ const plain = (md: string | undefined): string => (md ?? '').replace(/\\(.)/g, '
 const text = (p: TreeProject) => treeItemText({ kind: 'project', project: p, currency: 'usd' }, 30);
 
 describe('tree: a project’s spend limit', () => {
-  it('shows the month-to-date share of the limit in the row and the limit in the tooltip', () => {
+  it('says the limit and the month-to-date share of it in the tooltip and the accessible label', () => {
     const t = text({ ...base, limit: { reading: 'set', amount: 1000, currency: 'usd', enforcing: true, monthToDate: 450, percent: 45 } });
-    assert.equal(t.description, '$120.00 · 45 % of $1,000.00 limit');
+    assert.equal(t.description, '$120.00', 'the row keeps the range spend');
     assert.ok(plain(t.tooltip).includes('Hard spend limit: $1,000.00 a month; month to date $450.00 (45 %)'), plain(t.tooltip));
     assert.match(t.accessibilityLabel ?? '', /45 % of \$1,000\.00 limit/);
   });
