@@ -182,7 +182,7 @@ export class OverviewView implements TabView {
           ),
         ),
     );
-    if (ctx.status?.budgetNote && !filtered) this.cards.append(h('p', { class: 'filter-note' }, ctx.status.budgetNote));
+    if (ctx.status?.budgetNote && !filtered) this.cards.append(h('p', { class: 'note budget-note' }, ctx.status.budgetNote));
     if (others.length) {
       // Said in words, not only in the cards: the chart and the table below are of one currency.
       this.cards.prepend(
