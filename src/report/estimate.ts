@@ -252,7 +252,8 @@ export function estimateDay(options: EstimateOptions, day: number = dayStartOfMs
     unbilledEstimate: unbilled,
     total: billed + unbilled,
     learnedFrom: { start: lastComplete - (historyDays - 1) * DAY_SECONDS, end: lastComplete + DAY_SECONDS },
-    usageThrough: through,
+    // A bucket of the current day ends in the future: the usage in it is as of now.
+    usageThrough: through === undefined ? undefined : Math.min(through, Math.floor(options.nowMs / 1000)),
     lineItems: lineItems.sort((a, b) => b.estimated - a.estimated || a.lineItem.localeCompare(b.lineItem)),
     notEstimated: notEstimated.sort((a, b) => a.projectId.localeCompare(b.projectId) || (a.model ?? '').localeCompare(b.model ?? '')),
   };
