@@ -12,7 +12,7 @@ import { startFakeServer } from '../server/fakeServer';
 import type { FakeServer } from '../server/fakeServer';
 
 // Obviously fake, but long like a real one.
-const KEY = 'sk-admin-test-fake-not-a-key-Q7x9ZkLm2Pw4Rt6Yb8Nc';
+const KEY = 'sk-admin-FAKE-test-key-0000';
 const BODY = KEY.slice('sk-admin-'.length);
 
 describe('redact', () => {

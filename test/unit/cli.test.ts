@@ -124,7 +124,7 @@ describe('CLI', () => {
   for (const [what, args, e, message] of failures) {
     it(`fails with one clear line for ${what}`, async () => {
       let runEnv = e === 'env' ? env : e;
-      if (what === 'a wrong key') runEnv = { ...env, OPENAI_ADMIN_KEY: 'sk-admin-test-wrong-key-0000' };
+      if (what === 'a wrong key') runEnv = { ...env, OPENAI_ADMIN_KEY: 'sk-admin-FAKE-wrong-0000' };
       if (what === 'a project key') runEnv = { ...env, OPENAI_ADMIN_KEY: FAKE_PROJECT_KEY };
       const run = await cli(args, runEnv);
       assert.equal(run.code, 1);
@@ -279,7 +279,7 @@ describe('CLI error lines (dist/cli.js)', () => {
   });
 
   it('a wrong key the server echoes (upper-cased, without its prefix): names OPENAI_ADMIN_KEY, never the key', async () => {
-    const wrong = 'sk-admin-wrongkeyabcdef0123456789';
+    const wrong = 'sk-admin-FAKE-wrong-key-0000';
     server.faults.errorMessage = undefined;
     const run = await bin({ OPENAI_ADMIN_KEY: wrong, OPENAI_BASE_URL: server.url });
     const line = oneTerminalLine(run.stderr);

@@ -8,7 +8,7 @@ import { addDays, dayStartOfMs } from '../../src/shared/time';
 import { createSampleOrg } from '../../src/usage/sample';
 import { startFakeServer, type FakeServer } from '../server/fakeServer';
 
-const KEY = 'sk-admin-test-fake-not-a-key-keys';
+const KEY = 'sk-admin-FAKE-keys-test-000';
 const NOW = Date.UTC(2026, 10, 18, 15, 30);
 
 async function cli(args: string[], env: Record<string, string>): Promise<{ code: number; out: string; err: string[] }> {
