@@ -190,7 +190,7 @@ async function scale(projects: number, dir: string): Promise<void> {
       const held = await heapHeld(() => readStore(files));
       note('heap held by the snapshot read from the store', `${mb(held.bytes)} MB`);
       if (projects <= 100 && existsSync('dist/extension.js')) {
-        const key = 'sk-admin-bench-fake-not-a-key';
+        const key = 'sk-admin-FAKE-bench-00';
         // The refresh activate() starts goes to a closed local port: it fails at once, offline.
         const base = 'http://127.0.0.1:9';
         await writeStore(files, { ...stored, origin: dataOrigin(base, key) }, { ...summaryFile, origin: dataOrigin(base, key) });

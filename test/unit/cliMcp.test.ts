@@ -13,7 +13,7 @@ import { addDays, dayStartOfMs } from '../../src/shared/time';
 import { startFakeServer, type FakeServer } from '../server/fakeServer';
 import { BREAKDOWN_TOOL, SUMMARY_TOOL } from '../../src/cli/tools';
 
-const KEY = 'sk-admin-test-fake-not-a-key-mcp';
+const KEY = 'sk-admin-FAKE-mcp-0000';
 // One fixed instant of the real current day: the CLI runs on the real clock, the data stands still.
 const NOW = Date.now();
 

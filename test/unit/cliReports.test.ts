@@ -19,7 +19,7 @@ import { loadSnapshot } from '../../src/usage/loader';
 import { createSampleOrg } from '../../src/usage/sample';
 import { startFakeServer, type FakeServer } from '../server/fakeServer';
 
-const KEY = 'sk-admin-test-fake-not-a-key-reports';
+const KEY = 'sk-admin-FAKE-reports-00';
 const run = promisify(execFile);
 
 async function cli(args: string[], env: Record<string, string>, now: number): Promise<{ code: number; out: string; err: string[] }> {
@@ -92,7 +92,7 @@ describe('daily and monthly', () => {
   });
 
   it('a rejected key: one line on stderr, and never the key', async () => {
-    const wrong = 'sk-admin-test-fake-not-a-key-wrong-one';
+    const wrong = 'sk-admin-FAKE-wrong-00';
     for (const command of ['daily', 'monthly']) {
       const r = await cli([command], { OPENAI_ADMIN_KEY: wrong, OPENAI_BASE_URL: server.url }, NOW);
       assert.equal(r.code, 1);

@@ -17,7 +17,7 @@ import type { FakeServer } from '../server/fakeServer';
 import { buildDistOnce } from './distCli';
 
 /** The model's key: accepted at first, then (for the key faults) taken for the project key it is. */
-const MODEL_KEY = 'sk-proj-test-fake-model-not-a-key';
+const MODEL_KEY = 'sk-proj-FAKE-model-000';
 const IMAGES = '/organization/usage/images';
 const DEADLINE_MS = 1500;
 

@@ -18,7 +18,7 @@ import { loadSnapshot } from '../../src/usage/loader';
 import { createSampleOrg } from '../../src/usage/sample';
 import { startFakeServer, type FakeServer } from '../server/fakeServer';
 
-const KEY = 'sk-admin-test-fake-not-a-key-prom';
+const KEY = 'sk-admin-FAKE-prom-000';
 const TOKEN = 'prometheus-read-token-0123456789';
 const NOW = Date.UTC(2026, 10, 18, 15, 30);
 const DEADLINE_MS = 40_000;

@@ -16,7 +16,7 @@ import { createSampleOrg } from '../../src/usage/sample';
 import { TeamServerSource } from '../../src/usage/teamSource';
 import { startFakeServer, type FakeServer } from '../server/fakeServer';
 
-const KEY = 'sk-admin-test-fake-not-a-key-serve';
+const KEY = 'sk-admin-FAKE-serve-000';
 const TOKEN = 'read-token-test-0123456789abcdef';
 const NOW = Date.UTC(2026, 10, 18, 15, 30);
 
