@@ -8,7 +8,7 @@ import { keySpendTable, nextSort, staleKeysTable, userUsageTable } from '../src/
 import type { TabView, ViewContext } from './context';
 import { renderDataTable } from './dataTable';
 import { h } from './dom';
-import { renderQueryState, renderStaleness } from './stateBox';
+import { renderFrame } from './stateBox';
 
 type TableId = 'keys' | 'users' | 'stale';
 
@@ -50,10 +50,7 @@ export class AttributionView implements TabView {
   render(ctx: ViewContext): void {
     this.ctx = ctx;
     const data = this.data;
-    renderQueryState(this.stateBox, ctx, data !== undefined);
-    this.element.setAttribute('aria-busy', String(ctx.query.loading));
-    renderStaleness(this.content, this.staleNote, ctx, data ? this.dataKey : undefined);
-    this.content.classList.toggle('hidden', !data);
+    renderFrame({ element: this.element, stateBox: this.stateBox, staleNote: this.staleNote, content: this.content }, ctx, data !== undefined, this.dataKey);
     if (!data) return;
 
     this.note.textContent = data.note ?? '';

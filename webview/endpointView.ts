@@ -17,7 +17,7 @@ import { multiSelect, singleSelect, syncMulti, syncSingle } from './controls';
 import type { Choice } from './controls';
 import { renderDataTable } from './dataTable';
 import { h, replaceChildren, uid } from './dom';
-import { emptyTableContent, renderQueryState, renderStaleness } from './stateBox';
+import { emptyTableContent, renderFrame } from './stateBox';
 
 export interface TabData {
   readonly endpoint: EndpointId;
@@ -185,10 +185,7 @@ export class EndpointView implements TabView {
     }
 
     const data = this.data;
-    renderQueryState(this.stateBox, ctx, data !== undefined);
-    this.element.setAttribute('aria-busy', String(ctx.query.loading));
-    renderStaleness(this.content, this.staleNote, ctx, data ? this.dataKey : undefined);
-    this.content.classList.toggle('hidden', !data);
+    renderFrame({ element: this.element, stateBox: this.stateBox, staleNote: this.staleNote, content: this.content }, ctx, data !== undefined, this.dataKey);
     const clampNote = data?.window.clamped ? CLAMP_NOTE[data.window.width] : '';
     this.note.textContent = clampNote;
     this.note.classList.toggle('hidden', !clampNote);

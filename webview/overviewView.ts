@@ -11,7 +11,7 @@ import { singleSelect, syncSingle } from './controls';
 import { renderDataTable } from './dataTable';
 import { h, replaceChildren, uid } from './dom';
 import { isWideRange } from '../src/shared/nextSteps';
-import { emptyTableContent, renderQueryState, renderStaleness } from './stateBox';
+import { emptyTableContent, renderFrame } from './stateBox';
 
 const STACK_CHOICES = [
   { value: 'project', label: 'Project' },
@@ -92,10 +92,7 @@ export class OverviewView implements TabView {
   render(ctx: ViewContext): void {
     this.ctx = ctx;
     const data = this.data;
-    renderQueryState(this.stateBox, ctx, data !== undefined);
-    this.element.setAttribute('aria-busy', String(ctx.query.loading));
-    renderStaleness(this.content, this.staleNote, ctx, data ? this.dataKey : undefined);
-    this.content.classList.toggle('hidden', !data);
+    renderFrame({ element: this.element, stateBox: this.stateBox, staleNote: this.staleNote, content: this.content }, ctx, data !== undefined, this.dataKey);
     syncSingle(this.stack.control, STACK_CHOICES, ctx.ui.overview.stackBy);
     if (!data) return;
     this.renderCards(ctx, data);

@@ -65,3 +65,22 @@ export function emptyTableContent(o: { filtered: boolean; widestRange: boolean; 
     ],
   };
 }
+
+/** The parts every data view has: its state box, its staleness note, its content, its element. */
+export interface ViewFrame {
+  readonly element: HTMLElement;
+  readonly stateBox: HTMLElement;
+  readonly staleNote: HTMLElement;
+  readonly content: HTMLElement;
+}
+
+/**
+ * What every data view does first on render: the query's state, busy for screen readers, the
+ * staleness note, and the content shown only when there is data for it.
+ */
+export function renderFrame(frame: ViewFrame, ctx: ViewContext, hasData: boolean, dataKey: string): void {
+  renderQueryState(frame.stateBox, ctx, hasData);
+  frame.element.setAttribute('aria-busy', String(ctx.query.loading));
+  renderStaleness(frame.content, frame.staleNote, ctx, hasData ? dataKey : undefined);
+  frame.content.classList.toggle('hidden', !hasData);
+}
