@@ -78,7 +78,7 @@ export interface ViewFrame {
  * What every data view does first on render: the query's state, busy for screen readers, the
  * staleness note, and the content shown only when there is data for it.
  */
-export function renderFrame(frame: ViewFrame, ctx: ViewContext, hasData: boolean, dataKey: string): void {
+export function renderFrame(frame: ViewFrame, ctx: ViewContext, hasData: boolean, dataKey: string | undefined): void {
   renderQueryState(frame.stateBox, ctx, hasData);
   frame.element.setAttribute('aria-busy', String(ctx.query.loading));
   renderStaleness(frame.content, frame.staleNote, ctx, hasData ? dataKey : undefined);
