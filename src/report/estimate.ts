@@ -75,37 +75,70 @@ export interface DayEstimate {
 
 const key = (...parts: (string | undefined)[]): string => parts.map((p) => p ?? '').join('\u0000');
 
+/** Amounts per UTC day over a fixed set of days (one slot a day, no map per series). */
+class DayAmounts {
+  private readonly values: Float64Array;
+  constructor(private readonly slots: ReadonlyMap<number, number>) {
+    this.values = new Float64Array(slots.size);
+  }
+  /** The amount of day `d` (0 when none was added); undefined for a day outside the set. */
+  get(d: number): number | undefined {
+    const i = this.slots.get(d);
+    return i === undefined ? undefined : this.values[i];
+  }
+  add(d: number, amount: number): void {
+    const i = this.slots.get(d);
+    if (i !== undefined) this.values[i] = (this.values[i] as number) + amount;
+  }
+}
+
 interface Series {
   readonly driver: Driver;
   readonly projectId: string;
   /** Amount per UTC day start. */
-  readonly byDay: Map<number, number>;
+  readonly byDay: DayAmounts;
 }
 
-/** Usage per project, endpoint, model and metric, summed per UTC day. */
-function usageSeries(usage: EstimateOptions['usage'], day: number): { series: Map<string, Series>; through: number | undefined } {
-  const series = new Map<string, Series>();
+/**
+ * Usage per project, endpoint, model and metric, summed per UTC day, over the days in `days` only
+ * (the day estimated and its history: nothing else enters an estimate).
+ */
+function usageSeries(usage: EstimateOptions['usage'], day: number, days: ReadonlyMap<number, number>): { series: Series[]; through: number | undefined } {
+  const series: Series[] = [];
+  // project → endpoint and model → metric → series: no key is built per value.
+  const index = new Map<string, Map<string, Map<string, Series>>>();
   let through: number | undefined;
   for (const [endpoint, buckets] of Object.entries(usage) as [UsageEndpointId, readonly UsageBucket[]][]) {
     for (const b of buckets ?? []) {
       const bucketDay = dayStart(b.startTime);
+      if (!days.has(bucketDay)) continue;
+      // A level (bytes held) is averaged over the buckets of a day, not added up.
+      const width = Math.max(1, b.endTime - b.startTime);
       let any = false;
       for (const r of b.rows) {
         const projectId = r.dims.project_id ?? '';
         const model = r.dims.model;
-        for (const [metric, value] of Object.entries(r.values)) {
-          if (SKIPPED_METRICS.has(metric) || !Number.isFinite(value) || value === 0) continue;
+        let metrics: Map<string, Series> | undefined;
+        const values = r.values;
+        for (const metric in values) {
+          const value = values[metric] as number;
+          if (value === 0 || SKIPPED_METRICS.has(metric) || !Number.isFinite(value)) continue;
           any = true;
-          const k = key(projectId, endpoint, model, metric);
-          let s = series.get(k);
-          if (!s) {
-            s = { driver: { endpoint, model, metric }, projectId, byDay: new Map() };
-            series.set(k, s);
+          if (!metrics) {
+            let byProject = index.get(projectId);
+            if (!byProject) index.set(projectId, (byProject = new Map()));
+            const k = key(endpoint, model);
+            metrics = byProject.get(k);
+            if (!metrics) byProject.set(k, (metrics = new Map()));
           }
-          // A level (bytes held) is averaged over the buckets of a day, not added up.
-          const width = Math.max(1, b.endTime - b.startTime);
+          let s = metrics.get(metric);
+          if (!s) {
+            s = { driver: { endpoint, model, metric }, projectId, byDay: new DayAmounts(days) };
+            metrics.set(metric, s);
+            series.push(s);
+          }
           const add = LEVEL_METRICS.has(metric) ? (value * width) / DAY_SECONDS : value;
-          s.byDay.set(bucketDay, (s.byDay.get(bucketDay) ?? 0) + add);
+          s.byDay.add(bucketDay, add);
         }
       }
       if (any && bucketDay === day) through = Math.max(through ?? 0, b.endTime);
@@ -114,11 +147,12 @@ function usageSeries(usage: EstimateOptions['usage'], day: number): { series: Ma
   return { series, through };
 }
 
-/** Cost per project and line item, per UTC day. */
-function costSeries(costs: readonly UsageBucket[], currency: string | undefined): Map<string, { projectId: string; lineItem: string; byDay: Map<number, number> }> {
-  const out = new Map<string, { projectId: string; lineItem: string; byDay: Map<number, number> }>();
+/** Cost per project and line item, per UTC day, over the days in `days` only. */
+function costSeries(costs: readonly UsageBucket[], currency: string | undefined, days: ReadonlyMap<number, number>): Map<string, { projectId: string; lineItem: string; byDay: DayAmounts }> {
+  const out = new Map<string, { projectId: string; lineItem: string; byDay: DayAmounts }>();
   for (const b of costs) {
     const day = dayStart(b.startTime);
+    if (!days.has(day)) continue;
     for (const r of b.rows) {
       if (currency !== undefined && r.currency !== undefined && r.currency !== currency) continue;
       const amount = r.values.amount ?? 0;
@@ -128,10 +162,10 @@ function costSeries(costs: readonly UsageBucket[], currency: string | undefined)
       const k = key(projectId, lineItem);
       let s = out.get(k);
       if (!s) {
-        s = { projectId, lineItem, byDay: new Map() };
+        s = { projectId, lineItem, byDay: new DayAmounts(days) };
         out.set(k, s);
       }
-      s.byDay.set(day, (s.byDay.get(day) ?? 0) + amount);
+      s.byDay.add(day, amount);
     }
   }
   return out;
@@ -148,7 +182,7 @@ interface Fit {
  * per unit over the history days (coefficient of variation), preferring a series of the model the
  * line item names when that one fits well.
  */
-function chooseDriver(cost: Map<number, number>, lineItem: string, candidates: readonly Series[], days: readonly number[]): Fit | undefined {
+function chooseDriver(cost: DayAmounts, lineItem: string, candidates: readonly Series[], days: readonly number[]): Fit | undefined {
   const fits: Fit[] = [];
   const name = lineItem.toLowerCase();
   for (const s of candidates) {
@@ -177,28 +211,48 @@ function chooseDriver(cost: Map<number, number>, lineItem: string, candidates: r
   return best(fits);
 }
 
-/**
- * Estimates the spend of UTC day `day` (default: today) that is not billed yet, from that day's
- * usage priced at unit prices learned from the complete days before the provisional ones.
- */
-export function estimateDay(options: EstimateOptions, day: number = dayStartOfMs(options.nowMs)): DayEstimate {
-  const today = dayStartOfMs(options.nowMs);
+/** What an estimate of one day needs from the data: everything but the instant (`nowMs`). */
+interface PreparedDay {
+  readonly learnedFrom: { readonly start: number; readonly end: number };
+  readonly through: number | undefined;
+  readonly billed: number;
+  readonly items: readonly (Omit<LineItemEstimate, 'estimated'> & { readonly dayUnits: number })[];
+  readonly notEstimated: readonly UnpricedUsage[];
+}
+
+// Prepared days per data (the snapshot's arrays are never changed once made) and per parameters:
+// the status bar, the tree, the dashboard and the budget lines ask for the same day of the same
+// data, and its series are the costly part.
+const prepared = new WeakMap<object, WeakMap<object, Map<string, PreparedDay>>>();
+const PREPARED_PER_DATA = 8;
+
+function prepareDay(options: EstimateOptions, day: number, today: number): PreparedDay {
   const historyDays = options.historyDays ?? 14;
   const priceDays = options.priceDays ?? 3;
+  const cacheKey = `${options.currency ?? ''}|${today}|${day}|${historyDays}|${priceDays}`;
+  let byUsage = prepared.get(options.costs);
+  let cache = byUsage?.get(options.usage);
+  const hit = cache?.get(cacheKey);
+  if (hit) return hit;
+
   // Days before the provisional ones are complete: their costs have all arrived.
   const lastComplete = today - PROVISIONAL_DAYS * DAY_SECONDS;
   const history: number[] = [];
   for (let d = lastComplete; d > lastComplete - historyDays * DAY_SECONDS; d -= DAY_SECONDS) history.push(d);
-  const { series, through } = usageSeries(options.usage, day);
-  const costs = costSeries(options.costs, options.currency);
+  const wanted = new Map([...new Set([day, ...history])].map((d, i) => [d, i]));
+  const { series, through } = usageSeries(options.usage, day, wanted);
+  const costs = costSeries(options.costs, options.currency, wanted);
 
   const byProject = new Map<string, Series[]>();
-  for (const s of series.values()) byProject.set(s.projectId, [...(byProject.get(s.projectId) ?? []), s]);
+  for (const s of series) {
+    const list = byProject.get(s.projectId);
+    if (list) list.push(s);
+    else byProject.set(s.projectId, [s]);
+  }
 
-  const lineItems: LineItemEstimate[] = [];
+  const items: (Omit<LineItemEstimate, 'estimated'> & { dayUnits: number })[] = [];
   const used = new Set<string>();
   let billed = 0;
-  let unbilled = 0;
   for (const c of costs.values()) {
     const billedToday = c.byDay.get(day) ?? 0;
     billed += billedToday;
@@ -218,21 +272,13 @@ export function estimateDay(options: EstimateOptions, day: number = dayStartOfMs
       if (++n >= priceDays) break;
     }
     if (units <= 0) continue;
-    const unitPrice = cost / units;
-    let dayUnits = fit.series.byDay.get(day) ?? 0;
-    if (LEVEL_METRICS.has(fit.series.driver.metric) && day === today) {
-      // Storage so far today: the elapsed part of the day.
-      dayUnits *= Math.min(1, Math.max(0, options.nowMs / 1000 - today) / DAY_SECONDS);
-    }
-    const estimated = unitPrice * dayUnits;
-    unbilled += Math.max(0, estimated - billedToday);
-    lineItems.push({ projectId: c.projectId, lineItem: c.lineItem, billed: billedToday, estimated, driver: fit.series.driver, unitPrice });
+    items.push({ projectId: c.projectId, lineItem: c.lineItem, billed: billedToday, driver: fit.series.driver, unitPrice: cost / units, dayUnits: fit.series.byDay.get(day) ?? 0 });
   }
 
   // Usage of the day that drives no priced line item and had no cost history: a new model, say.
   const notEstimated: UnpricedUsage[] = [];
-  const unpriced = new Map<string, UnpricedUsage>();
-  for (const s of series.values()) {
+  const unpriced = new Set<string>();
+  for (const s of series) {
     const amount = s.byDay.get(day) ?? 0;
     if (amount <= 0) continue;
     const k = key(s.projectId, s.driver.endpoint, s.driver.model);
@@ -240,21 +286,52 @@ export function estimateDay(options: EstimateOptions, day: number = dayStartOfMs
     const hadHistory = history.some((d) => (s.byDay.get(d) ?? 0) > 0);
     if (hadHistory) continue; // used before without cost (free, e.g. moderations): nothing to bill
     if (!unpriced.has(k + s.driver.metric)) {
-      const u = { projectId: s.projectId, endpoint: s.driver.endpoint, model: s.driver.model, metric: s.driver.metric, amount };
-      unpriced.set(k + s.driver.metric, u);
-      notEstimated.push(u);
+      unpriced.add(k + s.driver.metric);
+      notEstimated.push({ projectId: s.projectId, endpoint: s.driver.endpoint, model: s.driver.model, metric: s.driver.metric, amount });
     }
   }
 
+  const result: PreparedDay = {
+    learnedFrom: { start: lastComplete - (historyDays - 1) * DAY_SECONDS, end: lastComplete + DAY_SECONDS },
+    through,
+    billed,
+    items,
+    notEstimated: notEstimated.sort((a, b) => a.projectId.localeCompare(b.projectId) || (a.model ?? '').localeCompare(b.model ?? '')),
+  };
+  if (!byUsage) prepared.set(options.costs, (byUsage = new WeakMap()));
+  if (!cache) byUsage.set(options.usage, (cache = new Map()));
+  if (cache.size >= PREPARED_PER_DATA) cache.clear();
+  cache.set(cacheKey, result);
+  return result;
+}
+
+/**
+ * Estimates the spend of UTC day `day` (default: today) that is not billed yet, from that day's
+ * usage priced at unit prices learned from the complete days before the provisional ones.
+ */
+export function estimateDay(options: EstimateOptions, day: number = dayStartOfMs(options.nowMs)): DayEstimate {
+  const today = dayStartOfMs(options.nowMs);
+  const p = prepareDay(options, day, today);
+  let unbilled = 0;
+  const lineItems: LineItemEstimate[] = p.items.map(({ dayUnits, ...item }) => {
+    let units = dayUnits;
+    if (LEVEL_METRICS.has(item.driver.metric) && day === today) {
+      // Storage so far today: the elapsed part of the day.
+      units *= Math.min(1, Math.max(0, options.nowMs / 1000 - today) / DAY_SECONDS);
+    }
+    const estimated = item.unitPrice * units;
+    unbilled += Math.max(0, estimated - item.billed);
+    return { ...item, estimated };
+  });
   return {
     day,
-    billed,
+    billed: p.billed,
     unbilledEstimate: unbilled,
-    total: billed + unbilled,
-    learnedFrom: { start: lastComplete - (historyDays - 1) * DAY_SECONDS, end: lastComplete + DAY_SECONDS },
+    total: p.billed + unbilled,
+    learnedFrom: p.learnedFrom,
     // A bucket of the current day ends in the future: the usage in it is as of now.
-    usageThrough: through === undefined ? undefined : Math.min(through, Math.floor(options.nowMs / 1000)),
+    usageThrough: p.through === undefined ? undefined : Math.min(p.through, Math.floor(options.nowMs / 1000)),
     lineItems: lineItems.sort((a, b) => b.estimated - a.estimated || a.lineItem.localeCompare(b.lineItem)),
-    notEstimated: notEstimated.sort((a, b) => a.projectId.localeCompare(b.projectId) || (a.model ?? '').localeCompare(b.model ?? '')),
+    notEstimated: p.notEstimated,
   };
 }

@@ -17,22 +17,55 @@ export function rowCurrency(currency: string | undefined, fallback: string): str
 }
 
 /**
+ * Absolute sums of one bucket array: per metric, and `amount` per currency. Kept per array (the
+ * snapshot's arrays are never changed once made), so a report run again over the same data does
+ * not go over its rows again. Sums are finite, or the array is refused before any is kept.
+ */
+interface AbsSums {
+  readonly metrics: Map<string, number>;
+  /** `amount` by lower-case currency. */
+  readonly amounts: Map<string, number>;
+}
+
+const sumsCache = new WeakMap<readonly UsageBucket[], Map<string, AbsSums>>();
+
+function absSums(buckets: readonly UsageBucket[], what: string, fallbackCurrency: string): AbsSums {
+  let byFallback = sumsCache.get(buckets);
+  const hit = byFallback?.get(fallbackCurrency);
+  if (hit) return hit;
+  const metrics = new Map<string, number>();
+  const amounts = new Map<string, number>();
+  for (const b of buckets) {
+    for (const row of b.rows) {
+      const values = row.values;
+      for (const metric in values) {
+        const value = values[metric] as number;
+        if (metric === 'amount') {
+          const cur = rowCurrency(row.currency, fallbackCurrency);
+          const sum = (amounts.get(cur) ?? 0) + Math.abs(value);
+          if (!Number.isFinite(sum)) throw new NonFiniteTotalError(`${what} amounts in ${cur}`);
+          amounts.set(cur, sum);
+        } else {
+          const sum = (metrics.get(metric) ?? 0) + Math.abs(value);
+          if (!Number.isFinite(sum)) throw new NonFiniteTotalError(`${what} ${metric}`);
+          metrics.set(metric, sum);
+        }
+      }
+    }
+  }
+  const sums = { metrics, amounts };
+  if (!byFallback) sumsCache.set(buckets, (byFallback = new Map()));
+  byFallback.set(fallbackCurrency, sums);
+  return sums;
+}
+
+/**
  * Throws NonFiniteTotalError unless the absolute sum of each metric (amount: per currency) over
  * the buckets is finite. Any subset's sum is then finite too, so every total built from the
  * buckets is.
  */
 export function assertFiniteBuckets(buckets: readonly UsageBucket[], what: string, fallbackCurrency = 'usd'): void {
-  const sums = new Map<string, number>();
-  for (const b of buckets) {
-    for (const row of b.rows) {
-      for (const [metric, value] of Object.entries(row.values)) {
-        const key = metric === 'amount' ? `${what} amounts in ${rowCurrency(row.currency, fallbackCurrency)}` : `${what} ${metric}`;
-        const sum = (sums.get(key) ?? 0) + Math.abs(value);
-        if (!Number.isFinite(sum)) throw new NonFiniteTotalError(key);
-        sums.set(key, sum);
-      }
-    }
-  }
+  absSums(buckets, what, fallbackCurrency);
 }
 
 /** Costs and every usage endpoint of a snapshot or a query result. */
@@ -42,11 +75,24 @@ export function assertFiniteData(
   fallbackCurrency = 'usd',
 ): void {
   assertFiniteBuckets(costs, 'costs', fallbackCurrency);
-  for (const [id, buckets] of Object.entries(usage)) if (buckets) assertFiniteBuckets(buckets, `${id} usage`, fallbackCurrency);
   // The report adds the endpoints together too (tokens and requests over every endpoint), so their
   // combined sums must hold as well: two endpoints of 1e308 tokens each are refused (found by fuzzing).
-  const all = Object.values(usage).filter((b): b is readonly UsageBucket[] => b !== undefined);
-  if (all.length > 1) assertFiniteBuckets(all.flat(), 'usage (all endpoints)', fallbackCurrency);
+  const combined = new Map<string, number>();
+  for (const [id, buckets] of Object.entries(usage)) {
+    if (!buckets) continue;
+    const sums = absSums(buckets, `${id} usage`, fallbackCurrency);
+    for (const [metric, value] of sums.metrics) {
+      const sum = (combined.get(metric) ?? 0) + value;
+      if (!Number.isFinite(sum)) throw new NonFiniteTotalError(`usage (all endpoints) ${metric}`);
+      combined.set(metric, sum);
+    }
+    for (const [cur, value] of sums.amounts) {
+      const key = `amount in ${cur}`;
+      const sum = (combined.get(key) ?? 0) + value;
+      if (!Number.isFinite(sum)) throw new NonFiniteTotalError(`usage (all endpoints) amounts in ${cur}`);
+      combined.set(key, sum);
+    }
+  }
 }
 
 /** A derived figure (a forecast, a percentage) checked the same way. */
