@@ -7,7 +7,8 @@ import type { ProjectBudget } from '../report/budgets';
 import { partialText } from '../state';
 import type { Mode, UsageState } from '../state';
 import { dayStartOfMs, isoDate } from '../shared/time';
-import { deriveViews, statusFigures } from '../views/derive';
+import { deriveViews, deriveViewsSliced, snapshotRows, statusFigures } from '../views/derive';
+import type { DerivedViews } from '../views/derive';
 import { summarize } from '../report/summary';
 import type { UsageSnapshot } from '../shared/snapshot';
 import type { StoredSummary } from '../usage/compactStore';
@@ -42,13 +43,14 @@ export function present(
   formatTime: (ms: number) => string,
   settingBudget = 0,
   grouping: TreeGrouping = 'projects',
+  derive: (snapshot: UsageSnapshot, nowMs: number, rangeDays: number) => DerivedViews | undefined = deriveViews,
 ): Presentation {
   const snapshot = state.snapshot;
   const budget = snapshot ? budgetInForce(snapshot, settingBudget) : undefined;
   const fetchedAt = state.snapshot?.fetchedAt;
   // Data from an earlier UTC day is shown as of that day, not as an empty "today".
   const asOf = fetchedAt !== undefined && dayStartOfMs(fetchedAt) < dayStartOfMs(nowMs) ? fetchedAt : undefined;
-  const views = state.snapshot ? deriveViews(state.snapshot, asOf ?? nowMs, rangeDays) : undefined;
+  const views = state.snapshot ? derive(state.snapshot, asOf ?? nowMs, rangeDays) : undefined;
   return {
     status: views && asOf !== undefined ? { ...views.status, asOfDay: isoDate(dayStartOfMs(asOf)) } : views?.status,
     tree: views ? { ...views.tree, grouping, projects: withLimits(views.tree.projects, snapshot ? projectBudgets(snapshot, asOf ?? nowMs) : []) } : undefined,
@@ -109,8 +111,26 @@ export interface PresenterDeps {
   formatTime(ms: number): string;
 }
 
+/** Above this many rows (costs and usage) the views are derived in slices, beside the render. */
+export const SLICED_ROWS = 50_000;
+
+interface DeriveKey {
+  readonly snapshot: UsageSnapshot;
+  readonly rangeDays: number;
+  /** The UTC day the views are as of. */
+  readonly day: number;
+}
+
+const sameKey = (a: DeriveKey | undefined, b: DeriveKey): boolean => a !== undefined && a.snapshot === b.snapshot && a.rangeDays === b.rangeDays && a.day === b.day;
+
 export class Presenter extends Disposable {
   private grouping: TreeGrouping = 'projects';
+  /** The views of the last snapshot derived (kept until another snapshot, range or day). */
+  private derived: (DeriveKey & { readonly views: DerivedViews }) | undefined;
+  /** A sliced derivation under way (a large snapshot). */
+  private deriving: (DeriveKey & { readonly abort: AbortController }) | undefined;
+  /** A sliced derivation that failed: derived at once instead, so its error surfaces as before. */
+  private failed: DeriveKey | undefined;
 
   constructor(
     private readonly views: PresenterViews,
@@ -119,12 +139,53 @@ export class Presenter extends Disposable {
     super();
     this.register(deps.model.onDidChange(() => this.render()));
     this.register(deps.mode.onDidResolve(() => this.render()));
+    this.register({ dispose: () => this.deriving?.abort.abort() });
   }
 
   /** The tree's grouping (Group Tree By…); renders at once. */
   setGrouping(grouping: TreeGrouping): void {
     this.grouping = grouping;
     this.render();
+  }
+
+  /** Whether views are being derived in slices (a large snapshot just arrived). */
+  get busy(): boolean {
+    return this.deriving !== undefined;
+  }
+
+  /**
+   * The views of `snapshot` as of `nowMs`: derived once per snapshot, range and UTC day. A large
+   * snapshot is derived in slices that give the extension host back every few milliseconds; until
+   * they are done this returns undefined and the caller shows what it had.
+   */
+  private viewsFor(snapshot: UsageSnapshot, nowMs: number, rangeDays: number): DerivedViews | undefined {
+    const key: DeriveKey = { snapshot, rangeDays, day: dayStartOfMs(nowMs) };
+    if (sameKey(this.derived, key)) return this.derived?.views;
+    if (sameKey(this.deriving, key)) return undefined;
+    this.deriving?.abort.abort();
+    this.deriving = undefined;
+    if (sameKey(this.failed, key) || snapshotRows(snapshot) < SLICED_ROWS) {
+      const views = deriveViews(snapshot, nowMs, rangeDays);
+      this.derived = { ...key, views };
+      return views;
+    }
+    const abort = new AbortController();
+    this.deriving = { ...key, abort };
+    deriveViewsSliced(snapshot, nowMs, rangeDays, { signal: abort.signal }).then(
+      (views) => {
+        if (this.deriving?.abort !== abort) return;
+        this.deriving = undefined;
+        this.derived = { ...key, views };
+        this.render();
+      },
+      () => {
+        if (this.deriving?.abort !== abort) return;
+        this.deriving = undefined;
+        this.failed = key;
+        this.render();
+      },
+    );
+    return undefined;
   }
 
   render(): void {
@@ -137,8 +198,17 @@ export class Presenter extends Disposable {
       return;
     }
     const settings = this.deps.settings();
-    const state = this.deps.model.state;
-    const p = present(state, settings.defaultRangeDays, this.deps.now(), (ms) => this.deps.formatTime(ms), settings.monthlyBudget, this.grouping);
+    const model = this.deps.model.state;
+    const previous = this.derived?.views;
+    let pending = false;
+    const derive = (snapshot: UsageSnapshot, nowMs: number, rangeDays: number): DerivedViews | undefined => {
+      const views = this.viewsFor(snapshot, nowMs, rangeDays);
+      if (views) return views;
+      pending = true;
+      return previous; // the last views shown, until the new ones are in
+    };
+    const p = present(model, settings.defaultRangeDays, this.deps.now(), (ms) => this.deps.formatTime(ms), settings.monthlyBudget, this.grouping, derive);
+    const state = pending ? { ...model, loading: true } : model;
     // The status bar measures against the budget in force: the API's limit wins over the setting.
     const statusSettings = { ...settings, monthlyBudget: p.budget?.amount ?? 0 };
     if (!p.status && stored) this.views.statusBar.render({ ...state, loading: true }, storedAsOf(stored, this.deps.now()), statusSettings);

@@ -5,6 +5,8 @@
 // Pure and browser-safe: the status bar, the dashboard, the CLI and the backtest all call this.
 import type { EndpointId, UsageBucket } from '../shared/endpoints';
 import { DAY_SECONDS, PROVISIONAL_DAYS, dayStart, dayStartOfMs } from '../shared/time';
+import { PAUSE_MASK, runSteps } from './steps';
+import type { Steps } from './steps';
 
 type UsageEndpointId = Exclude<EndpointId, 'costs'>;
 
@@ -103,11 +105,12 @@ interface Series {
  * Usage per project, endpoint, model and metric, summed per UTC day, over the days in `days` only
  * (the day estimated and its history: nothing else enters an estimate).
  */
-function usageSeries(usage: EstimateOptions['usage'], day: number, days: ReadonlyMap<number, number>): { series: Series[]; through: number | undefined } {
+function* usageSeries(usage: EstimateOptions['usage'], day: number, days: ReadonlyMap<number, number>): Steps<{ series: Series[]; through: number | undefined }> {
   const series: Series[] = [];
   // project → endpoint and model → metric → series: no key is built per value.
   const index = new Map<string, Map<string, Map<string, Series>>>();
   let through: number | undefined;
+  let n = 0;
   for (const [endpoint, buckets] of Object.entries(usage) as [UsageEndpointId, readonly UsageBucket[]][]) {
     for (const b of buckets ?? []) {
       const bucketDay = dayStart(b.startTime);
@@ -116,6 +119,7 @@ function usageSeries(usage: EstimateOptions['usage'], day: number, days: Readonl
       const width = Math.max(1, b.endTime - b.startTime);
       let any = false;
       for (const r of b.rows) {
+        if ((++n & PAUSE_MASK) === 0) yield;
         const projectId = r.dims.project_id ?? '';
         const model = r.dims.model;
         let metrics: Map<string, Series> | undefined;
@@ -148,12 +152,14 @@ function usageSeries(usage: EstimateOptions['usage'], day: number, days: Readonl
 }
 
 /** Cost per project and line item, per UTC day, over the days in `days` only. */
-function costSeries(costs: readonly UsageBucket[], currency: string | undefined, days: ReadonlyMap<number, number>): Map<string, { projectId: string; lineItem: string; byDay: DayAmounts }> {
+function* costSeries(costs: readonly UsageBucket[], currency: string | undefined, days: ReadonlyMap<number, number>): Steps<Map<string, { projectId: string; lineItem: string; byDay: DayAmounts }>> {
   const out = new Map<string, { projectId: string; lineItem: string; byDay: DayAmounts }>();
+  let n = 0;
   for (const b of costs) {
     const day = dayStart(b.startTime);
     if (!days.has(day)) continue;
     for (const r of b.rows) {
+      if ((++n & PAUSE_MASK) === 0) yield;
       if (currency !== undefined && r.currency !== undefined && r.currency !== currency) continue;
       const amount = r.values.amount ?? 0;
       if (!Number.isFinite(amount) || amount === 0) continue;
@@ -226,7 +232,7 @@ interface PreparedDay {
 const prepared = new WeakMap<object, WeakMap<object, Map<string, PreparedDay>>>();
 const PREPARED_PER_DATA = 8;
 
-function prepareDay(options: EstimateOptions, day: number, today: number): PreparedDay {
+function* prepareDay(options: EstimateOptions, day: number, today: number): Steps<PreparedDay> {
   const historyDays = options.historyDays ?? 14;
   const priceDays = options.priceDays ?? 3;
   const cacheKey = `${options.currency ?? ''}|${today}|${day}|${historyDays}|${priceDays}`;
@@ -240,8 +246,8 @@ function prepareDay(options: EstimateOptions, day: number, today: number): Prepa
   const history: number[] = [];
   for (let d = lastComplete; d > lastComplete - historyDays * DAY_SECONDS; d -= DAY_SECONDS) history.push(d);
   const wanted = new Map([...new Set([day, ...history])].map((d, i) => [d, i]));
-  const { series, through } = usageSeries(options.usage, day, wanted);
-  const costs = costSeries(options.costs, options.currency, wanted);
+  const { series, through } = yield* usageSeries(options.usage, day, wanted);
+  const costs = yield* costSeries(options.costs, options.currency, wanted);
 
   const byProject = new Map<string, Series[]>();
   for (const s of series) {
@@ -254,6 +260,7 @@ function prepareDay(options: EstimateOptions, day: number, today: number): Prepa
   const used = new Set<string>();
   let billed = 0;
   for (const c of costs.values()) {
+    yield; // choosing a driver goes over every candidate series of the project
     const billedToday = c.byDay.get(day) ?? 0;
     billed += billedToday;
     const fit = chooseDriver(c.byDay, c.lineItem, byProject.get(c.projectId) ?? [], history);
@@ -278,7 +285,9 @@ function prepareDay(options: EstimateOptions, day: number, today: number): Prepa
   // Usage of the day that drives no priced line item and had no cost history: a new model, say.
   const notEstimated: UnpricedUsage[] = [];
   const unpriced = new Set<string>();
+  let n = 0;
   for (const s of series) {
+    if ((++n & PAUSE_MASK) === 0) yield;
     const amount = s.byDay.get(day) ?? 0;
     if (amount <= 0) continue;
     const k = key(s.projectId, s.driver.endpoint, s.driver.model);
@@ -310,8 +319,13 @@ function prepareDay(options: EstimateOptions, day: number, today: number): Prepa
  * usage priced at unit prices learned from the complete days before the provisional ones.
  */
 export function estimateDay(options: EstimateOptions, day: number = dayStartOfMs(options.nowMs)): DayEstimate {
+  return runSteps(estimateSteps(options, day));
+}
+
+/** `estimateDay` as steps (steps.ts). */
+export function* estimateSteps(options: EstimateOptions, day: number = dayStartOfMs(options.nowMs)): Steps<DayEstimate> {
   const today = dayStartOfMs(options.nowMs);
-  const p = prepareDay(options, day, today);
+  const p = yield* prepareDay(options, day, today);
   let unbilled = 0;
   const lineItems: LineItemEstimate[] = p.items.map(({ dayUnits, ...item }) => {
     let units = dayUnits;

@@ -2,6 +2,8 @@
 // still overflow (two amounts of 1e308). Such data is refused with one clear error, never shown as
 // "null" or "$∞". Pure: the loader calls it before a snapshot is kept, the report before it sums.
 import type { UsageBucket } from '../shared/endpoints';
+import { PAUSE_MASK, runSteps } from './steps';
+import type { Steps } from './steps';
 
 /** A total that a number cannot hold: the data is wrong, so nothing of it is summed or shown. */
 export class NonFiniteTotalError extends Error {
@@ -29,14 +31,16 @@ interface AbsSums {
 
 const sumsCache = new WeakMap<readonly UsageBucket[], Map<string, AbsSums>>();
 
-function absSums(buckets: readonly UsageBucket[], what: string, fallbackCurrency: string): AbsSums {
+function* absSums(buckets: readonly UsageBucket[], what: string, fallbackCurrency: string): Steps<AbsSums> {
   let byFallback = sumsCache.get(buckets);
   const hit = byFallback?.get(fallbackCurrency);
   if (hit) return hit;
   const metrics = new Map<string, number>();
   const amounts = new Map<string, number>();
+  let n = 0;
   for (const b of buckets) {
     for (const row of b.rows) {
+      if ((++n & PAUSE_MASK) === 0) yield;
       const values = row.values;
       for (const metric in values) {
         const value = values[metric] as number;
@@ -65,7 +69,7 @@ function absSums(buckets: readonly UsageBucket[], what: string, fallbackCurrency
  * buckets is.
  */
 export function assertFiniteBuckets(buckets: readonly UsageBucket[], what: string, fallbackCurrency = 'usd'): void {
-  absSums(buckets, what, fallbackCurrency);
+  runSteps(absSums(buckets, what, fallbackCurrency));
 }
 
 /** Costs and every usage endpoint of a snapshot or a query result. */
@@ -74,13 +78,22 @@ export function assertFiniteData(
   usage: Readonly<Partial<Record<string, readonly UsageBucket[]>>>,
   fallbackCurrency = 'usd',
 ): void {
-  assertFiniteBuckets(costs, 'costs', fallbackCurrency);
+  runSteps(finiteDataSteps(costs, usage, fallbackCurrency));
+}
+
+/** `assertFiniteData` as steps (see steps.ts). */
+export function* finiteDataSteps(
+  costs: readonly UsageBucket[],
+  usage: Readonly<Partial<Record<string, readonly UsageBucket[]>>>,
+  fallbackCurrency = 'usd',
+): Steps<void> {
+  yield* absSums(costs, 'costs', fallbackCurrency);
   // The report adds the endpoints together too (tokens and requests over every endpoint), so their
   // combined sums must hold as well: two endpoints of 1e308 tokens each are refused (found by fuzzing).
   const combined = new Map<string, number>();
   for (const [id, buckets] of Object.entries(usage)) {
     if (!buckets) continue;
-    const sums = absSums(buckets, `${id} usage`, fallbackCurrency);
+    const sums = yield* absSums(buckets, `${id} usage`, fallbackCurrency);
     for (const [metric, value] of sums.metrics) {
       const sum = (combined.get(metric) ?? 0) + value;
       if (!Number.isFinite(sum)) throw new NonFiniteTotalError(`usage (all endpoints) ${metric}`);

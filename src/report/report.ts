@@ -19,7 +19,9 @@ import { addDays, dayStart, dayStartOfMs, eachDay, monthStart } from '../shared/
 import type { TimeRange } from '../shared/time';
 import { provisionalStart } from '../shared/queryWindow';
 import { forecastMonthEnd, trailingDailyAverage, usedPercent } from './forecast';
-import { assertFiniteData, finite, rowCurrency } from './finite';
+import { assertFiniteData, finite, finiteDataSteps, rowCurrency } from './finite';
+import { PAUSE_MASK, runSteps } from './steps';
+import type { Steps } from './steps';
 
 export type UsageEndpointId = Exclude<EndpointId, 'costs'>;
 
@@ -183,11 +185,17 @@ export function mainCurrencyOf(costs: readonly UsageBucket[], fallback: string =
 }
 
 export function buildReport(input: ReportInput): Report {
+  return runSteps(reportSteps(input));
+}
+
+/** `buildReport` as steps (steps.ts): the same pass, pausable between rows. */
+export function* reportSteps(input: ReportInput): Steps<Report> {
   const { nowMs, range } = input;
   const fallback = (input.currency || DEFAULT_CURRENCY).toLowerCase();
   const monthCosts = input.monthCosts ?? input.costs;
-  assertFiniteData(input.costs, input.usage, fallback);
-  if (monthCosts !== input.costs) assertFiniteData(monthCosts, {}, fallback);
+  yield* finiteDataSteps(input.costs, input.usage, fallback);
+  if (monthCosts !== input.costs) yield* finiteDataSteps(monthCosts, {}, fallback);
+  let n = 0;
 
   const filter = input.projectIds && input.projectIds.length ? new Set(input.projectIds) : undefined;
   const ok = (p: string | undefined): boolean => !filter || (p !== undefined && filter.has(p));
@@ -205,6 +213,7 @@ export function buildReport(input: ReportInput): Report {
   for (const b of input.costs) {
     if (!inRange(b)) continue;
     for (const r of b.rows) {
+      if ((++n & PAUSE_MASK) === 0) yield;
       const p = r.dims.project_id;
       if (!ok(p)) continue;
       const cur = rowCurrency(r.currency, fallback);
@@ -228,6 +237,7 @@ export function buildReport(input: ReportInput): Report {
     const day = dayStart(b.startTime);
     if (b.startTime >= firstOfMonth) hasMonthData = true;
     for (const r of b.rows) {
+      if ((++n & PAUSE_MASK) === 0) yield;
       const p = r.dims.project_id;
       if (!ok(p)) continue;
       const cur = rowCurrency(r.currency, fallback);
@@ -266,6 +276,7 @@ export function buildReport(input: ReportInput): Report {
     const d = dayIndexOf.get(dayStart(b.startTime));
     if (d === undefined || !inRange(b)) continue;
     for (const r of b.rows) {
+      if ((++n & PAUSE_MASK) === 0) yield;
       const p = r.dims.project_id;
       if (!ok(p) || rowCurrency(r.currency, fallback) !== main) continue;
       const a = r.values.amount ?? 0;
@@ -287,6 +298,7 @@ export function buildReport(input: ReportInput): Report {
     for (const b of input.usage[id] ?? []) {
       if (!inRange(b)) continue;
       for (const r of b.rows) {
+        if ((++n & PAUSE_MASK) === 0) yield;
         const p = r.dims.project_id;
         if (!ok(p)) continue;
         const v = r.values;

@@ -3,9 +3,11 @@
 
 import type { UsageSnapshot } from '../shared/snapshot';
 import { addDays, dayStartOfMs, isoDate, isoMinute, rangeForDays } from '../shared/time';
-import { estimateDay } from './estimate';
+import { estimateSteps } from './estimate';
 import type { DayEstimate } from './estimate';
-import { buildReport } from './report';
+import { reportSteps } from './report';
+import { runSliced, runSteps } from './steps';
+import type { SliceOptions, Steps } from './steps';
 import type { CurrencyTotals, LineItemSpend, ModelUsage, ProjectReport, ProjectSpend, TokenTotals } from './report';
 
 export { NO_PROJECT } from './report';
@@ -102,9 +104,18 @@ export interface SummaryOptions {
 
 /** Everything the status bar, the tree and the CLI show, from one snapshot at one instant. */
 export function summarize(snapshot: UsageSnapshot, options: SummaryOptions): Summary {
+  return runSteps(summarySteps(snapshot, options));
+}
+
+/** `summarize` in slices that give the event loop back (steps.ts): the same figures. */
+export function summarizeSliced(snapshot: UsageSnapshot, options: SummaryOptions, slices?: SliceOptions): Promise<Summary> {
+  return runSliced(summarySteps(snapshot, options), slices);
+}
+
+function* summarySteps(snapshot: UsageSnapshot, options: SummaryOptions): Steps<Summary> {
   const { nowMs, rangeDays } = options;
   const range = rangeForDays(nowMs, rangeDays);
-  const r = buildReport({
+  const r = yield* reportSteps({
     nowMs,
     range,
     projects: snapshot.projects,
@@ -138,14 +149,14 @@ export function summarize(snapshot: UsageSnapshot, options: SummaryOptions): Sum
     daily: r.days.map((day, i) => ({ day, amount: r.daily[i] ?? 0 })),
     provisionalFrom: r.provisionalFrom,
     fetchedAt: snapshot.fetchedAt,
-    ...withEstimates(snapshot, nowMs, r.currency),
+    ...(yield* withEstimates(snapshot, nowMs, r.currency)),
   };
 }
 
 /** Today's and yesterday's estimates in the main currency (both days are still provisional). */
-function withEstimates(snapshot: UsageSnapshot, nowMs: number, currency: string): { todayEstimate?: EstimateFigures; yesterdayEstimate?: EstimateFigures } {
+function* withEstimates(snapshot: UsageSnapshot, nowMs: number, currency: string): Steps<{ todayEstimate?: EstimateFigures; yesterdayEstimate?: EstimateFigures }> {
   const options = { nowMs, costs: snapshot.costs, usage: snapshot.usage, currency };
-  const today = estimateFigures(estimateDay(options));
-  const yesterday = estimateFigures(estimateDay(options, addDays(dayStartOfMs(nowMs), -1)));
+  const today = estimateFigures(yield* estimateSteps(options));
+  const yesterday = estimateFigures(yield* estimateSteps(options, addDays(dayStartOfMs(nowMs), -1)));
   return { ...(today ? { todayEstimate: today } : {}), ...(yesterday ? { yesterdayEstimate: yesterday } : {}) };
 }

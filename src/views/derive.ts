@@ -1,4 +1,5 @@
-import { summarize } from '../report/summary';
+import { summarize, summarizeSliced } from '../report/summary';
+import type { SliceOptions } from '../report/steps';
 import type { Summary } from '../report/summary';
 import type { UsageSnapshot } from '../shared/snapshot';
 import { keyModelUsage, keySpend } from '../report/report';
@@ -86,13 +87,29 @@ export function treeKeys(snapshot: UsageSnapshot, currency: string, nowMs: numbe
   return keys;
 }
 
-/** What the status bar and the tree show, derived from the snapshot each time (never stored). */
+/** What the status bar and the tree show, derived from the snapshot (never stored). */
 export function deriveViews(snapshot: UsageSnapshot, nowMs: number, rangeDays: number): DerivedViews {
-  const s = summarize(snapshot, { nowMs, rangeDays });
+  return viewsOf(snapshot, summarize(snapshot, { nowMs, rangeDays }), nowMs, rangeDays);
+}
+
+/** `deriveViews` computed in slices that give the event loop back (report/steps.ts): the same views. */
+export async function deriveViewsSliced(snapshot: UsageSnapshot, nowMs: number, rangeDays: number, slices?: SliceOptions): Promise<DerivedViews> {
+  return viewsOf(snapshot, await summarizeSliced(snapshot, { nowMs, rangeDays }, slices), nowMs, rangeDays);
+}
+
+function viewsOf(snapshot: UsageSnapshot, s: Summary, nowMs: number, rangeDays: number): DerivedViews {
   const keyNote = unreadableNote(nameIndex(snapshot.projects, snapshot.names), ['apiKeys']);
   return {
     status: statusFigures(s),
     tree: { ...treeData(s), keys: treeKeys(snapshot, s.currency, nowMs, rangeDays), models: modelTotals(s) },
     ...(keyNote === undefined ? {} : { keyNote }),
   };
+}
+
+/** Rows in a snapshot's costs and usage: how much a pass over it costs. */
+export function snapshotRows(snapshot: UsageSnapshot): number {
+  let n = 0;
+  for (const b of snapshot.costs) n += b.rows.length;
+  for (const buckets of Object.values(snapshot.usage)) for (const b of buckets ?? []) n += b.rows.length;
+  return n;
 }
