@@ -172,7 +172,7 @@ async function scale(projects: number, dir: string): Promise<void> {
     const files = storeFiles(path.join(dir, `store-${projects}`));
     try {
       const stored = snapshot;
-      const summaryFile = storedSummaryOf(stored, 30);
+      const summaryFile = await storedSummaryOf(stored, 30);
       const write = await timeAndBlocking(() => writeStore(files, stored, summaryFile));
       const size = (await stat(files.snapshot)).size;
       note('store write (compact), file', `${write.ms.toFixed(0)} ms, longest blocking ${write.maxBlockMs.toFixed(0)} ms, ${mb(size)} MB`);

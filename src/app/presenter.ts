@@ -9,7 +9,7 @@ import type { Mode, UsageState } from '../state';
 import { dayStartOfMs, isoDate } from '../shared/time';
 import { deriveViews, deriveViewsSliced, snapshotRows, statusFigures } from '../views/derive';
 import type { DerivedViews } from '../views/derive';
-import { summarize } from '../report/summary';
+import { summarizeSliced } from '../report/summary';
 import type { UsageSnapshot } from '../shared/snapshot';
 import type { StoredSummary } from '../usage/compactStore';
 import type { TreeData } from '../views/projectsTree';
@@ -78,9 +78,9 @@ export function present(
   };
 }
 
-/** The summary file's content for `snapshot`: the status bar's figures as of its fetch. */
-export function storedSummaryOf(snapshot: UsageSnapshot, rangeDays: number): StoredSummary {
-  const figures = statusFigures(summarize(snapshot, { nowMs: snapshot.fetchedAt, rangeDays }));
+/** The summary file's content for `snapshot`: the status bar's figures as of its fetch (summed in slices). */
+export async function storedSummaryOf(snapshot: UsageSnapshot, rangeDays: number): Promise<StoredSummary> {
+  const figures = statusFigures(await summarizeSliced(snapshot, { nowMs: snapshot.fetchedAt, rangeDays }));
   return { version: 2, ...(snapshot.origin !== undefined ? { origin: snapshot.origin } : {}), figures };
 }
 

@@ -28,7 +28,7 @@ export function createUsageModel(context: vscode.ExtensionContext, keys: AdminKe
     readStored: () => readStore(files, { log: (message) => log.warn(message) }),
     writeStored: async (snapshot) => {
       await vscode.workspace.fs.createDirectory(context.globalStorageUri);
-      await writeStore(files, snapshot, storedSummaryOf(snapshot, readSettings().defaultRangeDays));
+      await writeStore(files, snapshot, await storedSummaryOf(snapshot, readSettings().defaultRangeDays));
     },
     clearStored: () => clearStore(files),
     rangeDays: () => readSettings().defaultRangeDays,

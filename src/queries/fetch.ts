@@ -7,7 +7,8 @@ import { buildAttribution, completionsMix } from '../report/attribution';
 import type { Mode } from '../state';
 import type { UsageSnapshot } from '../shared/snapshot';
 import type { UsageSource } from '../usage/source';
-import { buildOverview } from '../report/overview';
+import { overviewSteps } from '../report/overview';
+import { runSliced } from '../report/steps';
 import { assertFiniteBuckets } from '../report/finite';
 import type { TabResult } from '../report/export';
 export type { TabResult } from '../report/export';
@@ -64,7 +65,8 @@ export async function fetchOverview(req: OverviewRequest): Promise<OverviewData>
     rangeCosts = costs;
     usage = Object.fromEntries(USAGE_ENDPOINT_IDS.map((id, i) => [id, perEndpoint[i] ?? []]));
   }
-  return buildOverview({
+  // Summed in slices: a large organisation's overview never holds the extension host for long.
+  const input = {
     nowMs: req.nowMs,
     range,
     currency: snapshot.currency,
@@ -74,7 +76,8 @@ export async function fetchOverview(req: OverviewRequest): Promise<OverviewData>
     rangeCosts,
     monthCosts: snapshot.costs,
     usage,
-  });
+  };
+  return runSliced(overviewSteps(input), req.signal ? { signal: req.signal } : {});
 }
 
 /** An endpoint tab's data: always a fresh query of the source, never the snapshot. */

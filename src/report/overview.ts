@@ -3,9 +3,11 @@
 import type { Project, UsageBucket } from '../shared/endpoints';
 import type { CurrencyCards, DayEstimateCell, OverviewData } from '../shared/protocol';
 import { addDays, dayStartOfMs, isoDate } from '../shared/time';
-import { estimateDay } from './estimate';
+import { estimateSteps } from './estimate';
 import type { TimeRange } from '../shared/time';
-import { buildReport } from './report';
+import { reportSteps } from './report';
+import { runSteps } from './steps';
+import type { Steps } from './steps';
 import type { Report, UsageEndpointId } from './report';
 
 export interface OverviewInput {
@@ -27,7 +29,11 @@ export interface OverviewInput {
 }
 
 export function overviewReport(input: OverviewInput): Report {
-  return buildReport({
+  return runSteps(overviewReportSteps(input));
+}
+
+function overviewReportSteps(input: OverviewInput): Steps<Report> {
+  return reportSteps({
     nowMs: input.nowMs,
     range: input.range,
     projects: input.projects,
@@ -74,8 +80,13 @@ export function overviewFromReport(r: Report, input: Pick<OverviewInput, 'budget
 }
 
 export function buildOverview(input: OverviewInput): OverviewData {
-  const data = overviewFromReport(overviewReport(input), input);
-  const estimates = provisionalEstimates(input, data);
+  return runSteps(overviewSteps(input));
+}
+
+/** `buildOverview` as steps (steps.ts), for the host to run in slices. */
+export function* overviewSteps(input: OverviewInput): Steps<OverviewData> {
+  const data = overviewFromReport(yield* overviewReportSteps(input), input);
+  const estimates = yield* provisionalEstimates(input, data);
   return estimates.length ? { ...data, estimates } : data;
 }
 
@@ -84,18 +95,19 @@ export function buildOverview(input: OverviewInput): OverviewData {
  * usage, the project filter applied to both), so the chart and the cards mark the part not billed
  * yet apart from the billed part.
  */
-function provisionalEstimates(input: OverviewInput, data: OverviewData): DayEstimateCell[] {
+function* provisionalEstimates(input: OverviewInput, data: OverviewData): Steps<DayEstimateCell[]> {
   const keep = input.projectIds.length ? new Set(input.projectIds) : undefined;
-  const only = (buckets: readonly UsageBucket[]): UsageBucket[] =>
-    keep ? buckets.map((b) => ({ ...b, rows: b.rows.filter((r) => r.dims.project_id !== undefined && keep.has(r.dims.project_id)) })) : [...buckets];
-  const usage = Object.fromEntries(Object.entries(input.usage).map(([id, buckets]) => [id, only(buckets ?? [])]));
+  const only = (buckets: readonly UsageBucket[]): readonly UsageBucket[] =>
+    keep ? buckets.map((b) => ({ ...b, rows: b.rows.filter((r) => r.dims.project_id !== undefined && keep.has(r.dims.project_id)) })) : buckets;
+  // Unfiltered, the very arrays of the snapshot: the estimate the status bar made is reused.
+  const usage = keep ? Object.fromEntries(Object.entries(input.usage).map(([id, buckets]) => [id, only(buckets ?? [])])) : input.usage;
   const options = { nowMs: input.nowMs, costs: only(input.monthCosts), usage, currency: data.currency };
   const today = dayStartOfMs(input.nowMs);
   const out: DayEstimateCell[] = [];
   for (const day of [addDays(today, -1), today]) {
     const d = data.days.indexOf(isoDate(day));
     if (d < 0) continue;
-    const e = estimateDay(options, day);
+    const e = yield* estimateSteps(options, day);
     if (e.unbilledEstimate >= 0.005) out.push({ d, billed: e.billed, unbilled: e.unbilledEstimate });
   }
   return out;

@@ -86,7 +86,7 @@ describe('start-up from the stored summary', () => {
     dir = await mkdtemp(path.join(tmpdir(), 'summary-first-'));
     files = storeFiles(dir);
     snapshot = { ...(await loadSnapshot(createSampleOrg({ now: NOW, seed: 4 }), { nowMs: NOW, rangeDays: 30 })), source: 'api', origin: 'fp_a' };
-    summary = storedSummaryOf(snapshot, 30);
+    summary = await storedSummaryOf(snapshot, 30);
     await writeStore(files, snapshot, summary);
   });
   after(async () => {
