@@ -186,6 +186,11 @@ export class UsageClient implements UsageSource {
   private readonly now: () => number;
   private readonly projectCacheMs: number;
   private readonly inFlight = new SharedInFlight();
+  /**
+   * Buckets one request may ask for, per query shape (everything but the times), learned from
+   * answers over the body cap: the next query of that shape asks for windows that fit at once.
+   */
+  private readonly fits = new Map<string, number>();
   private projectCache: { readonly at: number; readonly projects: readonly Project[] } | undefined;
   private projectGeneration = 0;
 
@@ -321,12 +326,14 @@ export class UsageClient implements UsageSource {
     // One failing window cancels its siblings instead of letting them run on.
     const siblings = new AbortController();
     const combined = AbortSignal.any([signal, siblings.signal]);
-    const windows = splitWindows(q.startTime, q.endTime, q.bucketWidth, q.limit);
+    const shape = shapeKey(q);
+    const limit = Math.min(q.limit, this.fits.get(shape) ?? q.limit);
+    const windows = splitWindows(q.startTime, q.endTime, q.bucketWidth, limit);
     const http: HttpOptions = { ...this.http, retryBudget: createRetryBudget(QUERY_RETRY_BUDGET + windows.length) };
     try {
       const parts = await Promise.all(
         windows.map((w) =>
-          this.fetchWindowThatFits({ ...q, startTime: w.startTime, endTime: w.endTime }, http, combined).catch((e: unknown) => {
+          this.fetchWindowThatFits({ ...q, startTime: w.startTime, endTime: w.endTime, limit }, http, combined, shape).catch((e: unknown) => {
             siblings.abort();
             throw e;
           }),
@@ -349,9 +356,10 @@ export class UsageClient implements UsageSource {
   /**
    * One window; when its pages come back over the body cap (a big organisation's month of
    * completions, say), the window is halved and each half asked for on its own, down to one
-   * bucket a request, so every response stays under the cap.
+   * bucket a request, so every response stays under the cap. The size that fits is kept for the
+   * next query of the same shape.
    */
-  private async fetchWindowThatFits(q: ResolvedQuery, http: HttpOptions, signal: AbortSignal): Promise<UsageBucket[]> {
+  private async fetchWindowThatFits(q: ResolvedQuery, http: HttpOptions, signal: AbortSignal, shape: string): Promise<UsageBucket[]> {
     try {
       return await this.fetchWindow(q, http, signal);
     } catch (e) {
@@ -359,10 +367,11 @@ export class UsageClient implements UsageSource {
       const buckets = Math.ceil((q.endTime - q.startTime) / width);
       if (!isApiError(e) || e.code !== 'body_too_large' || buckets <= 1) throw e;
       const middle = q.startTime + Math.floor(buckets / 2) * width;
+      this.fits.set(shape, Math.min(this.fits.get(shape) ?? buckets, Math.floor(buckets / 2)));
       // One half after the other: a server whose every answer is too large fails after a few
       // requests (one path down to a single bucket), not after one request per bucket.
-      const first = await this.fetchWindowThatFits({ ...q, endTime: middle, limit: Math.min(q.limit, Math.floor(buckets / 2)) }, http, signal);
-      const second = await this.fetchWindowThatFits({ ...q, startTime: middle, limit: Math.min(q.limit, buckets - Math.floor(buckets / 2)) }, http, signal);
+      const first = await this.fetchWindowThatFits({ ...q, endTime: middle, limit: Math.min(q.limit, Math.floor(buckets / 2)) }, http, signal, shape);
+      const second = await this.fetchWindowThatFits({ ...q, startTime: middle, limit: Math.min(q.limit, buckets - Math.floor(buckets / 2)) }, http, signal, shape);
       return [...first, ...second];
     }
   }
@@ -454,6 +463,11 @@ function queryKey(q: ResolvedQuery): string {
     sorted(q.vectorStoreIds),
     sorted(q.contextLevels),
   ]);
+}
+
+/** A query's shape: everything that decides how large an answer is per bucket (not the times). */
+function shapeKey(q: ResolvedQuery): string {
+  return queryKey({ ...q, startTime: 0, endTime: 0, limit: 0 });
 }
 
 /**

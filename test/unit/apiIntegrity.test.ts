@@ -164,6 +164,28 @@ describe('response body cap', () => {
     }
   });
 
+  it('the size that fits is kept: the next query of the same shape asks for windows that fit at once', async () => {
+    server.faults.hugeBodyBytes = 2 * 1024 * 1024;
+    server.faults.hugeOverBuckets = 1;
+    try {
+      const c = client({ maxBodyBytes: 1024 * 1024 });
+      assert.deepEqual(await c.query(Q), baseline);
+      const overCap = (): number => server.requests.filter((r) => r.bytesSent !== undefined).length;
+      assert.ok(overCap() > 0, 'the first query met the cap');
+      const first = server.requests.length;
+      assert.deepEqual(await c.query({ ...Q, startTime: T0 + DAY, endTime: T0 + 3 * DAY }), baseline.slice(1));
+      const again = server.requests.slice(first);
+      assert.equal(again.length, 2, 'one request a day, straight away');
+      assert.ok(again.every((r) => r.status === 200 && r.bytesSent === undefined), 'no answer over the cap');
+      // Another shape (grouped otherwise) learns on its own.
+      const other = await c.query({ ...Q, groupBy: ['model'] });
+      assert.equal(other.length, 3);
+    } finally {
+      server.faults.hugeBodyBytes = undefined;
+      server.faults.hugeOverBuckets = undefined;
+    }
+  });
+
   it('the cap is an option; a normal page is well under the default', async () => {
     await assert.rejects(client({ maxBodyBytes: 200 }).query(Q), (e: unknown) => isApiError(e) && e.code === 'body_too_large');
     assert.deepEqual(await client().query(Q), baseline);
