@@ -506,10 +506,6 @@ export async function runCli(argv: readonly string[], io: CliIo, err: (line: str
 }
 
 if (require.main === module) {
-  // One refresh starts every query at once (about 26) on one shared abort signal: more listeners
-  // than Node's default of 10 is the design, not a leak, and the warning would break the one-line
-  // stderr promise.
-  setMaxListeners(64);
   void runCli(process.argv.slice(2), { env: process.env, out: (t) => process.stdout.write(`${t}\n`), now: () => Date.now() }, (line) =>
     process.stderr.write(`${line}\n`),
   ).then((code) => {
