@@ -36,8 +36,17 @@ export function bundleText(bundle) {
   return `${JSON.stringify(bundle, null, 2)}\n`;
 }
 
+// Run as a script (not imported by the test): write the file. No top-level await, so the test
+// can load this module as CommonJS through tsx.
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const bundle = await makeBundle();
-  writeFileSync(BUNDLE, bundleText(bundle));
-  console.log(`${path.relative(ROOT, BUNDLE)}: ${Object.keys(bundle).length} strings`);
+  makeBundle().then(
+    (bundle) => {
+      writeFileSync(BUNDLE, bundleText(bundle));
+      console.log(`${path.relative(ROOT, BUNDLE)}: ${Object.keys(bundle).length} strings`);
+    },
+    (e) => {
+      console.error(e);
+      process.exitCode = 1;
+    },
+  );
 }
