@@ -23,7 +23,6 @@ export interface CommandDeps {
   readonly mode: ModeSwitch;
 }
 
-const CREATE_KEY = 'Create an Admin Key';
 const CANCELLED = Symbol('cancelled');
 
 export function registerCommands(context: vscode.ExtensionContext, deps: CommandDeps): void {
@@ -38,8 +37,8 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
 
   register('openaiUsage.setAdminKey', async () => {
     const value = await vscode.window.showInputBox({
-      title: 'OpenAI Admin Key',
-      prompt: 'Paste an admin key (sk-admin-…). It is checked with one request, then kept in VS Code’s secret storage.',
+      title: vscode.l10n.t('OpenAI Admin Key'),
+      prompt: vscode.l10n.t('Paste an admin key (sk-admin-…). It is checked with one request, then kept in VS Code’s secret storage.'),
       placeHolder: 'sk-admin-…',
       password: true,
       ignoreFocusOut: true,
@@ -50,7 +49,7 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
     if (checkKeyShape(key)) return;
     // The check runs under a progress notification; its outcome is shown after that closes.
     const failure = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'Checking the admin key…', cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking the admin key…'), cancellable: true },
       async (_progress, token): Promise<unknown> => {
         const abort = new AbortController();
         token.onCancellationRequested(() => abort.abort());
@@ -70,8 +69,9 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
       const { message, offerCreateKey } = describeKeyCheckFailure(failure);
       log.warn(`The admin key check failed: ${message}`);
       if (offerCreateKey) {
-        const choice = await vscode.window.showErrorMessage(message, CREATE_KEY);
-        if (choice === CREATE_KEY) void vscode.env.openExternal(vscode.Uri.parse(ADMIN_KEYS_URL));
+        const createKey = vscode.l10n.t('Create an Admin Key');
+        const choice = await vscode.window.showErrorMessage(message, createKey);
+        if (choice === createKey) void vscode.env.openExternal(vscode.Uri.parse(ADMIN_KEYS_URL));
       } else {
         void vscode.window.showErrorMessage(message);
       }
@@ -79,30 +79,31 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
     if (!ok) return;
     await keys.set(key);
     await mode.setSample(false);
-    void vscode.window.showInformationMessage('Admin key saved. Fetching your usage…');
+    void vscode.window.showInformationMessage(vscode.l10n.t('Admin key saved. Fetching your usage…'));
     await refreshWithProgress(model, log);
   });
 
   register('openaiUsage.clearAdminKey', async () => {
     if (!(await keys.get())) {
-      void vscode.window.showInformationMessage('No admin key is set.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('No admin key is set.'));
       return;
     }
+    const clearKey = vscode.l10n.t('Clear Key');
     const choice = await vscode.window.showWarningMessage(
-      'Remove the OpenAI admin key from this machine? Usage stops updating until you set one again.',
+      vscode.l10n.t('Remove the OpenAI admin key from this machine? Usage stops updating until you set one again.'),
       { modal: true },
-      'Clear Key',
+      clearKey,
     );
-    if (choice !== 'Clear Key') return;
+    if (choice !== clearKey) return;
     await keys.clear();
     await model.forgetStored();
     await mode.apply();
-    void vscode.window.showInformationMessage('Admin key cleared.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('Admin key cleared.'));
   });
 
   register('openaiUsage.useSampleData', async () => {
     if (await keys.get()) {
-      void vscode.window.showInformationMessage('An admin key is set, so your real usage is shown. Clear the key to try sample data.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('An admin key is set, so your real usage is shown. Clear the key to try sample data.'));
       return;
     }
     await mode.setSample(true);
@@ -113,18 +114,18 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
   register('openaiUsage.setBudget', async () => {
     const current = readSettings().monthlyBudget;
     const value = await vscode.window.showInputBox({
-      title: 'Monthly Budget',
-      prompt: 'Monthly budget in your billing currency (0 = no budget). The status bar warns as spend nears it.',
+      title: vscode.l10n.t('Monthly Budget'),
+      prompt: vscode.l10n.t('Monthly budget in your billing currency (0 = no budget). The status bar warns as spend nears it.'),
       value: current ? String(current) : '',
-      placeHolder: 'e.g. 500',
+      placeHolder: vscode.l10n.t('e.g. 500'),
       ignoreFocusOut: true,
-      validateInput: (v) => parseBudget(v) === undefined ? 'Enter a number of 0 or more, like 500 or 1250.50.' : undefined,
+      validateInput: (v) => parseBudget(v) === undefined ? vscode.l10n.t('Enter a number of 0 or more, like 500 or 1250.50.') : undefined,
     });
     if (value === undefined) return;
     const budget = parseBudget(value);
     if (budget === undefined) return;
     await vscode.workspace.getConfiguration('openaiUsage').update('monthlyBudget', budget, vscode.ConfigurationTarget.Global);
-    void vscode.window.showInformationMessage(budget ? `Monthly budget set to ${budget}.` : 'Monthly budget removed.');
+    void vscode.window.showInformationMessage(budget ? vscode.l10n.t('Monthly budget set to {0}.', budget) : vscode.l10n.t('Monthly budget removed.'));
   });
 
   const spendDeps: SpendFlowDeps = {
@@ -141,7 +142,7 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
     if (!node) return;
     const id = nodeId(node);
     await vscode.env.clipboard.writeText(id);
-    vscode.window.setStatusBarMessage(`Copied ${id}`, 3000);
+    vscode.window.setStatusBarMessage(vscode.l10n.t('Copied {0}', id), 3000);
   });
 
   register('openaiUsage.showProject', (node?: ProjectsNode) => {
@@ -152,13 +153,15 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
 
 async function refreshWithProgress(model: UsageModel, log: Log): Promise<void> {
   if (model.state.mode === 'none') {
-    const choice = await vscode.window.showInformationMessage('Set an admin key first, or try sample data.', 'Set Admin Key', 'Try with Sample Data');
-    if (choice === 'Set Admin Key') void vscode.commands.executeCommand('openaiUsage.setAdminKey');
-    if (choice === 'Try with Sample Data') void vscode.commands.executeCommand('openaiUsage.useSampleData');
+    const setKey = vscode.l10n.t('Set Admin Key');
+    const trySample = vscode.l10n.t('Try with Sample Data');
+    const choice = await vscode.window.showInformationMessage(vscode.l10n.t('Set an admin key first, or try sample data.'), setKey, trySample);
+    if (choice === setKey) void vscode.commands.executeCommand('openaiUsage.setAdminKey');
+    if (choice === trySample) void vscode.commands.executeCommand('openaiUsage.useSampleData');
     return;
   }
   await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: 'Refreshing OpenAI usage…', cancellable: true },
+    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Refreshing OpenAI usage…'), cancellable: true },
     async (_progress, token) => {
       const abort = new AbortController();
       token.onCancellationRequested(() => abort.abort());
@@ -167,10 +170,12 @@ async function refreshWithProgress(model: UsageModel, log: Log): Promise<void> {
   );
   const error = model.state.error;
   if (error && error.kind !== 'cancelled') {
-    const actions = KEY_PROBLEM_CODES.has(error.kind) ? ['Set Admin Key'] : ['Show Log'];
-    const choice = await vscode.window.showErrorMessage(`OpenAI Usage: ${error.message}`, ...actions);
-    if (choice === 'Set Admin Key') void vscode.commands.executeCommand('openaiUsage.setAdminKey');
-    if (choice === 'Show Log') log.show();
+    const setKey = vscode.l10n.t('Set Admin Key');
+    const showLog = vscode.l10n.t('Show Log');
+    const actions = KEY_PROBLEM_CODES.has(error.kind) ? [setKey] : [showLog];
+    const choice = await vscode.window.showErrorMessage(vscode.l10n.t('OpenAI Usage: {0}', error.message), ...actions);
+    if (choice === setKey) void vscode.commands.executeCommand('openaiUsage.setAdminKey');
+    if (choice === showLog) log.show();
   }
 }
 

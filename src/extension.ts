@@ -1,5 +1,6 @@
 import './zodSetup';
 import * as vscode from 'vscode';
+import * as l10n from '@vscode/l10n';
 import { AlertNotifier } from './app/alerts';
 import { ModeSwitch } from './app/mode';
 import { Presenter } from './app/presenter';
@@ -22,6 +23,9 @@ import { StatusBar } from './views/statusBar';
 
 /** Builds the services, registers each as it is made, and returns. No request is awaited. */
 export function activate(context: vscode.ExtensionContext): void {
+  // Words made by code shared with the CLI and the webview (l10n.t) come from the same bundle as
+  // the host's own (vscode.l10n.t): VS Code's display language, English when there is none.
+  if (vscode.l10n.bundle) l10n.config({ contents: vscode.l10n.bundle });
   const own = <T extends { dispose(): unknown }>(d: T): T => (context.subscriptions.push(d), d);
   const setContext = (key: string, value: unknown): void => void vscode.commands.executeCommand('setContext', key, value);
   const formatTime = (ms: number): string => new Date(ms).toLocaleString();

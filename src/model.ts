@@ -1,5 +1,6 @@
 // The one model the views render (STYLE: model apart from view). It owns the mode, the last good
 // snapshot and the refresh; it never imports vscode, so its rules are unit-tested in plain Node.
+import * as l10n from '@vscode/l10n';
 import type { Mode, Unsubscribe, UsageReader, UsageState } from './state';
 import type { UsageSnapshot } from './shared/snapshot';
 import type { UsageSource } from './usage/source';
@@ -185,7 +186,7 @@ export class UsageModel implements UsageReader {
       for (const f of snapshot.partial ?? []) this.deps.log('warn', `Could not read ${f.endpoint} usage (${f.code}, failing since ${new Date(f.since).toISOString()}): ${f.message}`);
     } catch (e) {
       if (generation !== this.generation) return;
-      const error = signal.aborted ? { message: 'Refresh cancelled.', kind: 'cancelled' as const } : this.deps.describeError(e);
+      const error = signal.aborted ? { message: l10n.t('Refresh cancelled.'), kind: 'cancelled' as const } : this.deps.describeError(e);
       this.deps.log(signal.aborted ? 'info' : 'error', `Refresh failed: ${error.message}`);
       // The last good data stays; it is marked stale from the first failure on.
       const snapshot = this.current.snapshot;

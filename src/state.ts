@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type { EndpointFailure, UsageSnapshot } from './shared/snapshot';
 import { ENDPOINTS } from './shared/endpoints';
 import type { UsageSource } from './usage/source';
@@ -46,5 +47,7 @@ export function partialText(state: UsageState, formatTime: (ms: number) => strin
   if (!failed.length) return undefined;
   const since = Math.min(...failed.map((f) => f.since));
   const names = failed.map((f) => ENDPOINTS[f.endpoint].title).join(', ');
-  return `Spend is up to date, but ${names} could not be read since ${formatTime(since)}: ${failed.length === 1 ? 'its' : 'their'} figures are older or missing.`;
+  return failed.length === 1
+    ? l10n.t('Spend is up to date, but {0} could not be read since {1}: its figures are older or missing.', names, formatTime(since))
+    : l10n.t('Spend is up to date, but {0} could not be read since {1}: their figures are older or missing.', names, formatTime(since));
 }

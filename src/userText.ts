@@ -1,6 +1,7 @@
 // The one table that turns an error code into words, per surface (STYLE: one message at the
 // boundary). src/api says what happened, technically; this file says what to do, naming what the
 // user can act on where they are: VS Code commands and settings, or the CLI's environment and flags.
+import * as l10n from '@vscode/l10n';
 import { isApiError, redact } from './api/errors';
 import { ADMIN_KEYS_URL } from './shared/errorCode';
 import type { ErrorCode } from './shared/errorCode';
@@ -13,53 +14,52 @@ export type Surface = 'vscode' | 'cli';
 /** Words for one code; `detail` is the technical line (redacted, one line, no final period). */
 type Words = (detail: string) => string;
 
-const SET_KEY = 'Run "OpenAI Usage: Set Admin Key"';
-const REFRESH = '"OpenAI Usage: Refresh"';
-
+// Each message is one sentence with {0} for the detail (and {1} for a URL), so a translation
+// is a file away (l10n/bundle.l10n.<locale>.json); the English is the key.
 const VSCODE: Readonly<Record<ErrorCode, Words>> = {
-  auth: (d) => `OpenAI rejected the admin key (${d}). ${SET_KEY} and paste a valid admin key.`,
+  auth: (d) => l10n.t('OpenAI rejected the admin key ({0}). Run "OpenAI Usage: Set Admin Key" and paste a valid admin key.', d),
   permission: (d) =>
-    `This key cannot read usage (${d}): an admin key (sk-admin-…, made by an organization Owner) is needed. Create one at ${ADMIN_KEYS_URL}, then run "OpenAI Usage: Set Admin Key".`,
-  rate_limit: (d) => `OpenAI's rate limit was reached (${d}). Wait a minute, then run ${REFRESH}.`,
-  server: (d) => `The OpenAI API had a server error (${d}). Try again later with ${REFRESH}.`,
-  network: (d) => `Could not reach the OpenAI API (${d}). Check the network, the http.proxy setting and openaiUsage.apiBaseUrl.`,
-  timeout: (d) => `The OpenAI API did not answer in time (${d}). Check the network, then run ${REFRESH}.`,
-  response_shape: (d) => `The OpenAI API sent an answer that cannot be read (${d}). Try again later; report it if it persists.`,
-  bad_request: (d) => `The OpenAI API refused the request (${d}). Report it if it persists.`,
-  redirect: (d) => `The API answered with a redirect, which is refused so the key goes only to the configured host (${d}). Check openaiUsage.apiBaseUrl.`,
-  body_too_large: (d) => `The API's answer was too large to read (${d}). Try a shorter range; report it if it persists.`,
-  invalid_query: (d) => `This query cannot be sent: ${d}.`,
-  base_url: (d) => `The openaiUsage.apiBaseUrl setting is unusable (${d}). Set it to https://api.openai.com/v1 or another https:// URL (http:// only for 127.0.0.1, localhost or [::1]).`,
-  proxy: (d) => `The http.proxy setting is unusable (${d}). Fix it or clear it.`,
-  key_format: () => `The stored admin key contains characters that cannot be sent (a control character or line break from the paste). ${SET_KEY} and paste the key again.`,
-  no_key: () => `No admin key is set. ${SET_KEY}, or run "OpenAI Usage: Try with Sample Data".`,
-  no_data: (d) => `${d}.`,
-  cancelled: () => 'Cancelled.',
-  unknown: (d) => (d ? `${d}.` : 'Something went wrong.'),
+    l10n.t('This key cannot read usage ({0}): an admin key (sk-admin-…, made by an organization Owner) is needed. Create one at {1}, then run "OpenAI Usage: Set Admin Key".', d, ADMIN_KEYS_URL),
+  rate_limit: (d) => l10n.t('OpenAI\'s rate limit was reached ({0}). Wait a minute, then run "OpenAI Usage: Refresh".', d),
+  server: (d) => l10n.t('The OpenAI API had a server error ({0}). Try again later with "OpenAI Usage: Refresh".', d),
+  network: (d) => l10n.t('Could not reach the OpenAI API ({0}). Check the network, the http.proxy setting and openaiUsage.apiBaseUrl.', d),
+  timeout: (d) => l10n.t('The OpenAI API did not answer in time ({0}). Check the network, then run "OpenAI Usage: Refresh".', d),
+  response_shape: (d) => l10n.t('The OpenAI API sent an answer that cannot be read ({0}). Try again later; report it if it persists.', d),
+  bad_request: (d) => l10n.t('The OpenAI API refused the request ({0}). Report it if it persists.', d),
+  redirect: (d) => l10n.t('The API answered with a redirect, which is refused so the key goes only to the configured host ({0}). Check openaiUsage.apiBaseUrl.', d),
+  body_too_large: (d) => l10n.t('The API\'s answer was too large to read ({0}). Try a shorter range; report it if it persists.', d),
+  invalid_query: (d) => l10n.t('This query cannot be sent: {0}.', d),
+  base_url: (d) =>
+    l10n.t('The openaiUsage.apiBaseUrl setting is unusable ({0}). Set it to https://api.openai.com/v1 or another https:// URL (http:// only for 127.0.0.1, localhost or [::1]).', d),
+  proxy: (d) => l10n.t('The http.proxy setting is unusable ({0}). Fix it or clear it.', d),
+  key_format: () =>
+    l10n.t('The stored admin key contains characters that cannot be sent (a control character or line break from the paste). Run "OpenAI Usage: Set Admin Key" and paste the key again.'),
+  no_key: () => l10n.t('No admin key is set. Run "OpenAI Usage: Set Admin Key", or run "OpenAI Usage: Try with Sample Data".'),
+  no_data: (d) => l10n.t('{0}.', d),
+  cancelled: () => l10n.t('Cancelled.'),
+  unknown: (d) => (d ? l10n.t('{0}.', d) : l10n.t('Something went wrong.')),
 };
 
-const BASE_URL_FLAGS = '--base-url or OPENAI_BASE_URL';
-
 const CLI: Readonly<Record<ErrorCode, Words>> = {
-  auth: (d) => `OpenAI rejected the key (${d}). Set OPENAI_ADMIN_KEY to a valid admin key (sk-admin-…).`,
+  auth: (d) => l10n.t('OpenAI rejected the key ({0}). Set OPENAI_ADMIN_KEY to a valid admin key (sk-admin-…).', d),
   permission: (d) =>
-    `This key cannot read usage (${d}): OPENAI_ADMIN_KEY must be an Admin key (sk-admin-…, made by an organization Owner); create one at ${ADMIN_KEYS_URL}.`,
-  rate_limit: (d) => `OpenAI's rate limit was reached (${d}). Wait a minute and run the command again.`,
-  server: (d) => `The OpenAI API had a server error (${d}). Try again later.`,
-  network: (d) => `Could not reach the API (${d}). Check the network, HTTPS_PROXY / NO_PROXY, and ${BASE_URL_FLAGS}.`,
-  timeout: (d) => `The API did not answer in time (${d}). Check the network and ${BASE_URL_FLAGS}, then try again.`,
-  response_shape: (d) => `The API sent an answer that cannot be read (${d}). Try again later; report it if it persists.`,
-  bad_request: (d) => `The API refused the request (${d}). Report it if it persists.`,
-  redirect: (d) => `The API answered with a redirect, which is refused so the key goes only to the given host (${d}). Check ${BASE_URL_FLAGS}.`,
-  body_too_large: (d) => `The API's answer was too large to read (${d}). Try fewer --days or a wider --bucket; report it if it persists.`,
-  invalid_query: (d) => `${d}.`,
-  base_url: (d) => `The API base URL is unusable (${d}): fix ${BASE_URL_FLAGS} (https://, or http:// only for 127.0.0.1, localhost or [::1]).`,
-  proxy: (d) => `The proxy in HTTPS_PROXY / HTTP_PROXY is unusable (${d}). Fix or unset it.`,
-  key_format: () => 'OPENAI_ADMIN_KEY: the key contains characters that cannot be sent (a control character or a line break?). Set it to the key alone.',
-  no_key: () => 'Set OPENAI_ADMIN_KEY to an admin key (sk-admin-…), or pass --sample to see sample data.',
-  no_data: (d) => `${d}.`,
-  cancelled: () => 'Cancelled.',
-  unknown: (d) => `Unexpected error: ${d || 'unknown'}.`,
+    l10n.t('This key cannot read usage ({0}): OPENAI_ADMIN_KEY must be an Admin key (sk-admin-…, made by an organization Owner); create one at {1}.', d, ADMIN_KEYS_URL),
+  rate_limit: (d) => l10n.t('OpenAI\'s rate limit was reached ({0}). Wait a minute and run the command again.', d),
+  server: (d) => l10n.t('The OpenAI API had a server error ({0}). Try again later.', d),
+  network: (d) => l10n.t('Could not reach the API ({0}). Check the network, HTTPS_PROXY / NO_PROXY, and --base-url or OPENAI_BASE_URL.', d),
+  timeout: (d) => l10n.t('The API did not answer in time ({0}). Check the network and --base-url or OPENAI_BASE_URL, then try again.', d),
+  response_shape: (d) => l10n.t('The API sent an answer that cannot be read ({0}). Try again later; report it if it persists.', d),
+  bad_request: (d) => l10n.t('The API refused the request ({0}). Report it if it persists.', d),
+  redirect: (d) => l10n.t('The API answered with a redirect, which is refused so the key goes only to the given host ({0}). Check --base-url or OPENAI_BASE_URL.', d),
+  body_too_large: (d) => l10n.t('The API\'s answer was too large to read ({0}). Try fewer --days or a wider --bucket; report it if it persists.', d),
+  invalid_query: (d) => l10n.t('{0}.', d),
+  base_url: (d) => l10n.t('The API base URL is unusable ({0}): fix --base-url or OPENAI_BASE_URL (https://, or http:// only for 127.0.0.1, localhost or [::1]).', d),
+  proxy: (d) => l10n.t('The proxy in HTTPS_PROXY / HTTP_PROXY is unusable ({0}). Fix or unset it.', d),
+  key_format: () => l10n.t('OPENAI_ADMIN_KEY: the key contains characters that cannot be sent (a control character or a line break?). Set it to the key alone.'),
+  no_key: () => l10n.t('Set OPENAI_ADMIN_KEY to an admin key (sk-admin-…), or pass --sample to see sample data.'),
+  no_data: (d) => l10n.t('{0}.', d),
+  cancelled: () => l10n.t('Cancelled.'),
+  unknown: (d) => l10n.t('Unexpected error: {0}.', d || l10n.t('unknown')),
 };
 
 const TABLES: Readonly<Record<Surface, Readonly<Record<ErrorCode, Words>>>> = { vscode: VSCODE, cli: CLI };
@@ -84,16 +84,16 @@ export function describeError(error: unknown, surface: Surface = 'vscode', secre
 export function describeKeyCheckFailure(error: unknown): { readonly message: string; readonly offerCreateKey: boolean } {
   const code = errorCodeOf(error);
   if (code === 'permission') {
-    return { message: 'This key cannot read usage: an Admin key (sk-admin-…, made by an organization Owner) is needed. Nothing was stored.', offerCreateKey: true };
+    return { message: l10n.t('This key cannot read usage: an Admin key (sk-admin-…, made by an organization Owner) is needed. Nothing was stored.'), offerCreateKey: true };
   }
-  if (code === 'auth') return { message: 'OpenAI rejected this key. Nothing was stored. An Admin key (sk-admin-…) is needed.', offerCreateKey: true };
-  return { message: `Could not check the key: ${describeError(error).message} Nothing was stored.`, offerCreateKey: false };
+  if (code === 'auth') return { message: l10n.t('OpenAI rejected this key. Nothing was stored. An Admin key (sk-admin-…) is needed.'), offerCreateKey: true };
+  return { message: l10n.t('Could not check the key: {0} Nothing was stored.', describeError(error).message), offerCreateKey: false };
 }
 
 /** Why there is nothing to export (no view shown and no snapshot), in words that say what to do. */
 export function nothingToExportMessage(state: Pick<UsageState, 'mode' | 'loading' | 'error'>): string {
-  if (state.mode === 'none') return 'No usage data to export yet: set an Admin key (or try sample data) and refresh.';
-  if (state.error) return `No usage data to export: the last refresh failed (${state.error.message}). Fix that and run Refresh, then export again.`;
-  if (state.loading) return 'The usage data is still loading: export again once the dashboard shows it.';
-  return 'No usage data to export yet: run Refresh, then export again.';
+  if (state.mode === 'none') return l10n.t('No usage data to export yet: set an Admin key (or try sample data) and refresh.');
+  if (state.error) return l10n.t('No usage data to export: the last refresh failed ({0}). Fix that and run Refresh, then export again.', state.error.message);
+  if (state.loading) return l10n.t('The usage data is still loading: export again once the dashboard shows it.');
+  return l10n.t('No usage data to export yet: run Refresh, then export again.');
 }

@@ -4,6 +4,7 @@
 // threshold and month (spikes: per day) per organisation: the ids shown are kept in globalState,
 // which every window of the machine shares, so a reload or a second window does not show it again.
 // No vscode: the store, the settings and the notification are small interfaces, unit-tested.
+import * as l10n from '@vscode/l10n';
 import { dueAlerts, pruneShown } from '../report/alerts';
 import type { BudgetInForce, DueAlert } from '../report/alerts';
 import { budgetInForce, spendFigures } from '../report/budgets';
@@ -15,8 +16,13 @@ import type { DisposableLike } from './disposable';
 /** The globalState key of the ids of alerts already shown (this month's and last month's). */
 export const SHOWN_ALERTS_KEY = 'openaiUsage.alerts.shown';
 
-export const SHOW_USAGE = 'Show Usage';
-export const DONT_SHOW_AGAIN = "Don't Show Again";
+/** The notification's two actions, in the display language. */
+export function showUsageAction(): string {
+  return l10n.t('Show Usage');
+}
+export function dontShowAgainAction(): string {
+  return l10n.t("Don't Show Again");
+}
 
 export interface AlertSettings {
   readonly alertsEnabled: boolean;
@@ -47,17 +53,26 @@ function storedIds(value: unknown): string[] {
 
 /** The notification's words for a due alert. */
 export function alertMessage(alert: DueAlert, budget: BudgetInForce | undefined, money: (amount: number) => string): string {
-  const which = budget?.source === 'spendLimit' ? "the organization's hard spend limit" : 'your monthly budget (setting)';
-  const estimated = "today's not-yet-billed spend estimated";
+  const limit = budget?.source === 'spendLimit';
+  const amount = money(alert.amount);
+  const threshold = money(alert.threshold);
   switch (alert.kind) {
     case 'exceeded':
-      return `OpenAI spend this month, ${money(alert.amount)}, is over ${which} of ${money(alert.threshold)} (${estimated}).`;
-    case 'warning':
-      return `OpenAI spend this month has reached ${Math.floor(alert.percent ?? 0)} % of ${which}: ${money(alert.amount)} of ${money(alert.threshold)} (${estimated}).`;
+      return limit
+        ? l10n.t("OpenAI spend this month, {0}, is over the organization's hard spend limit of {1} (today's not-yet-billed spend estimated).", amount, threshold)
+        : l10n.t("OpenAI spend this month, {0}, is over your monthly budget (setting) of {1} (today's not-yet-billed spend estimated).", amount, threshold);
+    case 'warning': {
+      const percent = Math.floor(alert.percent ?? 0);
+      return limit
+        ? l10n.t("OpenAI spend this month has reached {0} % of the organization's hard spend limit: {1} of {2} (today's not-yet-billed spend estimated).", percent, amount, threshold)
+        : l10n.t("OpenAI spend this month has reached {0} % of your monthly budget (setting): {1} of {2} (today's not-yet-billed spend estimated).", percent, amount, threshold);
+    }
     case 'forecast':
-      return `At this pace OpenAI spend reaches about ${money(alert.amount)} by the end of the month, over ${which} of ${money(alert.threshold)}.`;
+      return limit
+        ? l10n.t("At this pace OpenAI spend reaches about {0} by the end of the month, over the organization's hard spend limit of {1}.", amount, threshold)
+        : l10n.t('At this pace OpenAI spend reaches about {0} by the end of the month, over your monthly budget (setting) of {1}.', amount, threshold);
     case 'spike':
-      return `Today's OpenAI spend, about ${money(alert.amount)} (${estimated}), is a spike: more than ${money(alert.threshold)}, the alert factor times a typical day of the last 14.`;
+      return l10n.t("Today's OpenAI spend, about {0} (today's not-yet-billed spend estimated), is a spike: more than {1}, the alert factor times a typical day of the last 14.", amount, threshold);
   }
 }
 
@@ -114,10 +129,12 @@ export class AlertNotifier extends Disposable {
     // (best effort: two windows checking at the very same moment may both show one).
     await this.deps.store.update(SHOWN_ALERTS_KEY, pruneShown([...shown, ...due.map((a) => a.id)], nowMs));
     const money = (amount: number): string => this.deps.formatMoney(amount, snapshot.currency);
+    const showUsage = showUsageAction();
+    const dontShowAgain = dontShowAgainAction();
     for (const alert of due) {
-      void Promise.resolve(this.deps.notify(alertMessage(alert, budget, money), [SHOW_USAGE, DONT_SHOW_AGAIN])).then((choice) => {
-        if (choice === SHOW_USAGE) this.deps.showUsage();
-        else if (choice === DONT_SHOW_AGAIN) void this.deps.disableAlerts();
+      void Promise.resolve(this.deps.notify(alertMessage(alert, budget, money), [showUsage, dontShowAgain])).then((choice) => {
+        if (choice === showUsage) this.deps.showUsage();
+        else if (choice === dontShowAgain) void this.deps.disableAlerts();
       });
     }
   }

@@ -27,10 +27,12 @@ class UsageTool implements vscode.LanguageModelTool<Record<string, unknown>> {
     const { describeCall } = await this.deps.tools();
     const what = describeCall(this.name, options.input as Partial<BreakdownInput>);
     return {
-      invocationMessage: `${what}…`,
+      invocationMessage: vscode.l10n.t('{0}…', what),
       confirmationMessages: {
-        title: 'Read OpenAI usage',
-        message: new vscode.MarkdownString(`${what}, from the data OpenAI Usage Insight has loaded. The answer holds spend, tokens, requests, names and ids — never the admin key.`),
+        title: vscode.l10n.t('Read OpenAI usage'),
+        message: new vscode.MarkdownString(
+          vscode.l10n.t('{0}, from the data OpenAI Usage Insight has loaded. The answer holds spend, tokens, requests, names and ids — never the admin key.', what),
+        ),
       },
     };
   }
@@ -38,6 +40,7 @@ class UsageTool implements vscode.LanguageModelTool<Record<string, unknown>> {
   async invoke(options: vscode.LanguageModelToolInvocationOptions<Record<string, unknown>>): Promise<vscode.LanguageModelToolResult> {
     const snapshot = this.deps.snapshot();
     if (!snapshot) {
+      // For the model, not the user (like the tools' JSON answers): kept in English.
       return text('OpenAI Usage Insight has no usage data yet: the user can set an admin key ("OpenAI Usage: Set Admin Key") or try the sample data.');
     }
     const { answerTool } = await this.deps.tools();
@@ -52,7 +55,21 @@ function text(value: string): vscode.LanguageModelToolResult {
 
 /** Registers both tools; dispose the result to unregister them. */
 export function registerUsageTools(deps: UsageToolDeps): vscode.Disposable {
+  // dist/agentTools.js bundles its own @vscode/l10n: configured with VS Code's bundle once loaded.
+  let loaded: Promise<typeof AgentTools> | undefined;
+  const tools = (): Promise<typeof AgentTools> =>
+    (loaded ??= deps.tools().then(
+      (m) => {
+        if (vscode.l10n.bundle) m.configureL10n({ contents: vscode.l10n.bundle });
+        return m;
+      },
+      (e: unknown) => {
+        loaded = undefined;
+        throw e;
+      },
+    ));
+  const withTools: UsageToolDeps = { ...deps, tools };
   return vscode.Disposable.from(
-    ...AGENT_TOOL_NAMES.map((name) => vscode.lm.registerTool(name, new UsageTool(name, deps))),
+    ...AGENT_TOOL_NAMES.map((name) => vscode.lm.registerTool(name, new UsageTool(name, withTools))),
   );
 }

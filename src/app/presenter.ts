@@ -1,5 +1,6 @@
 // The model's state as the status bar, the projects tree and its view show it. The figures are a
 // pure function (`present`), unit-tested; the Presenter only hands them to the views it is given.
+import * as l10n from '@vscode/l10n';
 import type { Settings } from '../config';
 import type { BudgetInForce } from '../report/alerts';
 import { budgetInForce, budgetSourceText, projectBudgets } from '../report/budgets';
@@ -58,19 +59,21 @@ export function present(
       state.mode === 'sample'
         ? treeDescription(rangeDays, grouping, true)
         : views
-          ? `${state.mode === 'team' ? 'team server · ' : ''}${treeDescription(rangeDays, grouping)}`
+          ? state.mode === 'team'
+            ? l10n.t('team server · {0}', treeDescription(rangeDays, grouping))
+            : treeDescription(rangeDays, grouping)
           : undefined,
     message:
       state.mode === 'sample'
-        ? 'Sample data: a made-up organization. Set an admin key to see yours.'
+        ? l10n.t('Sample data: a made-up organization. Set an admin key to see yours.')
         : state.staleSince !== undefined
-          ? `Stale since ${formatTime(state.staleSince)}: ${state.error?.message ?? 'the last refresh failed.'}`
+          ? l10n.t('Stale since {0}: {1}', formatTime(state.staleSince), state.error?.message ?? l10n.t('the last refresh failed.'))
           : state.error && !state.snapshot
             ? state.error.message
             : grouping === 'apiKeys' && views?.keyNote
               ? views.keyNote
               : (partialText(state, formatTime) ??
-                (state.mode === 'team' ? "From your team's server (Connect to Team Server…): the organisation's figures, read-only." : undefined)),
+                (state.mode === 'team' ? l10n.t("From your team's server (Connect to Team Server…): the organisation's figures, read-only.") : undefined)),
     mode: state.mode,
     budget,
     budgetNote: snapshot ? budgetSourceText(budget, snapshot.budgets?.organization) : undefined,

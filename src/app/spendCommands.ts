@@ -3,6 +3,7 @@
 // the amount in dollars and the scope. A failed write changes nothing locally and says why; a
 // successful one refreshes. No vscode: the prompts are a small interface, so every flow is
 // unit-tested against the sample organisation or the fake server.
+import * as l10n from '@vscode/l10n';
 import { isApiError } from '../api/errors';
 import { centsToDollars, dollarsToCents } from '../shared/endpoints';
 import type { BudgetScope, SpendAlert } from '../shared/endpoints';
@@ -27,7 +28,10 @@ export function parseDollars(text: string): number | undefined {
   return dollarsToCents(value);
 }
 
-export const AMOUNT_HINT = `Enter an amount in dollars above 0, like 500 or 1,250.50 (at most ${formatMoney(MAX_DOLLARS, 'usd')}).`;
+/** What the amount prompts say to an amount that is not one. */
+export function amountHint(): string {
+  return l10n.t('Enter an amount in dollars above 0, like 500 or 1,250.50 (at most {0}).', formatMoney(MAX_DOLLARS, 'usd'));
+}
 
 const EMAIL = /^[^\s@,;]+@[^\s@,;]+\.[^\s@,;]+$/;
 
@@ -48,57 +52,78 @@ export interface ScopeChoice {
 
 function limitText(reading: SpendLimitReading | undefined): string | undefined {
   if (!reading) return undefined;
-  if (reading.kind === 'none') return 'no limit';
-  if (reading.kind === 'unreadable') return 'limit not readable with this key';
-  return `${dollars(reading.limit.thresholdCents)} a month${reading.limit.enforcing ? '' : ', not enforced'}`;
+  if (reading.kind === 'none') return l10n.t('no limit');
+  if (reading.kind === 'unreadable') return l10n.t('limit not readable with this key');
+  return reading.limit.enforcing ? l10n.t('{0} a month', dollars(reading.limit.thresholdCents)) : l10n.t('{0} a month, not enforced', dollars(reading.limit.thresholdCents));
 }
 
 /** The organisation, then each active project of the snapshot by name, with its limit when known. */
 export function scopeChoices(snapshot: UsageSnapshot | undefined): ScopeChoice[] {
   const budgets = snapshot?.budgets;
-  const org: ScopeChoice = { scope: {}, name: 'the organization', label: 'Organization', description: limitText(budgets?.organization) };
+  const org: ScopeChoice = { scope: {}, name: l10n.t('the organization'), label: l10n.t('Organization'), description: limitText(budgets?.organization) };
   const projects = (snapshot?.projects ?? [])
     .filter((p) => p.status !== 'archived')
     .map((p): ScopeChoice => ({
       scope: { projectId: p.id },
-      name: `project “${p.name || p.id}”`,
+      name: l10n.t('project “{0}”', p.name || p.id),
       label: p.name || p.id,
       description: [p.name ? p.id : undefined, limitText(budgets?.projects[p.id])].filter((s) => s !== undefined).join(' · ') || undefined,
     }));
   return [org, ...projects];
 }
 
-/** "the organization's hard spend limit" or "the hard spend limit of project “Name”". */
-function thing(choice: ScopeChoice, what: string): string {
-  return choice.scope.projectId === undefined ? `the organization's ${what}` : `the ${what} of ${choice.name}`;
-}
+// The confirmations are whole sentences, one for the organization and one for a project, so a
+// translation never has to fit a phrase into another.
+const isOrg = (choice: ScopeChoice): boolean => choice.scope.projectId === undefined;
 
 export function confirmSetLimit(choice: ScopeChoice, cents: number): string {
-  return `Set ${thing(choice, 'hard spend limit')} to ${dollars(cents)} a month?`;
+  return isOrg(choice)
+    ? l10n.t("Set the organization's hard spend limit to {0} a month?", dollars(cents))
+    : l10n.t('Set the hard spend limit of {0} to {1} a month?', choice.name, dollars(cents));
 }
 
 export function confirmRemoveLimit(choice: ScopeChoice, cents: number | undefined): string {
-  return `Remove ${thing(choice, 'hard spend limit')}${cents === undefined ? '' : ` of ${dollars(cents)} a month`}?`;
+  if (cents === undefined) return isOrg(choice) ? l10n.t("Remove the organization's hard spend limit?") : l10n.t('Remove the hard spend limit of {0}?', choice.name);
+  return isOrg(choice)
+    ? l10n.t("Remove the organization's hard spend limit of {0} a month?", dollars(cents))
+    : l10n.t('Remove the hard spend limit of {0} of {1} a month?', choice.name, dollars(cents));
 }
 
 export function confirmCreateAlert(choice: ScopeChoice, cents: number, recipients: readonly string[]): string {
-  return `Create a spend alert for ${choice.name} at ${dollars(cents)} a month, e-mailing ${recipients.join(', ')}?`;
+  return l10n.t('Create a spend alert for {0} at {1} a month, e-mailing {2}?', choice.name, dollars(cents), recipients.join(', '));
 }
 
 export function confirmUpdateAlert(choice: ScopeChoice, before: SpendAlert, cents: number, recipients: readonly string[]): string {
-  return `Change ${thing(choice, 'spend alert')} from ${dollars(before.thresholdCents)} to ${dollars(cents)} a month, e-mailing ${recipients.join(', ')}?`;
+  return isOrg(choice)
+    ? l10n.t("Change the organization's spend alert from {0} to {1} a month, e-mailing {2}?", dollars(before.thresholdCents), dollars(cents), recipients.join(', '))
+    : l10n.t('Change the spend alert of {0} from {1} to {2} a month, e-mailing {3}?', choice.name, dollars(before.thresholdCents), dollars(cents), recipients.join(', '));
 }
 
 export function confirmDeleteAlert(choice: ScopeChoice, alert: SpendAlert): string {
-  return `Remove ${thing(choice, 'spend alert')} at ${dollars(alert.thresholdCents)} a month?`;
+  return isOrg(choice)
+    ? l10n.t("Remove the organization's spend alert at {0} a month?", dollars(alert.thresholdCents))
+    : l10n.t('Remove the spend alert of {0} at {1} a month?', choice.name, dollars(alert.thresholdCents));
 }
 
-/** Why a write failed, and that nothing changed. */
-export function writeFailureMessage(what: string, error: unknown, describe: (error: unknown) => string): string {
+/**
+ * Why a write (or, with `wrote` false, a read) failed, and that nothing changed. `what` is the
+ * action as a phrase after "Could not" ("set the spend limit of the organization").
+ */
+export function writeFailureMessage(what: string, error: unknown, describe: (error: unknown) => string, wrote = true): string {
   if (isApiError(error) && (error.code === 'permission' || error.code === 'auth')) {
-    return `Could not ${what}: this key may not change spend limits or alerts (${error.status ?? 403}); an Admin key of an organization Owner is needed. Nothing was changed.`;
+    const status = error.status ?? 403;
+    return wrote
+      ? l10n.t('Could not {0}: this key may not change spend limits or alerts ({1}); an Admin key of an organization Owner is needed. Nothing was changed.', what, status)
+      : l10n.t('Could not {0}: this key may not change spend limits or alerts ({1}); an Admin key of an organization Owner is needed.', what, status);
   }
-  return `Could not ${what}: ${describe(error)} Nothing was changed.`;
+  return wrote ? l10n.t('Could not {0}: {1} Nothing was changed.', what, describe(error)) : l10n.t('Could not {0}: {1}', what, describe(error));
+}
+
+/** A write: the phrase after "Could not", the progress title, and what is said once done. */
+interface WriteWords {
+  readonly what: string;
+  readonly progress: string;
+  readonly done: string;
 }
 
 export interface PickItem<T> {
@@ -136,14 +161,14 @@ async function pickScope(deps: SpendFlowDeps, title: string): Promise<ScopeChoic
   return deps.ui.pick(title, choices.map((c) => ({ label: c.label, description: c.description, value: c })));
 }
 
-async function write(deps: SpendFlowDeps, what: string, done: string, task: () => Promise<unknown>): Promise<FlowOutcome> {
+async function write(deps: SpendFlowDeps, words: WriteWords, task: () => Promise<unknown>): Promise<FlowOutcome> {
   try {
-    await deps.ui.progress(`${what[0]?.toUpperCase() ?? ''}${what.slice(1)}…`, task);
+    await deps.ui.progress(words.progress, task);
   } catch (error) {
-    deps.ui.error(writeFailureMessage(what, error, deps.describeError));
+    deps.ui.error(writeFailureMessage(words.what, error, deps.describeError));
     return 'failed';
   }
-  deps.ui.info(done);
+  deps.ui.info(words.done);
   await deps.refresh();
   return 'done';
 }
@@ -152,10 +177,10 @@ async function write(deps: SpendFlowDeps, what: string, done: string, task: () =
 export async function setSpendLimitFlow(deps: SpendFlowDeps): Promise<FlowOutcome> {
   const source = await deps.source();
   if (!source?.getSpendLimit || !source.setSpendLimit || !source.deleteSpendLimit) {
-    deps.ui.error('Set an admin key first (or try sample data): spend limits are read and changed through the API.');
+    deps.ui.error(l10n.t('Set an admin key first (or try sample data): spend limits are read and changed through the API.'));
     return 'unavailable';
   }
-  const choice = await pickScope(deps, 'Set Spend Limit: for the organization or a project?');
+  const choice = await pickScope(deps, l10n.t('Set Spend Limit: for the organization or a project?'));
   if (!choice) return 'cancelled';
   let current: number | undefined;
   try {
@@ -165,97 +190,120 @@ export async function setSpendLimitFlow(deps: SpendFlowDeps): Promise<FlowOutcom
     current = undefined;
   }
   if (current !== undefined) {
-    const action = await deps.ui.pick(`The hard spend limit of ${choice.name} is ${dollars(current)} a month`, [
-      { label: 'Change the limit…', value: 'change' as const },
-      { label: 'Remove the limit', value: 'remove' as const },
+    const action = await deps.ui.pick(l10n.t('The hard spend limit of {0} is {1} a month', choice.name, dollars(current)), [
+      { label: l10n.t('Change the limit…'), value: 'change' as const },
+      { label: l10n.t('Remove the limit'), value: 'remove' as const },
     ]);
     if (!action) return 'cancelled';
     if (action === 'remove') {
-      if (!(await deps.ui.confirm(confirmRemoveLimit(choice, current), 'Remove Limit'))) return 'cancelled';
+      if (!(await deps.ui.confirm(confirmRemoveLimit(choice, current), l10n.t('Remove Limit')))) return 'cancelled';
       const remove = source.deleteSpendLimit.bind(source);
-      return write(deps, `remove the spend limit of ${choice.name}`, `The hard spend limit of ${choice.name} was removed.`, () => remove(choice.scope));
+      const words = {
+        what: l10n.t('remove the spend limit of {0}', choice.name),
+        progress: l10n.t('Remove the spend limit of {0}…', choice.name),
+        done: l10n.t('The hard spend limit of {0} was removed.', choice.name),
+      };
+      return write(deps, words, () => remove(choice.scope));
     }
   }
   const typed = await deps.ui.input({
-    title: `Hard spend limit of ${choice.name}`,
-    prompt: 'A month, in dollars. OpenAI stops API requests past it while it is enforced.',
+    title: l10n.t('Hard spend limit of {0}', choice.name),
+    prompt: l10n.t('A month, in dollars. OpenAI stops API requests past it while it is enforced.'),
     value: current === undefined ? '' : String(centsToDollars(current)),
-    placeHolder: 'e.g. 1,000',
-    validate: (v) => (parseDollars(v) === undefined ? AMOUNT_HINT : undefined),
+    placeHolder: l10n.t('e.g. 1,000'),
+    validate: (v) => (parseDollars(v) === undefined ? amountHint() : undefined),
   });
   if (typed === undefined) return 'cancelled';
   const cents = parseDollars(typed);
   if (cents === undefined) return 'cancelled';
-  if (!(await deps.ui.confirm(confirmSetLimit(choice, cents), 'Set Limit'))) return 'cancelled';
+  if (!(await deps.ui.confirm(confirmSetLimit(choice, cents), l10n.t('Set Limit')))) return 'cancelled';
   const set = source.setSpendLimit.bind(source);
-  return write(deps, `set the spend limit of ${choice.name}`, `The hard spend limit of ${choice.name} is now ${dollars(cents)} a month.`, () =>
-    set(choice.scope, { thresholdCents: cents, currency: 'USD', interval: 'month' }),
-  );
+  const words = {
+    what: l10n.t('set the spend limit of {0}', choice.name),
+    progress: l10n.t('Set the spend limit of {0}…', choice.name),
+    done: l10n.t('The hard spend limit of {0} is now {1} a month.', choice.name, dollars(cents)),
+  };
+  return write(deps, words, () => set(choice.scope, { thresholdCents: cents, currency: 'USD', interval: 'month' }));
 }
 
 /** Manage Spend Alerts…: scope, then an alert to change or remove, or a new one. */
 export async function manageSpendAlertsFlow(deps: SpendFlowDeps): Promise<FlowOutcome> {
   const source = await deps.source();
   if (!source?.listSpendAlerts || !source.createSpendAlert || !source.updateSpendAlert || !source.deleteSpendAlert) {
-    deps.ui.error('Set an admin key first (or try sample data): spend alerts are read and changed through the API.');
+    deps.ui.error(l10n.t('Set an admin key first (or try sample data): spend alerts are read and changed through the API.'));
     return 'unavailable';
   }
-  const choice = await pickScope(deps, 'Manage Spend Alerts: of the organization or a project?');
+  const choice = await pickScope(deps, l10n.t('Manage Spend Alerts: of the organization or a project?'));
   if (!choice) return 'cancelled';
   let alerts: SpendAlert[];
   try {
     alerts = await source.listSpendAlerts(choice.scope);
   } catch (error) {
-    deps.ui.error(writeFailureMessage(`read the spend alerts of ${choice.name}`, error, deps.describeError).replace(' Nothing was changed.', ''));
+    deps.ui.error(writeFailureMessage(l10n.t('read the spend alerts of {0}', choice.name), error, deps.describeError, false));
     return 'failed';
   }
-  const picked = await deps.ui.pick<SpendAlert | 'new'>(`Spend alerts of ${choice.name}`, [
+  const picked = await deps.ui.pick<SpendAlert | 'new'>(l10n.t('Spend alerts of {0}', choice.name), [
     ...[...alerts]
       .sort((a, b) => a.thresholdCents - b.thresholdCents)
-      .map((a) => ({ label: `${dollars(a.thresholdCents)} a month`, description: a.recipients.join(', '), value: a as SpendAlert | 'new' })),
-    { label: '$(add) New alert…', value: 'new' as const },
+      .map((a) => ({ label: l10n.t('{0} a month', dollars(a.thresholdCents)), description: a.recipients.join(', '), value: a as SpendAlert | 'new' })),
+    { label: `$(add) ${l10n.t('New alert…')}`, value: 'new' as const },
   ]);
   if (!picked) return 'cancelled';
   const existing = picked === 'new' ? undefined : picked;
   if (existing) {
-    const action = await deps.ui.pick(`Alert at ${dollars(existing.thresholdCents)} a month`, [
-      { label: 'Change…', value: 'change' as const },
-      { label: 'Remove', value: 'remove' as const },
+    const action = await deps.ui.pick(l10n.t('Alert at {0} a month', dollars(existing.thresholdCents)), [
+      { label: l10n.t('Change…'), value: 'change' as const },
+      { label: l10n.t('Remove'), value: 'remove' as const },
     ]);
     if (!action) return 'cancelled';
     if (action === 'remove') {
-      if (!(await deps.ui.confirm(confirmDeleteAlert(choice, existing), 'Remove Alert'))) return 'cancelled';
+      if (!(await deps.ui.confirm(confirmDeleteAlert(choice, existing), l10n.t('Remove Alert')))) return 'cancelled';
       const remove = source.deleteSpendAlert.bind(source);
-      return write(deps, `remove the spend alert of ${choice.name}`, `The spend alert at ${dollars(existing.thresholdCents)} was removed.`, () => remove(choice.scope, existing.id));
+      const words = {
+        what: l10n.t('remove the spend alert of {0}', choice.name),
+        progress: l10n.t('Remove the spend alert of {0}…', choice.name),
+        done: l10n.t('The spend alert at {0} was removed.', dollars(existing.thresholdCents)),
+      };
+      return write(deps, words, () => remove(choice.scope, existing.id));
     }
   }
   const typed = await deps.ui.input({
-    title: `Spend alert of ${choice.name}`,
-    prompt: 'E-mail when spend this month reaches this many dollars.',
+    title: l10n.t('Spend alert of {0}', choice.name),
+    prompt: l10n.t('E-mail when spend this month reaches this many dollars.'),
     value: existing ? String(centsToDollars(existing.thresholdCents)) : '',
-    placeHolder: 'e.g. 500',
-    validate: (v) => (parseDollars(v) === undefined ? AMOUNT_HINT : undefined),
+    placeHolder: l10n.t('e.g. 500'),
+    validate: (v) => (parseDollars(v) === undefined ? amountHint() : undefined),
   });
   if (typed === undefined) return 'cancelled';
   const cents = parseDollars(typed);
   if (cents === undefined) return 'cancelled';
   const typedRecipients = await deps.ui.input({
-    title: `Spend alert of ${choice.name}`,
-    prompt: 'Who gets the e-mail: addresses separated by commas.',
+    title: l10n.t('Spend alert of {0}', choice.name),
+    prompt: l10n.t('Who gets the e-mail: addresses separated by commas.'),
     value: existing ? existing.recipients.join(', ') : '',
     placeHolder: 'finance@example.com, lead@example.com',
-    validate: (v) => (parseRecipients(v) === undefined ? 'Enter one or more e-mail addresses, separated by commas.' : undefined),
+    validate: (v) => (parseRecipients(v) === undefined ? l10n.t('Enter one or more e-mail addresses, separated by commas.') : undefined),
   });
   if (typedRecipients === undefined) return 'cancelled';
   const recipients = parseRecipients(typedRecipients);
   if (!recipients) return 'cancelled';
   const input = { thresholdCents: cents, recipients, currency: 'USD', interval: 'month', ...(existing?.subjectPrefix ? { subjectPrefix: existing.subjectPrefix } : {}) };
   if (existing) {
-    if (!(await deps.ui.confirm(confirmUpdateAlert(choice, existing, cents, recipients), 'Change Alert'))) return 'cancelled';
+    if (!(await deps.ui.confirm(confirmUpdateAlert(choice, existing, cents, recipients), l10n.t('Change Alert')))) return 'cancelled';
     const update = source.updateSpendAlert.bind(source);
-    return write(deps, `change the spend alert of ${choice.name}`, `The spend alert of ${choice.name} is now at ${dollars(cents)} a month.`, () => update(choice.scope, existing.id, input));
+    const words = {
+      what: l10n.t('change the spend alert of {0}', choice.name),
+      progress: l10n.t('Change the spend alert of {0}…', choice.name),
+      done: l10n.t('The spend alert of {0} is now at {1} a month.', choice.name, dollars(cents)),
+    };
+    return write(deps, words, () => update(choice.scope, existing.id, input));
   }
-  if (!(await deps.ui.confirm(confirmCreateAlert(choice, cents, recipients), 'Create Alert'))) return 'cancelled';
+  if (!(await deps.ui.confirm(confirmCreateAlert(choice, cents, recipients), l10n.t('Create Alert')))) return 'cancelled';
   const create = source.createSpendAlert.bind(source);
-  return write(deps, `create a spend alert for ${choice.name}`, `A spend alert for ${choice.name} at ${dollars(cents)} a month was created.`, () => create(choice.scope, input));
+  const words = {
+    what: l10n.t('create a spend alert for {0}', choice.name),
+    progress: l10n.t('Create a spend alert for {0}…', choice.name),
+    done: l10n.t('A spend alert for {0} at {1} a month was created.', choice.name, dollars(cents)),
+  };
+  return write(deps, words, () => create(choice.scope, input));
 }

@@ -23,23 +23,23 @@ export function registerTeamServerCommand(deps: TeamServerDeps): vscode.Disposab
     if (current) {
       const pick = await vscode.window.showQuickPick(
         [
-          { label: 'Connect to another team server…', action: 'change' as const },
-          { label: 'Disconnect from the team server', description: current, action: 'disconnect' as const },
+          { label: vscode.l10n.t('Connect to another team server…'), action: 'change' as const },
+          { label: vscode.l10n.t('Disconnect from the team server'), description: current, action: 'disconnect' as const },
         ],
-        { title: 'Connect to Team Server', placeHolder: `Connected to ${current}` },
+        { title: vscode.l10n.t('Connect to Team Server'), placeHolder: vscode.l10n.t('Connected to {0}', current) },
       );
       if (!pick) return;
       if (pick.action === 'disconnect') {
         await config.update('teamServerUrl', undefined, vscode.ConfigurationTarget.Global);
         await deps.token.clear();
         await deps.apply();
-        void vscode.window.showInformationMessage('Disconnected from the team server.');
+        void vscode.window.showInformationMessage(vscode.l10n.t('Disconnected from the team server.'));
         return;
       }
     }
     const url = await vscode.window.showInputBox({
-      title: 'Connect to Team Server (1/2)',
-      prompt: 'The address of your team’s OpenAI Usage Insight server (openai-usage-insight serve).',
+      title: vscode.l10n.t('Connect to Team Server (1/2)'),
+      prompt: vscode.l10n.t('The address of your team’s OpenAI Usage Insight server (openai-usage-insight serve).'),
       placeHolder: 'https://usage.example.com',
       value: current,
       ignoreFocusOut: true,
@@ -47,15 +47,15 @@ export function registerTeamServerCommand(deps: TeamServerDeps): vscode.Disposab
     });
     if (url === undefined) return;
     const token = await vscode.window.showInputBox({
-      title: 'Connect to Team Server (2/2)',
-      prompt: 'The server’s read token (from whoever runs it). Not an admin key. Empty for a loopback server without a token.',
+      title: vscode.l10n.t('Connect to Team Server (2/2)'),
+      prompt: vscode.l10n.t('The server’s read token (from whoever runs it). Not an admin key. Empty for a loopback server without a token.'),
       password: true,
       ignoreFocusOut: true,
     });
     if (token === undefined) return;
     const address = url.trim().replace(/\/+$/, '');
     try {
-      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Checking the team server…', cancellable: true }, async (_progress, cancel) => {
+      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking the team server…'), cancellable: true }, async (_progress, cancel) => {
         const abort = new AbortController();
         cancel.onCancellationRequested(() => abort.abort());
         const source = await createTeamSource(address, token.trim() || undefined);
@@ -64,13 +64,13 @@ export function registerTeamServerCommand(deps: TeamServerDeps): vscode.Disposab
     } catch (e) {
       const { message } = describeError(e);
       deps.log.warn(`Team server check failed: ${message}`);
-      void vscode.window.showErrorMessage(`The team server did not answer as expected, so nothing was changed: ${message}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('The team server did not answer as expected, so nothing was changed: {0}', message));
       return;
     }
     if (token.trim()) await deps.token.set(token.trim());
     else await deps.token.clear();
     await config.update('teamServerUrl', address, vscode.ConfigurationTarget.Global);
     await deps.apply();
-    void vscode.window.showInformationMessage(`Connected to the team server ${new URL(address).host}.`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('Connected to the team server {0}.', new URL(address).host));
   });
 }

@@ -2,7 +2,7 @@
 // globalState (one organisation's attribution habit, not a workspace's) and handed to the
 // Presenter, which renders at once; the rows themselves come from src/views/treeText.ts.
 import * as vscode from 'vscode';
-import { GROUPING_LABELS, TREE_GROUPINGS, parseGrouping } from '../views/treeText';
+import { groupingLabels, TREE_GROUPINGS, parseGrouping } from '../views/treeText';
 import type { TreeGrouping } from '../views/treeText';
 
 export const GROUP_TREE_COMMAND = 'openaiUsage.groupTreeBy';
@@ -22,8 +22,8 @@ export function registerTreeGrouping(context: vscode.ExtensionContext, presenter
     let choice = TREE_GROUPINGS.find((g) => g === arg);
     if (choice === undefined) {
       const picked = await vscode.window.showQuickPick(
-        TREE_GROUPINGS.map((g) => ({ label: GROUPING_LABELS[g].label, detail: GROUPING_LABELS[g].detail, description: g === current ? 'current' : undefined, grouping: g })),
-        { title: 'Group Tree By', placeHolder: 'Group the OpenAI Usage tree by…' },
+        TREE_GROUPINGS.map((g) => ({ label: groupingLabels(g).label, detail: groupingLabels(g).detail, description: g === current ? vscode.l10n.t('current') : undefined, grouping: g })),
+        { title: vscode.l10n.t('Group Tree By'), placeHolder: vscode.l10n.t('Group the OpenAI Usage tree by…') },
       );
       choice = picked?.grouping;
     }

@@ -1,4 +1,5 @@
 // What the host fetches for the view the webview asked for. No vscode: tested with the sample org.
+import * as l10n from '@vscode/l10n';
 import { CONTEXT_LEVELS, ENDPOINTS, USAGE_ENDPOINT_IDS } from '../shared/endpoints';
 import type { Dimension, EndpointId, UsageBucket, UsageQuery } from '../shared/endpoints';
 import { createLimiter } from '../api/limit';
@@ -52,7 +53,7 @@ export async function fetchOverview(req: OverviewRequest): Promise<OverviewData>
   // An empty range (wholly after today) needs no request: the snapshot's buckets filter to nothing.
   if (range.start < range.end && !snapshotCovers(snapshot, range.start, range.end)) {
     const source = await req.source();
-    if (!source) throw new NoDataError('This range is outside the stored data and there is no data source: set an Admin key or try sample data.');
+    if (!source) throw new NoDataError(l10n.t('This range is outside the stored data and there is no data source: set an Admin key or try sample data.'));
     const limit = createLimiter(4);
     const base = { startTime: range.start, endTime: range.end, bucketWidth: '1d' as const, projectIds: ui.projectIds.length ? ui.projectIds : undefined };
     const ask = (q: UsageQuery): Promise<UsageBucket[]> => limit(() => source.query(q, req.signal));
@@ -105,7 +106,7 @@ export async function fetchAttribution(ui: UiState, snapshot: UsageSnapshot, sou
   const range = resolveRange(ui.range, nowMs);
   let userUsage: Parameters<typeof buildAttribution>[0]['userUsage'];
   if (range.start >= range.end) userUsage = { ok: true, buckets: [] };
-  else if (!source) userUsage = { ok: false, message: 'No data source to ask for usage by user.' };
+  else if (!source) userUsage = { ok: false, message: l10n.t('No data source to ask for usage by user.') };
   else {
     try {
       const buckets = await source.query(
@@ -116,7 +117,7 @@ export async function fetchAttribution(ui: UiState, snapshot: UsageSnapshot, sou
       userUsage = { ok: true, buckets };
     } catch (err) {
       if (signal?.aborted) throw err;
-      userUsage = { ok: false, message: `Usage by user could not be read: ${err instanceof Error ? err.message : String(err)}` };
+      userUsage = { ok: false, message: l10n.t('Usage by user could not be read: {0}', err instanceof Error ? err.message : String(err)) };
     }
   }
   return buildAttribution({

@@ -2,6 +2,7 @@
 // a time (a newer one cancels the older), the API key and user lists fetched ahead, and origin
 // tracking (another organisation's results and lists are dropped). No vscode: unit-tested against
 // the sample organisation.
+import * as l10n from '@vscode/l10n';
 import { Disposable, Listeners, toDisposable } from '../app/disposable';
 import type { DisposableLike } from '../app/disposable';
 import type { FilterOptions, UiState } from '../shared/protocol';
@@ -103,7 +104,7 @@ export class QueryService extends Disposable {
         const snapshot = state.snapshot;
         if (!snapshot) {
           if (state.loading) return { status: 'waiting' };
-          throw new NoDataError(state.error ? state.error.message : 'No usage data yet: run Refresh.');
+          throw new NoDataError(state.error ? state.error.message : l10n.t('No usage data yet: run Refresh.'));
         }
         const data = await fetchOverview({
           ui,
@@ -119,13 +120,13 @@ export class QueryService extends Disposable {
         const snapshot = state.snapshot;
         if (!snapshot) {
           if (state.loading) return { status: 'waiting' };
-          throw new NoDataError(state.error ? state.error.message : 'No usage data yet: run Refresh.');
+          throw new NoDataError(state.error ? state.error.message : l10n.t('No usage data yet: run Refresh.'));
         }
         const data = await fetchAttribution(ui, snapshot, await this.model.currentSource(), nowMs, abort.signal);
         shown = { kind: 'attribution', key, ui, data };
       } else {
         const source = await this.model.currentSource();
-        if (!source) throw new NoDataError('No data source: set an Admin key or try sample data.');
+        if (!source) throw new NoDataError(l10n.t('No data source: set an Admin key or try sample data.'));
         const result = await fetchTab(ui, ui.tab, source, nowMs, state.snapshot?.currency ?? 'usd', abort.signal);
         if (abort.signal.aborted) return { status: 'cancelled' };
         this.options.add(result.buckets);

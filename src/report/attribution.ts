@@ -1,6 +1,7 @@
 // Who spent and used what: names for the IDs on the wire, spend by API key, usage by user, keys
 // not used lately, and the completions mix (cache hits, batch share, service tiers). Pure: the host
 // computes these and the webview only draws them (it may call the lookups here for labels).
+import * as l10n from '@vscode/l10n';
 import { COMPLETIONS_BREAKDOWN } from '../shared/endpoints';
 import type { Dimension, NameDirectory, Project, UsageBucket } from '../shared/endpoints';
 import type { MetricTotal } from './table';
@@ -39,7 +40,6 @@ export interface ShownName {
   readonly title?: string;
 }
 
-const NOUN: Partial<Record<Dimension, string>> = { api_key_id: 'key', user_id: 'user', project_id: 'project' };
 
 /**
  * The name of a project, API key or user ID for tables and legends. An ID the directory does not
@@ -53,19 +53,20 @@ export function idName(dim: Dimension, id: string, projectNames: Readonly<Record
   const entry = part?.[id];
   if (entry) {
     const owner = dim === 'api_key_id' ? names?.apiKeys[id]?.owner : undefined;
-    return { label: entry.label, title: owner ? `${id}, owned by ${owner}` : id };
+    return { label: entry.label, title: owner ? l10n.t('{0}, owned by {1}', id, owner) : id };
   }
   const unreadable = !names || !names.known || names.unreadable.includes(dim === 'api_key_id' ? 'apiKeys' : 'users');
   if (unreadable) return { label: id, missing: 'unreadable', title: id };
-  return { label: `${id} (unknown or deleted ${NOUN[dim] ?? 'ID'})`, missing: 'unknown', title: id };
+  return { label: dim === 'api_key_id' ? l10n.t('{0} (unknown or deleted key)', id) : l10n.t('{0} (unknown or deleted user)', id), missing: 'unknown', title: id };
 }
 
 /** The quiet note for the parts of the directory this key may not read (undefined: none). */
 export function unreadableNote(names: NameTable | undefined): string | undefined {
   if (!names || !names.known || names.unreadable.length === 0) return undefined;
-  const words = { apiKeys: 'API keys', adminKeys: 'admin keys', users: 'users' } as const;
+  const words = { apiKeys: l10n.t('API keys'), adminKeys: l10n.t('admin keys'), users: l10n.t('users') } as const;
   const parts = names.unreadable.map((p) => words[p]);
-  return `This Admin key may not list ${parts.join(' or ')}, so their IDs show without names.`;
+  const list = parts.reduce((all, part) => l10n.t('{0} or {1}', all, part));
+  return l10n.t('This Admin key may not list {0}, so their IDs show without names.', list);
 }
 
 export interface AttributionInput {
@@ -94,7 +95,7 @@ export function buildAttribution(input: AttributionInput): AttributionData {
   const end = Math.min(input.range.end, input.keyCostsRange.end);
   const spend = input.keyCosts && start < end ? keySpend(input.keyCosts, { start, end }, input.currency, input.projectIds) : [];
   const keys = spend.map((k) => {
-    const name = k.id ? idName('api_key_id', k.id, projectNames, table) : { label: '(no API key)' };
+    const name = k.id ? idName('api_key_id', k.id, projectNames, table) : { label: l10n.t('(no API key)') };
     const info = keyInfo.get(k.id);
     const projectId = k.projectId ?? info?.projectId;
     const owner = keyOwner(info);
@@ -124,7 +125,7 @@ export function buildAttribution(input: AttributionInput): AttributionData {
     }
     const rows = [...sums]
       .map(([id, s]) => {
-        const name = id ? idName('user_id', id, projectNames, table) : { label: '(no user)' };
+        const name = id ? idName('user_id', id, projectNames, table) : { label: l10n.t('(no user)') };
         return { id, label: name.label, ...(name.missing ? { missing: name.missing } : {}), inputTokens: s.input, outputTokens: s.output, requests: s.requests };
       })
       .sort((a, b) => b.inputTokens + b.outputTokens - (a.inputTokens + a.outputTokens) || b.requests - a.requests || a.id.localeCompare(b.id));

@@ -1,6 +1,7 @@
 // The budget figures every surface shows (issue "Spend awareness"): the budget in force (the
 // organisation's hard spend limit, else the personal budget of the setting), where it comes from in
 // words, and each project's limit with its month-to-date share. Pure and browser-safe.
+import * as l10n from '@vscode/l10n';
 import type { UsageSnapshot, SpendLimitReading } from '../shared/snapshot';
 import { addDays, dayStartOfMs, monthStart } from '../shared/time';
 import { resolveBudget } from './alerts';
@@ -24,11 +25,11 @@ export function budgetInForce(snapshot: UsageSnapshot | undefined, settingAmount
  * personal budget with why (no limit set, or the key cannot read it). Undefined when there is no budget.
  */
 export function budgetSourceText(budget: BudgetInForce | undefined, reading: SpendLimitReading | undefined): string | undefined {
-  if (!budget) return reading?.kind === 'unreadable' ? 'No budget: this key cannot read the spend limit, and no personal budget is set.' : undefined;
-  if (budget.source === 'spendLimit') return budget.enforcing ? "The organization's hard spend limit (enforced)." : "The organization's hard spend limit (not enforced).";
-  if (reading?.kind === 'unreadable') return 'Your personal budget (setting): this key cannot read the spend limit.';
-  if (reading?.kind === 'set') return "Your personal budget (setting): the spend limit is in another currency.";
-  return 'Your personal budget (setting): no spend limit is set.';
+  if (!budget) return reading?.kind === 'unreadable' ? l10n.t('No budget: this key cannot read the spend limit, and no personal budget is set.') : undefined;
+  if (budget.source === 'spendLimit') return budget.enforcing ? l10n.t("The organization's hard spend limit (enforced).") : l10n.t("The organization's hard spend limit (not enforced).");
+  if (reading?.kind === 'unreadable') return l10n.t('Your personal budget (setting): this key cannot read the spend limit.');
+  if (reading?.kind === 'set') return l10n.t('Your personal budget (setting): the spend limit is in another currency.');
+  return l10n.t('Your personal budget (setting): no spend limit is set.');
 }
 
 export interface ProjectBudget {

@@ -1,5 +1,6 @@
 // Names for the IDs the API reports (projects, API keys, users), from the snapshot's directory.
 // One lookup for every surface: an ID with no name shows the ID and says why, never a blank.
+import * as l10n from '@vscode/l10n';
 import type { ApiKeyInfo, NameDirectory, Project, UserInfo } from '../shared/endpoints';
 
 export interface NamedId {
@@ -50,7 +51,7 @@ export function keyOwner(key: ApiKeyInfo | undefined): string | undefined {
   if (!owner) return undefined;
   const who = owner.name || owner.email || owner.id;
   if (!who) return undefined;
-  return owner.type === 'service_account' ? `service account ${who}` : who;
+  return owner.type === 'service_account' ? l10n.t('service account {0}', who) : who;
 }
 
 /** One API key's line: its spend in the range under its name, with owner and project. */
@@ -65,30 +66,36 @@ export interface KeyLine {
   readonly spend: number;
 }
 
+/** The name shown for spend under no API key. */
+export function noKeyLabel(): string {
+  return l10n.t('No API key');
+}
+
+/** @deprecated English only (made at load): use noKeyLabel(). Kept while src/cli/reports.ts imports it. */
 export const NO_KEY_LABEL = 'No API key';
 
 /** Words for an ID without a name, for tooltips and table cells. */
 export function missingText(missing: NamedId['missing'], what: 'key' | 'user' = 'key'): string | undefined {
-  if (missing === 'unknown') return `deleted or unknown ${what}`;
-  if (missing === 'unreadable') return `${what === 'key' ? 'API key' : 'user'} names are not readable with this key`;
+  if (missing === 'unknown') return what === 'key' ? l10n.t('deleted or unknown key') : l10n.t('deleted or unknown user');
+  if (missing === 'unreadable') return what === 'key' ? l10n.t('API key names are not readable with this key') : l10n.t('user names are not readable with this key');
   return undefined;
 }
 
 /** The one quiet note for parts of the directory that could not be read (undefined: all read). */
 export function unreadableNote(names: NameIndex, parts: readonly ('apiKeys' | 'users')[] = ['apiKeys', 'users']): string | undefined {
-  const notes: string[] = [];
-  if (parts.includes('apiKeys') && names.unreadable.includes('apiKeys')) notes.push('API key names are not readable with this key');
-  if (parts.includes('users') && names.unreadable.includes('users')) notes.push('user names are not readable with this key');
-  if (!notes.length) return undefined;
-  const text = notes.join('; ');
-  return `${text.charAt(0).toUpperCase()}${text.slice(1)}: IDs are shown instead.`;
+  const keys = parts.includes('apiKeys') && names.unreadable.includes('apiKeys');
+  const users = parts.includes('users') && names.unreadable.includes('users');
+  if (keys && users) return l10n.t('API key names are not readable with this key; user names are not readable with this key: IDs are shown instead.');
+  if (keys) return l10n.t('API key names are not readable with this key: IDs are shown instead.');
+  if (users) return l10n.t('User names are not readable with this key: IDs are shown instead.');
+  return undefined;
 }
 
 /** Spend by key (from `keySpend`) with each key's name, owner and project. */
 export function keyLines(spends: readonly { readonly id: string; readonly projectId: string | undefined; readonly spend: number }[], names: NameIndex): KeyLine[] {
   return spends.map((k): KeyLine => {
     // Spend under no key spans projects: no one project is its own.
-    if (k.id === '') return { id: '', name: NO_KEY_LABEL, spend: k.spend };
+    if (k.id === '') return { id: '', name: noKeyLabel(), spend: k.spend };
     const n = names.apiKey(k.id);
     const owner = keyOwner(n.key);
     const projectId = n.key?.projectId ?? k.projectId;

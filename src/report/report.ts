@@ -12,6 +12,7 @@
 // - A total a number cannot hold is an error (NonFiniteTotalError), never "null" or "$∞".
 // Sums keep full precision; rounding happens only when formatting for display.
 
+import * as l10n from '@vscode/l10n';
 import { REQUEST_ENDPOINT_IDS, TOKEN_ENDPOINT_IDS } from '../shared/endpoints';
 import type { EndpointId, Project, UsageBucket } from '../shared/endpoints';
 import type { CostCell } from '../shared/protocol';
@@ -27,7 +28,10 @@ export type UsageEndpointId = Exclude<EndpointId, 'costs'>;
 
 /** The project id under which rows without a `project_id` are counted. */
 export const NO_PROJECT = '';
-export const NO_PROJECT_NAME = 'No project';
+/** The name shown for spend and usage under no project. */
+export function noProjectName(): string {
+  return l10n.t('No project');
+}
 /** The model name of usage rows that carry none (not grouped by model, or an endpoint without). */
 export const NO_MODEL = '';
 export const DEFAULT_CURRENCY = 'usd';
@@ -320,7 +324,7 @@ export function* reportSteps(input: ReportInput): Steps<Report> {
   const names = new Map(input.projects.map((p) => [p.id, p]));
   const describe = (id: string, spend: number): ProjectSpend => {
     const p = names.get(id);
-    return { id, name: id === NO_PROJECT ? NO_PROJECT_NAME : p?.name || id, archived: p?.status === 'archived', spend };
+    return { id, name: id === NO_PROJECT ? noProjectName() : p?.name || id, archived: p?.status === 'archived', spend };
   };
   const projectIds = new Set([...projectSpend.keys(), ...[...usageBy].filter(([, m]) => [...m.values()].some(nonZero)).map(([id]) => id)]);
   const sortItems = byCurrencyThenSpend(main);

@@ -1,9 +1,10 @@
 // Chart series from the data: which stacks, in which order, how many. Pure (no Chart.js, no DOM).
+import * as l10n from '@vscode/l10n';
 import { WIDTH_SECONDS } from '../shared/endpoints';
 import type { UsageBucket } from '../shared/endpoints';
 import type { GroupChoice, ModelTokens, NameTable, OverviewData, StackBy, Window } from '../shared/protocol';
 import { bucketLabel } from '../shared/labels';
-import { dimensionValueLabel, NONE_LABEL } from './table';
+import { dimensionValueLabel, noneLabel } from './table';
 
 export interface Series {
   readonly key: string;
@@ -38,7 +39,7 @@ export function limitSeries(series: readonly Series[], max: number = MAX_SERIES)
   const rest = sorted.slice(keep.length);
   const n = Math.max(...rest.map((s) => s.values.length));
   const values = Array.from({ length: n }, (_, i) => rest.reduce((a, s) => a + (s.values[i] ?? 0), 0));
-  return [...keep, { key: OTHER_KEY, label: `Other (${rest.length})`, values }];
+  return [...keep, { key: OTHER_KEY, label: l10n.t('Other ({0})', rest.length), values }];
 }
 
 /** Adds `value` at slot `i` of the series `key`, creating it (all zeros) when new. */
@@ -62,7 +63,7 @@ export function overviewSpendSeries(data: OverviewData, stackBy: StackBy, max: n
   for (const c of data.costs) {
     if (c.d >= n) continue;
     const key = stackBy === 'project' ? c.p : c.l;
-    const label = stackBy === 'project' ? data.projectNames[c.p] ?? (c.p || NONE_LABEL) : c.l || NONE_LABEL;
+    const label = stackBy === 'project' ? data.projectNames[c.p] ?? (c.p || noneLabel()) : c.l || noneLabel();
     accumulate(map, key, label, n, c.d, c.a);
   }
   const series = limitSeries(toSeries(map), max);
@@ -70,7 +71,7 @@ export function overviewSpendSeries(data: OverviewData, stackBy: StackBy, max: n
   if (data.estimates?.length) {
     const values = new Array<number>(n).fill(0);
     for (const e of data.estimates) if (e.d < n) values[e.d] = e.unbilled;
-    series.push({ key: ESTIMATE_KEY, label: 'Not billed yet (estimate)', values });
+    series.push({ key: ESTIMATE_KEY, label: l10n.t('Not billed yet (estimate)'), values });
   }
   return { labels: data.days, series };
 }
@@ -109,11 +110,11 @@ export function bucketSeries(input: BucketSeriesInput): SeriesSet {
       if (value === undefined) continue;
       const raw = dim ? r.dims[dim] : undefined;
       const key = dim ? raw ?? '' : 'total';
-      const label = dim ? dimensionValueLabel(dim, raw, input.projectNames, input.names) : 'Total';
+      const label = dim ? dimensionValueLabel(dim, raw, input.projectNames, input.names) : l10n.t('Total');
       accumulate(map, key, label, n, i, value);
     }
   }
-  if (map.size === 0 && !dim) map.set('total', { label: 'Total', values: new Array<number>(n).fill(0) });
+  if (map.size === 0 && !dim) map.set('total', { label: l10n.t('Total'), values: new Array<number>(n).fill(0) });
   return {
     labels: slots.map((t) => bucketLabel(t, input.window.width)),
     series: limitSeries(toSeries(map), input.max ?? MAX_SERIES),

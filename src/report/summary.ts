@@ -1,6 +1,7 @@
 // The status bar's, the tree's and the CLI's view of the report (report.ts). No figure is computed
 // here that report.ts does not compute.
 
+import * as l10n from '@vscode/l10n';
 import type { UsageSnapshot } from '../shared/snapshot';
 import { addDays, dayStartOfMs, isoDate, isoMinute, rangeForDays } from '../shared/time';
 import { estimateSteps } from './estimate';
@@ -79,13 +80,17 @@ export interface EstimateFigures {
 
 function estimateFigures(e: DayEstimate): EstimateFigures | undefined {
   if (e.lineItems.length === 0 && e.notEstimated.length === 0) return undefined;
-  const through = e.usageThrough === undefined ? '' : `usage through ${isoMinute(e.usageThrough).slice(11)} UTC`;
-  const prices = `unit prices learned from this organization's own costs of ${isoDate(e.learnedFrom.start)} to ${isoDate(e.learnedFrom.end - 1)}`;
+  const from = isoDate(e.learnedFrom.start);
+  const to = isoDate(e.learnedFrom.end - 1);
+  const basis =
+    e.usageThrough === undefined
+      ? l10n.t("usage × unit prices learned from this organization's own costs of {0} to {1}", from, to)
+      : l10n.t("usage through {0} UTC × unit prices learned from this organization's own costs of {1} to {2}", isoMinute(e.usageThrough).slice(11), from, to);
   return {
     billed: e.billed,
     unbilledEstimate: e.unbilledEstimate,
     total: e.total,
-    basis: `${through ? `${through} × ` : 'usage × '}${prices}`,
+    basis,
     ...(e.usageThrough === undefined ? {} : { usageThrough: e.usageThrough }),
     notEstimated: e.notEstimated.length,
   };

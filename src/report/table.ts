@@ -1,5 +1,6 @@
 // The data tables under the charts, as plain data: columns, rows, sorting. Pure: the webview renders
 // them and the host exports the very same rows, so the CSV is what the user saw.
+import * as l10n from '@vscode/l10n';
 import { ENDPOINTS } from '../shared/endpoints';
 import type { BucketWidth, Dimension, EndpointId, UsageBucket } from '../shared/endpoints';
 import type { AttributionData, GroupChoice, NameTable, OverviewData, Sort, StackBy } from '../shared/protocol';
@@ -29,10 +30,12 @@ export interface DataTable {
 }
 
 /** Shown for a grouping dimension the API left empty (e.g. usage without an API key). */
-export const NONE_LABEL = '(none)';
+export function noneLabel(): string {
+  return l10n.t('(none)');
+}
 
 function costLabel(currency: string): string {
-  return `Cost (${(currency || 'usd').toUpperCase()})`;
+  return l10n.t('Cost ({0})', (currency || 'usd').toUpperCase());
 }
 
 /**
@@ -40,12 +43,17 @@ function costLabel(currency: string): string {
  * no name says so), "(none)" for empty.
  */
 export function dimensionValueLabel(dim: Dimension, value: string | undefined, projectNames: Readonly<Record<string, string>>, names?: NameTable): string {
-  if (value === undefined || value === '') return NONE_LABEL;
+  if (value === undefined || value === '') return noneLabel();
   return idName(dim, value, projectNames, names).label;
 }
 
 /** The dimensions whose values are IDs with names: the table shows the ID in a column of its own. */
-const ID_COLUMNS: Partial<Record<Dimension, string>> = { project_id: 'Project ID', api_key_id: 'API key ID', user_id: 'User ID' };
+function idColumnLabel(dim: Dimension): string | undefined {
+  if (dim === 'project_id') return l10n.t('Project ID');
+  if (dim === 'api_key_id') return l10n.t('API key ID');
+  if (dim === 'user_id') return l10n.t('User ID');
+  return undefined;
+}
 
 export interface UsageTableInput {
   readonly endpoint: EndpointId;
@@ -69,24 +77,25 @@ export function usageTable(input: UsageTableInput): DataTable {
   const currencies = new Set<string>();
   if (spec.metrics.includes('amount')) for (const b of input.buckets) for (const r of b.rows) currencies.add(rowCurrency(r.currency, fallback));
   const several = currencies.size > 1;
-  const columns: Column[] = [{ id: 'start', label: 'Start (UTC)', kind: input.width === '1d' ? 'day' : 'time' }];
+  const columns: Column[] = [{ id: 'start', label: l10n.t('Start (UTC)'), kind: input.width === '1d' ? 'day' : 'time' }];
   const dim = input.groupBy === 'none' ? undefined : input.groupBy;
   if (dim) {
     columns.push({ id: dim, label: dimensionLabel(dim), kind: 'text' });
-    const idLabel = ID_COLUMNS[dim];
+    const idLabel = idColumnLabel(dim);
     if (idLabel) columns.push({ id: `${dim}_raw`, label: idLabel, kind: 'text' });
   }
-  if (several) columns.push({ id: 'currency', label: 'Currency', kind: 'text' });
+  if (several) columns.push({ id: 'currency', label: l10n.t('Currency'), kind: 'text' });
   // Quantities of different units (tokens, images, GiB-hours) are never added: a row per unit.
   const units = spec.metrics.includes('quantity');
   for (const m of spec.metrics) {
     // Several currencies: a plain number beside its row's Currency column, never one symbol for all.
     const kind: ColumnKind = m === 'amount' ? (several ? 'number' : 'money') : m === 'usage_bytes' ? 'bytes' : m === 'quantity' ? 'quantity' : 'number';
-    columns.push({ id: m, label: m === 'amount' ? (several ? 'Cost' : costLabel(input.currency)) : metricLabel(m), kind });
+    columns.push({ id: m, label: m === 'amount' ? (several ? l10n.t('Cost') : costLabel(input.currency)) : metricLabel(m), kind });
   }
-  if (units) columns.push({ id: 'quantity_unit', label: 'Unit', kind: 'text' });
+  if (units) columns.push({ id: 'quantity_unit', label: l10n.t('Unit'), kind: 'text' });
 
   const rows: CellValue[][] = [];
+  const hasIdColumn = dim !== undefined && idColumnLabel(dim) !== undefined;
   for (const b of [...input.buckets].sort((x, y) => x.startTime - y.startTime)) {
     const groups = new Map<string, { value: string | undefined; currency: string; unit: string; sums: number[] }>();
     for (const r of b.rows) {
@@ -107,7 +116,7 @@ export function usageTable(input: UsageTableInput): DataTable {
       const cells: CellValue[] = [b.startTime];
       if (dim) {
         cells.push(dimensionValueLabel(dim, g.value, input.projectNames, input.names));
-        if (ID_COLUMNS[dim]) cells.push(g.value ?? '');
+        if (hasIdColumn) cells.push(g.value ?? '');
       }
       if (several) cells.push(g.currency);
       cells.push(...g.sums);
@@ -172,15 +181,15 @@ export function metricTotals(endpoint: EndpointId, buckets: readonly UsageBucket
 export function overviewTable(data: OverviewData, stackBy: StackBy): DataTable {
   const byProject = stackBy === 'project';
   const columns: Column[] = [
-    { id: 'date', label: 'Date (UTC)', kind: 'day' },
+    { id: 'date', label: l10n.t('Date (UTC)'), kind: 'day' },
     ...(byProject
       ? [
-          { id: 'project', label: 'Project', kind: 'text' as const },
-          { id: 'project_id', label: 'Project ID', kind: 'text' as const },
+          { id: 'project', label: l10n.t('Project'), kind: 'text' as const },
+          { id: 'project_id', label: l10n.t('Project ID'), kind: 'text' as const },
         ]
-      : [{ id: 'line_item', label: 'Line item', kind: 'text' as const }]),
+      : [{ id: 'line_item', label: l10n.t('Line item'), kind: 'text' as const }]),
     { id: 'amount', label: costLabel(data.currency), kind: 'money' },
-    { id: 'provisional', label: 'Provisional', kind: 'text' },
+    { id: 'provisional', label: l10n.t('Provisional'), kind: 'text' },
   ];
   const sums = new Map<string, { d: number; key: string; a: number }>();
   for (const c of data.costs) {
@@ -196,8 +205,8 @@ export function overviewTable(data: OverviewData, stackBy: StackBy): DataTable {
       const day = data.days[s.d] ?? '';
       const provisional = s.d >= data.provisionalFrom ? 'yes' : 'no';
       return byProject
-        ? [day, data.projectNames[s.key] ?? (s.key || NONE_LABEL), s.key, s.a, provisional]
-        : [day, s.key || NONE_LABEL, s.a, provisional];
+        ? [day, data.projectNames[s.key] ?? (s.key || noneLabel()), s.key, s.a, provisional]
+        : [day, s.key || noneLabel(), s.a, provisional];
     });
   return { columns, rows, currency: data.currency, width: '1d' };
 }
@@ -205,10 +214,10 @@ export function overviewTable(data: OverviewData, stackBy: StackBy): DataTable {
 /** The Attribution tab's spend by API key: name, ID, owner, project, spend; most spend first. */
 export function keySpendTable(data: AttributionData): DataTable {
   const columns: Column[] = [
-    { id: 'key', label: 'API key', kind: 'text' },
-    { id: 'api_key_id', label: 'API key ID', kind: 'text' },
-    { id: 'owner', label: 'Owner', kind: 'text' },
-    { id: 'project', label: 'Project', kind: 'text' },
+    { id: 'key', label: l10n.t('API key'), kind: 'text' },
+    { id: 'api_key_id', label: l10n.t('API key ID'), kind: 'text' },
+    { id: 'owner', label: l10n.t('Owner'), kind: 'text' },
+    { id: 'project', label: l10n.t('Project'), kind: 'text' },
     { id: 'amount', label: costLabel(data.currency), kind: 'money' },
   ];
   const rows = data.keys.map((k): CellValue[] => [k.label, k.id, k.owner ?? '', k.project ?? '', k.spend]);
@@ -218,8 +227,8 @@ export function keySpendTable(data: AttributionData): DataTable {
 /** The Attribution tab's usage by user: tokens and requests of completions (no spend: the API has none by user). */
 export function userUsageTable(data: AttributionData): DataTable {
   const columns: Column[] = [
-    { id: 'user', label: 'User', kind: 'text' },
-    { id: 'user_id', label: 'User ID', kind: 'text' },
+    { id: 'user', label: l10n.t('User'), kind: 'text' },
+    { id: 'user_id', label: l10n.t('User ID'), kind: 'text' },
     { id: 'input_tokens', label: metricLabel('input_tokens'), kind: 'number' },
     { id: 'output_tokens', label: metricLabel('output_tokens'), kind: 'number' },
     { id: 'num_model_requests', label: metricLabel('num_model_requests'), kind: 'number' },
@@ -231,11 +240,11 @@ export function userUsageTable(data: AttributionData): DataTable {
 /** Keys not used in `staleDays`: name, ID, owner, project, last used (UTC day) or "never". */
 export function staleKeysTable(data: AttributionData): DataTable {
   const columns: Column[] = [
-    { id: 'key', label: 'API key', kind: 'text' },
-    { id: 'api_key_id', label: 'API key ID', kind: 'text' },
-    { id: 'owner', label: 'Owner', kind: 'text' },
-    { id: 'project', label: 'Project', kind: 'text' },
-    { id: 'last_used', label: 'Last used (UTC)', kind: 'text' },
+    { id: 'key', label: l10n.t('API key'), kind: 'text' },
+    { id: 'api_key_id', label: l10n.t('API key ID'), kind: 'text' },
+    { id: 'owner', label: l10n.t('Owner'), kind: 'text' },
+    { id: 'project', label: l10n.t('Project'), kind: 'text' },
+    { id: 'last_used', label: l10n.t('Last used (UTC)'), kind: 'text' },
   ];
   const rows = (data.staleKeys ?? []).map((k): CellValue[] => [k.label, k.id, k.owner ?? '', k.project ?? '', k.lastUsedAt === undefined ? 'never' : isoTime(k.lastUsedAt).slice(0, 10)]);
   return { columns, rows, currency: data.currency, width: '1d' };

@@ -1,58 +1,77 @@
 // Words and number formats of the dashboard. Pure: used by the webview for display and by the host
 // for export headers, so a column is called the same thing on screen and in the CSV.
+import * as l10n from '@vscode/l10n';
 import type { BucketWidth, Dimension } from './endpoints';
 // Money, counts and bytes look as in the status bar and tree (usage/format.ts).
 import { formatBytes, formatMoney } from './format';
 import { isoDate, isoMinute } from './time';
 
-const METRIC_LABELS: Readonly<Record<string, string>> = {
-  input_tokens: 'Input tokens',
-  output_tokens: 'Output tokens',
-  input_cached_tokens: 'Cached input tokens',
-  input_cache_write_tokens: 'Cache-write input tokens',
-  input_uncached_tokens: 'Uncached input tokens',
-  input_text_tokens: 'Input text tokens',
-  output_text_tokens: 'Output text tokens',
-  input_cached_text_tokens: 'Cached input text tokens',
-  input_audio_tokens: 'Input audio tokens',
-  input_cached_audio_tokens: 'Cached input audio tokens',
-  output_audio_tokens: 'Output audio tokens',
-  input_image_tokens: 'Input image tokens',
-  input_cached_image_tokens: 'Cached input image tokens',
-  output_image_tokens: 'Output image tokens',
-  num_model_requests: 'Requests',
-  num_requests: 'Calls',
-  images: 'Images',
-  characters: 'Characters',
-  seconds: 'Seconds',
-  usage_bytes: 'Storage',
-  num_sessions: 'Sessions',
-  amount: 'Cost',
-  quantity: 'Quantity',
-};
+// The words are made when asked for (not at module load), so they come from the bundle
+// configured at start-up (the host's activate, the CLI, the webview).
+function metricLabels(): Readonly<Record<string, string>> {
+  return {
+    input_tokens: l10n.t('Input tokens'),
+    output_tokens: l10n.t('Output tokens'),
+    input_cached_tokens: l10n.t('Cached input tokens'),
+    input_cache_write_tokens: l10n.t('Cache-write input tokens'),
+    input_uncached_tokens: l10n.t('Uncached input tokens'),
+    input_text_tokens: l10n.t('Input text tokens'),
+    output_text_tokens: l10n.t('Output text tokens'),
+    input_cached_text_tokens: l10n.t('Cached input text tokens'),
+    input_audio_tokens: l10n.t('Input audio tokens'),
+    input_cached_audio_tokens: l10n.t('Cached input audio tokens'),
+    output_audio_tokens: l10n.t('Output audio tokens'),
+    input_image_tokens: l10n.t('Input image tokens'),
+    input_cached_image_tokens: l10n.t('Cached input image tokens'),
+    output_image_tokens: l10n.t('Output image tokens'),
+    num_model_requests: l10n.t('Requests'),
+    num_requests: l10n.t('Calls'),
+    images: l10n.t('Images'),
+    characters: l10n.t('Characters'),
+    seconds: l10n.t('Seconds'),
+    usage_bytes: l10n.t('Storage'),
+    num_sessions: l10n.t('Sessions'),
+    amount: l10n.t('Cost'),
+    quantity: l10n.t('Quantity'),
+  };
+}
 
-const DIMENSION_LABELS: Readonly<Record<Dimension, string>> = {
-  project_id: 'Project',
-  user_id: 'User',
-  api_key_id: 'API key',
-  model: 'Model',
-  batch: 'Batch',
-  service_tier: 'Service tier',
-  size: 'Size',
-  source: 'Source',
-  line_item: 'Line item',
-  vector_store_id: 'Vector store',
-  context_level: 'Context level',
-};
+function dimensionLabels(): Readonly<Record<Dimension, string>> {
+  return {
+    project_id: l10n.t('Project'),
+    user_id: l10n.t('User'),
+    api_key_id: l10n.t('API key'),
+    model: l10n.t('Model'),
+    batch: l10n.t('Batch'),
+    service_tier: l10n.t('Service tier'),
+    size: l10n.t('Size'),
+    source: l10n.t('Source'),
+    line_item: l10n.t('Line item'),
+    vector_store_id: l10n.t('Vector store'),
+    context_level: l10n.t('Context level'),
+  };
+}
 
-export const WIDTH_LABELS: Readonly<Record<BucketWidth, string>> = { '1m': 'Minute', '1h': 'Hour', '1d': 'Day' };
+/** A bucket width's name ("Day"); read when shown, so it is in the display language. */
+export const WIDTH_LABELS: Readonly<Record<BucketWidth, string>> = {
+  get '1m'() {
+    return l10n.t('Minute');
+  },
+  get '1h'() {
+    return l10n.t('Hour');
+  },
+  get '1d'() {
+    return l10n.t('Day');
+  },
+};
 
 export function metricLabel(metric: string): string {
-  return METRIC_LABELS[metric] ?? metric.replace(/_/g, ' ');
+  const labels = metricLabels();
+  return (Object.hasOwn(labels, metric) ? labels[metric] : undefined) ?? metric.replace(/_/g, ' ');
 }
 
 export function dimensionLabel(dim: Dimension): string {
-  return DIMENSION_LABELS[dim];
+  return dimensionLabels()[dim];
 }
 
 /** usage_bytes is a level (storage in use), not a flow: summing it over time means nothing. */

@@ -1,4 +1,5 @@
 // Time windows of the dashboard's queries. Pure: "now" is always passed in.
+import * as l10n from '@vscode/l10n';
 import { ENDPOINTS, WIDTH_SECONDS } from './endpoints';
 import type { BucketWidth, EndpointId, UsageQuery } from './endpoints';
 import type { Range, UiState, Window } from './protocol';
@@ -30,8 +31,13 @@ export const MAX_BUCKETS: Readonly<Record<BucketWidth, number | undefined>> = { 
 
 /** Human words for the clamp, for the note under the controls. */
 export const CLAMP_NOTE: Readonly<Record<BucketWidth, string>> = {
-  '1m': 'Minute buckets show at most the last 24 hours of the range.',
-  '1h': 'Hour buckets show at most the last 7 days of the range.',
+  // Getters: read when shown, so the words come from the bundle configured at start-up.
+  get '1m'() {
+    return l10n.t('Minute buckets show at most the last 24 hours of the range.');
+  },
+  get '1h'() {
+    return l10n.t('Hour buckets show at most the last 7 days of the range.');
+  },
   '1d': '',
 };
 

@@ -11,7 +11,7 @@ export class StatusBar implements vscode.Disposable {
     private readonly formatMoney: (amount: number, currency: string) => string,
     private readonly formatTime: (ms: number) => string,
   ) {
-    this.item.name = 'OpenAI Usage';
+    this.item.name = vscode.l10n.t('OpenAI Usage');
   }
 
   render(state: UsageState, figures: StatusFigures | undefined, settings: Settings, budgetNote?: string): void {

@@ -1,5 +1,6 @@
 // What the status bar item says, as a pure function of the model and the settings (no vscode),
 // so every state of SPEC §2 is unit-tested.
+import * as l10n from '@vscode/l10n';
 import type { StatusBarShow } from '../config';
 import { partialText } from '../state';
 import type { UsageState } from '../state';
@@ -67,29 +68,29 @@ export function escapeMarkdown(text: string): string {
 export function renderStatus(state: UsageState, figures: StatusFigures | undefined, o: StatusOptions): StatusView {
   if (state.mode === 'none') {
     return {
-      text: '$(key) OpenAI Usage',
-      tooltip: 'OpenAI Usage Insight: no admin key yet.\n\nClick to set an **admin key**, or run *Try with Sample Data*.',
-      accessibilityLabel: 'OpenAI Usage: no admin key. Click to set one.',
+      text: `$(key) ${l10n.t('OpenAI Usage')}`,
+      tooltip: `${l10n.t('OpenAI Usage Insight: no admin key yet.')}\n\n${l10n.t('Click to set an **admin key**, or run *Try with Sample Data*.')}`,
+      accessibilityLabel: l10n.t('OpenAI Usage: no admin key. Click to set one.'),
       background: undefined,
       command: 'openaiUsage.setAdminKey',
     };
   }
   const sample = state.mode === 'sample';
-  const header = sample ? '**OpenAI Usage — Sample data**' : '**OpenAI Usage**';
+  const header = sample ? `**${l10n.t('OpenAI Usage — Sample data')}**` : `**${l10n.t('OpenAI Usage')}**`;
   if (!figures) {
     if (state.error) {
       return {
-        text: '$(warning) OpenAI Usage',
-        tooltip: `${header}\n\n$(warning) ${escapeMarkdown(state.error.message)}\n\nClick to open the dashboard, or run *Refresh* to try again.`,
-        accessibilityLabel: `OpenAI Usage: error. ${state.error.message}`,
+        text: `$(warning) ${l10n.t('OpenAI Usage')}`,
+        tooltip: `${header}\n\n$(warning) ${escapeMarkdown(state.error.message)}\n\n${l10n.t('Click to open the dashboard, or run *Refresh* to try again.')}`,
+        accessibilityLabel: l10n.t('OpenAI Usage: error. {0}', state.error.message),
         background: undefined,
         command: 'openaiUsage.show',
       };
     }
     return {
-      text: '$(sync~spin) OpenAI Usage',
-      tooltip: `${header}\n\nLoading…`,
-      accessibilityLabel: 'OpenAI Usage: loading',
+      text: `$(sync~spin) ${l10n.t('OpenAI Usage')}`,
+      tooltip: `${header}\n\n${l10n.t('Loading…')}`,
+      accessibilityLabel: l10n.t('OpenAI Usage: loading'),
       background: undefined,
       command: 'openaiUsage.show',
     };
@@ -108,65 +109,78 @@ export function renderStatus(state: UsageState, figures: StatusFigures | undefin
   const todayText = estimate ? `${plainMoney(figures.today)} · ≈${plainMoney(estimate.total)}` : plainMoney(figures.today);
   const value =
     o.show === 'month'
-      ? `${plainMoney(figures.monthToDate)} MTD`
+      ? l10n.t('{0} MTD', plainMoney(figures.monthToDate))
       : o.show === 'todayAndMonth'
-        ? `${todayText} · ${plainMoney(figures.monthToDate)} MTD`
+        ? `${todayText} · ${l10n.t('{0} MTD', plainMoney(figures.monthToDate))}`
         : todayText;
   const stale = state.staleSince !== undefined || figures.asOfDay !== undefined;
   const icon = state.loading ? '$(sync~spin)' : stale ? '$(warning)' : '$(graph)';
-  const text = `${icon} ${value}${sample ? ' (sample)' : ''}`;
+  const text = `${icon} ${sample ? l10n.t('{0} (sample)', value) : value}`;
 
   const level = budgetLevel(figures.monthToDate, o.monthlyBudget, o.budgetWarningPercent);
   const lines: string[] = [header, ''];
-  if (sample) lines.push('*Sample data — set an admin key to see your organization.*', '');
+  if (sample) lines.push(`*${l10n.t('Sample data — set an admin key to see your organization.')}*`, '');
   lines.push(
     '| | |',
     '|---|---:|',
-    `| Today (UTC day, provisional) | ${all((f) => f.today)} |`,
-    `| Yesterday (provisional) | ${all((f) => f.yesterday)} |`,
-    `| Month to date | ${all((f) => f.monthToDate)} |`,
-    `| Month-end forecast (estimate) | ${all((f) => f.forecastMonthEnd)} |`,
+    `| ${l10n.t('Today (UTC day, provisional)')} | ${all((f) => f.today)} |`,
+    `| ${l10n.t('Yesterday (provisional)')} | ${all((f) => f.yesterday)} |`,
+    `| ${l10n.t('Month to date')} | ${all((f) => f.monthToDate)} |`,
+    `| ${l10n.t('Month-end forecast (estimate)')} | ${all((f) => f.forecastMonthEnd)} |`,
   );
   const estimateRow = (label: string, e: EstimateFigures | undefined): void => {
-    if (e && e.unbilledEstimate >= 0.005) lines.push(`| ${label}, estimated (billed + not yet billed) | ≈${money(e.total)} (≈${money(e.unbilledEstimate)} not billed yet) |`);
+    if (e && e.unbilledEstimate >= 0.005) lines.push(`| ${label} | ${l10n.t('≈{0} (≈{1} not billed yet)', money(e.total), money(e.unbilledEstimate))} |`);
   };
   if (o.estimateToday !== false && figures.asOfDay === undefined) {
-    estimateRow('Today', figures.todayEstimate);
-    estimateRow('Yesterday', figures.yesterdayEstimate);
+    estimateRow(l10n.t('Today, estimated (billed + not yet billed)'), figures.todayEstimate);
+    estimateRow(l10n.t('Yesterday, estimated (billed + not yet billed)'), figures.yesterdayEstimate);
   }
   if (o.monthlyBudget > 0) {
     const used = usedPercent(figures.monthToDate, o.monthlyBudget) ?? 0;
-    lines.push(`| Budget used | ${used.toFixed(0)} % of ${money(o.monthlyBudget)} |`);
+    lines.push(`| ${l10n.t('Budget used')} | ${l10n.t('{0} % of {1}', used.toFixed(0), money(o.monthlyBudget))} |`);
   }
   if (o.budgetNote) lines.push('', escapeMarkdown(o.budgetNote));
   lines.push('');
   if (others.length) {
-    lines.push(`Spend in ${others.length + 1} currencies, each shown on its own; the status bar and the budget use ${escapeMarkdown(figures.currency.toUpperCase())}, the currency with the most spend.`, '');
+    lines.push(
+      l10n.t('Spend in {0} currencies, each shown on its own; the status bar and the budget use {1}, the currency with the most spend.', others.length + 1, escapeMarkdown(figures.currency.toUpperCase())),
+      '',
+    );
   }
   if (o.estimateToday !== false && figures.asOfDay === undefined && figures.todayEstimate && (estimate || figures.todayEstimate.notEstimated > 0)) {
     const e = figures.todayEstimate;
-    lines.push(`Billed today: ${money(e.billed)} (Costs API; it arrives hours late). The estimate prices today's ${escapeMarkdown(e.basis)}.${e.notEstimated ? ` Not estimated: ${e.notEstimated} usage ${e.notEstimated === 1 ? 'series' : 'series'} with no price history yet (a new model, say).` : ''}`, '');
+    const billed = l10n.t("Billed today: {0} (Costs API; it arrives hours late). The estimate prices today's {1}.", money(e.billed), escapeMarkdown(e.basis));
+    lines.push(e.notEstimated ? `${billed} ${l10n.t('Not estimated: {0} usage series with no price history yet (a new model, say).', e.notEstimated)}` : billed, '');
   }
   const top = figures.topProjectsToday.filter((p) => p.spend > 0).slice(0, 3);
   if (top.length) {
-    lines.push('Top projects today:', '');
+    lines.push(l10n.t('Top projects today:'), '');
     for (const p of top) lines.push(`- ${escapeMarkdown(p.name)}: ${money(p.spend)}`);
     lines.push('');
   }
   if (figures.asOfDay !== undefined) {
-    lines.push(`$(warning) These figures are of ${figures.asOfDay} (UTC): a new UTC day has begun. Refresh for today.`, '');
+    lines.push(`$(warning) ${l10n.t('These figures are of {0} (UTC): a new UTC day has begun. Refresh for today.', figures.asOfDay)}`, '');
   }
   if (state.staleSince !== undefined) {
-    lines.push(`$(warning) Stale since ${o.formatTime(state.staleSince)}: ${escapeMarkdown(state.error?.message ?? 'the last refresh failed.')}`, '');
+    lines.push(`$(warning) ${l10n.t('Stale since {0}: {1}', o.formatTime(state.staleSince), escapeMarkdown(state.error?.message ?? l10n.t('the last refresh failed.')))}`, '');
   } else if (state.error && state.error.kind !== 'cancelled') {
     lines.push(`$(warning) ${escapeMarkdown(state.error.message)}`, '');
   } else if (partialText(state, o.formatTime)) lines.push(`$(warning) ${escapeMarkdown(partialText(state, o.formatTime) ?? '')}`, '');
-  lines.push(`Last updated ${o.formatTime(figures.fetchedAt)}. Days are UTC days; the last two days are provisional (cost data arrives late).`);
-  if (level === 'over') lines.push('', '$(error) Over the monthly budget.');
-  else if (level === 'warning') lines.push('', `$(warning) Past ${o.budgetWarningPercent} % of the monthly budget.`);
+  lines.push(l10n.t('Last updated {0}. Days are UTC days; the last two days are provisional (cost data arrives late).', o.formatTime(figures.fetchedAt)));
+  if (level === 'over') lines.push('', `$(error) ${l10n.t('Over the monthly budget.')}`);
+  else if (level === 'warning') lines.push('', `$(warning) ${l10n.t('Past {0} % of the monthly budget.', o.budgetWarningPercent)}`);
 
-  const day = figures.asOfDay ? `on ${figures.asOfDay}` : 'today';
-  const label = `OpenAI Usage${sample ? ' (sample data)' : ''}: ${day} ${plainMoney(figures.today)} billed${estimate ? `, about ${plainMoney(estimate.total)} estimated` : ''}, month to date ${plainMoney(figures.monthToDate)}${stale ? ', stale' : ''}`;
+  const title = sample ? l10n.t('OpenAI Usage (sample data)') : l10n.t('OpenAI Usage');
+  const today = plainMoney(figures.today);
+  const billed = figures.asOfDay
+    ? estimate
+      ? l10n.t('on {0} {1} billed, about {2} estimated', figures.asOfDay, today, plainMoney(estimate.total))
+      : l10n.t('on {0} {1} billed', figures.asOfDay, today)
+    : estimate
+      ? l10n.t('today {0} billed, about {1} estimated', today, plainMoney(estimate.total))
+      : l10n.t('today {0} billed', today);
+  const month = l10n.t('month to date {0}', plainMoney(figures.monthToDate));
+  const label = `${title}: ${billed}, ${month}${stale ? `, ${l10n.t('stale')}` : ''}`;
   return {
     text,
     tooltip: lines.join('\n'),

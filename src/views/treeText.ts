@@ -1,5 +1,6 @@
 // What each row of the projects tree says — label, description, tooltip — as a pure function of
 // the report's data (no vscode), so it is unit-tested against the other surfaces.
+import * as l10n from '@vscode/l10n';
 import type { KeyLine } from '../report/names';
 import type { LineItemSpend, Money } from '../report/report';
 import { formatCount, formatMoney } from '../shared/format';
@@ -47,11 +48,17 @@ export function parseGrouping(value: unknown): TreeGrouping {
   return TREE_GROUPINGS.find((g) => g === value) ?? 'projects';
 }
 
-export const GROUPING_LABELS: Readonly<Record<TreeGrouping, { readonly label: string; readonly detail: string; readonly description: string }>> = {
-  projects: { label: 'Projects', detail: 'Each project with its spend, models and cost line items', description: 'by project' },
-  apiKeys: { label: 'API Keys', detail: 'Each API key with its spend, owner and project, and its models', description: 'by API key' },
-  models: { label: 'Models', detail: 'Each model with its tokens and requests, and the projects using it', description: 'by model' },
-};
+/** A grouping's words: the quick pick's label and detail, and the view description's part. */
+export function groupingLabels(grouping: TreeGrouping): { readonly label: string; readonly detail: string; readonly description: string } {
+  switch (grouping) {
+    case 'projects':
+      return { label: l10n.t('Projects'), detail: l10n.t('Each project with its spend, models and cost line items'), description: l10n.t('by project') };
+    case 'apiKeys':
+      return { label: l10n.t('API Keys'), detail: l10n.t('Each API key with its spend, owner and project, and its models'), description: l10n.t('by API key') };
+    case 'models':
+      return { label: l10n.t('Models'), detail: l10n.t('Each model with its tokens and requests, and the projects using it'), description: l10n.t('by model') };
+  }
+}
 
 /** One API key's row: spend in the range (keySpend), name and owner (the name directory). */
 /** An API key's row: its line (names.ts; id '' for spend under no key) and its models. */
@@ -106,7 +113,9 @@ export interface TreeItemText {
 }
 
 /** Shown for usage rows that carry no model. */
-export const NO_MODEL_LABEL = '(no model)';
+export function noModelLabel(): string {
+  return l10n.t('(no model)');
+}
 
 /** The tree's top-level nodes and a project's children. */
 export function treeChildren(data: TreeData | undefined, node?: ProjectsNode): ProjectsNode[] {
@@ -139,40 +148,51 @@ export function projectSpendText(p: TreeProject, currency: string, f: TreeFormat
  * the grouping ("last 30 UTC days · by API key"), since the view's title stays "Projects".
  */
 export function treeDescription(rangeDays: number, grouping: TreeGrouping = 'projects', sample = false): string {
-  const head = sample ? 'Sample data' : `last ${rangeDays} UTC days`;
-  return grouping === 'projects' ? head : `${head} · ${GROUPING_LABELS[grouping].description}`;
+  const head = sample ? l10n.t('Sample data') : l10n.t('last {0} UTC days', rangeDays);
+  return grouping === 'projects' ? head : `${head} · ${groupingLabels(grouping).description}`;
 }
 
 /** Words for a key whose name is its ID. */
 function keyMissingText(missing: TreeKey['missing']): string | undefined {
-  if (missing === 'unknown') return 'deleted or unknown key';
-  if (missing === 'unreadable') return 'API key names are not readable with this key';
+  if (missing === 'unknown') return l10n.t('deleted or unknown key');
+  if (missing === 'unreadable') return l10n.t('API key names are not readable with this key');
   return undefined;
 }
 
 function usageText(r: TreeModelRow, f: TreeFormat): string {
-  return `${f.count(r.inputTokens)} in · ${f.count(r.outputTokens)} out · ${f.count(r.requests)} req`;
+  return l10n.t('{0} in · {1} out · {2} req', f.count(r.inputTokens), f.count(r.outputTokens), f.count(r.requests));
 }
 
 function usageTooltip(title: string, r: TreeModelRow): string {
   const n = (v: number): string => v.toLocaleString('en-US');
-  return `**${escapeMarkdown(title)}**\n\nInput tokens: ${n(r.inputTokens)}  \nOutput tokens: ${n(r.outputTokens)}  \nRequests: ${n(r.requests)}`;
+  return `**${escapeMarkdown(title)}**\n\n${l10n.t('Input tokens: {0}', n(r.inputTokens))}  \n${l10n.t('Output tokens: {0}', n(r.outputTokens))}  \n${l10n.t('Requests: {0}', n(r.requests))}`;
+}
+
+/** "gpt-4o: 1,200 input tokens, 300 output tokens, 4 requests", for screen readers. */
+function usageAccessibilityLabel(label: string, r: TreeModelRow): string {
+  const n = (v: number): string => v.toLocaleString('en-US');
+  return l10n.t('{0}: {1} input tokens, {2} output tokens, {3} requests', label, n(r.inputTokens), n(r.outputTokens), n(r.requests));
 }
 
 export function treeItemText(node: ProjectsNode, rangeDays: number, f: TreeFormat = DEFAULT_TREE_FORMAT): TreeItemText {
-  const n = (v: number): string => v.toLocaleString('en-US');
   switch (node.kind) {
     case 'key': {
       const k = node.key;
       const spend = f.money(k.spend, node.currency);
       const why = keyMissingText(k.missing);
-      const label = k.missing === 'unknown' ? `${k.name} (deleted or unknown key)` : k.name;
+      const label = k.missing === 'unknown' ? l10n.t('{0} (deleted or unknown key)', k.name) : k.name;
       const lines = [
         `**${escapeMarkdown(k.name)}**${why ? ` (${escapeMarkdown(why)})` : ''}`,
-        ...(k.id ? [`ID: ${escapeMarkdown(k.id)}`] : ['Spend not tied to an API key']),
-        ...(k.owner ? [`Owner: ${escapeMarkdown(k.owner)}`] : []),
-        ...(k.projectName ? [`Project: ${escapeMarkdown(k.projectName)}${k.projectId && k.projectId !== k.projectName ? ` (${escapeMarkdown(k.projectId)})` : ''}`] : []),
-        `Spend in the last ${rangeDays} UTC days: ${escapeMarkdown(spend)}`,
+        ...(k.id ? [l10n.t('ID: {0}', escapeMarkdown(k.id))] : [l10n.t('Spend not tied to an API key')]),
+        ...(k.owner ? [l10n.t('Owner: {0}', escapeMarkdown(k.owner))] : []),
+        ...(k.projectName
+          ? [
+              k.projectId && k.projectId !== k.projectName
+                ? l10n.t('Project: {0} ({1})', escapeMarkdown(k.projectName), escapeMarkdown(k.projectId))
+                : l10n.t('Project: {0}', escapeMarkdown(k.projectName)),
+            ]
+          : []),
+        l10n.t('Spend in the last {0} UTC days: {1}', rangeDays, escapeMarkdown(spend)),
       ];
       return {
         id: `key:${k.id}`,
@@ -181,13 +201,13 @@ export function treeItemText(node: ProjectsNode, rangeDays: number, f: TreeForma
         tooltip: lines.join('\n\n'),
         icon: 'key',
         contextValue: 'apiKey',
-        accessibilityLabel: `${label}${k.owner ? `, owner ${k.owner}` : ''}, ${spend}`,
+        accessibilityLabel: k.owner ? l10n.t('{0}, owner {1}, {2}', label, k.owner, spend) : `${label}, ${spend}`,
         collapsible: true,
       };
     }
     case 'keyModel': {
       const r = node.row;
-      const label = r.model || NO_MODEL_LABEL;
+      const label = r.model || noModelLabel();
       return {
         id: `keyModel:${node.key.id}:${r.model}`,
         label,
@@ -195,15 +215,15 @@ export function treeItemText(node: ProjectsNode, rangeDays: number, f: TreeForma
         tooltip: usageTooltip(label, r),
         icon: 'symbol-misc',
         contextValue: 'model',
-        accessibilityLabel: `${label}: ${n(r.inputTokens)} input tokens, ${n(r.outputTokens)} output tokens, ${n(r.requests)} requests`,
+        accessibilityLabel: usageAccessibilityLabel(label, r),
         collapsible: false,
       };
     }
     case 'keyEmpty':
-      return { id: `keyEmpty:${node.key.id}`, label: 'No model usage in this range', icon: 'info', collapsible: false };
+      return { id: `keyEmpty:${node.key.id}`, label: l10n.t('No model usage in this range'), icon: 'info', collapsible: false };
     case 'modelTotal': {
       const r = node.total;
-      const label = r.model || NO_MODEL_LABEL;
+      const label = r.model || noModelLabel();
       return {
         id: `modelTotal:${r.model}`,
         label,
@@ -211,7 +231,7 @@ export function treeItemText(node: ProjectsNode, rangeDays: number, f: TreeForma
         tooltip: usageTooltip(label, r),
         icon: 'symbol-misc',
         contextValue: 'model',
-        accessibilityLabel: `${label}: ${n(r.inputTokens)} input tokens, ${n(r.outputTokens)} output tokens, ${n(r.requests)} requests`,
+        accessibilityLabel: usageAccessibilityLabel(label, r),
         collapsible: r.projects.length > 0,
       };
     }
@@ -221,10 +241,10 @@ export function treeItemText(node: ProjectsNode, rangeDays: number, f: TreeForma
         id: `modelProject:${node.total.model}:${r.projectId}`,
         label: r.projectName,
         description: usageText(r, f),
-        tooltip: `${usageTooltip(r.projectName, r)}\n\nID: ${escapeMarkdown(r.projectId)}`,
+        tooltip: `${usageTooltip(r.projectName, r)}\n\n${l10n.t('ID: {0}', escapeMarkdown(r.projectId))}`,
         icon: 'project',
         contextValue: 'project',
-        accessibilityLabel: `${r.projectName}: ${n(r.inputTokens)} input tokens, ${n(r.outputTokens)} output tokens, ${n(r.requests)} requests`,
+        accessibilityLabel: usageAccessibilityLabel(r.projectName, r),
         collapsible: false,
       };
     }
@@ -233,22 +253,24 @@ export function treeItemText(node: ProjectsNode, rangeDays: number, f: TreeForma
       const spend = projectSpendText(p, node.currency, f);
       const l = p.limit;
       // "45 % of $1,000.00 limit": the project's hard limit from the API and its month to date.
-      const share = l?.reading === 'set' && l.amount !== undefined ? `${Math.round(l.percent ?? 0)} % of ${f.money(l.amount, l.currency)} limit` : undefined;
+      const share = l?.reading === 'set' && l.amount !== undefined ? l10n.t('{0} % of {1} limit', Math.round(l.percent ?? 0), f.money(l.amount, l.currency)) : undefined;
       const limitLine =
         l === undefined
           ? undefined
           : l.reading === 'set' && l.amount !== undefined
-            ? `Hard spend limit: ${escapeMarkdown(f.money(l.amount, l.currency))} a month${l.enforcing ? '' : ' (not enforcing)'}; month to date ${escapeMarkdown(f.money(l.monthToDate, l.currency))} (${Math.round(l.percent ?? 0)} %)`
+            ? l.enforcing
+              ? l10n.t('Hard spend limit: {0} a month; month to date {1} ({2} %)', escapeMarkdown(f.money(l.amount, l.currency)), escapeMarkdown(f.money(l.monthToDate, l.currency)), Math.round(l.percent ?? 0))
+              : l10n.t('Hard spend limit: {0} a month (not enforcing); month to date {1} ({2} %)', escapeMarkdown(f.money(l.amount, l.currency)), escapeMarkdown(f.money(l.monthToDate, l.currency)), Math.round(l.percent ?? 0))
             : l.reading === 'unreadable'
-              ? 'Hard spend limit: not readable with this key'
-              : 'No hard spend limit set';
+              ? l10n.t('Hard spend limit: not readable with this key')
+              : l10n.t('No hard spend limit set');
       return {
         id: `project:${p.id}`,
-        label: p.archived ? `${p.name} (archived)` : p.name,
+        label: p.archived ? l10n.t('{0} (archived)', p.name) : p.name,
         // The row keeps the range's spend; the limit and its share are in the tooltip and the label.
         description: spend,
         // Escaped text, not a code span: a code span would show the escapes' backslashes.
-        tooltip: `**${escapeMarkdown(p.name)}**${p.archived ? ' (archived)' : ''}\n\nID: ${escapeMarkdown(p.id)}\n\nSpend in the last ${rangeDays} UTC days: ${escapeMarkdown(spend)}${limitLine ? `\n\n${limitLine}` : ''}`,
+        tooltip: `${p.archived ? l10n.t('{0} (archived)', `**${escapeMarkdown(p.name)}**`) : `**${escapeMarkdown(p.name)}**`}\n\n${l10n.t('ID: {0}', escapeMarkdown(p.id))}\n\n${l10n.t('Spend in the last {0} UTC days: {1}', rangeDays, escapeMarkdown(spend))}${limitLine ? `\n\n${limitLine}` : ''}`,
         icon: p.archived ? 'archive' : 'project',
         contextValue: 'project',
         accessibilityLabel: `${p.name}, ${spend}${share ? `, ${share}` : ''}`,
@@ -257,15 +279,15 @@ export function treeItemText(node: ProjectsNode, rangeDays: number, f: TreeForma
     }
     case 'model': {
       const r = node.row;
-      const label = r.model || NO_MODEL_LABEL;
+      const label = r.model || noModelLabel();
       return {
         id: `model:${node.project.id}:${r.model}`,
         label,
-        description: `${f.count(r.inputTokens)} in · ${f.count(r.outputTokens)} out · ${f.count(r.requests)} req`,
-        tooltip: `**${escapeMarkdown(label)}**\n\nInput tokens: ${n(r.inputTokens)}  \nOutput tokens: ${n(r.outputTokens)}  \nRequests: ${n(r.requests)}`,
+        description: usageText(r, f),
+        tooltip: usageTooltip(label, r),
         icon: 'symbol-misc',
         contextValue: 'model',
-        accessibilityLabel: `${label}: ${n(r.inputTokens)} input tokens, ${n(r.outputTokens)} output tokens, ${n(r.requests)} requests`,
+        accessibilityLabel: usageAccessibilityLabel(label, r),
         collapsible: false,
       };
     }
@@ -283,7 +305,7 @@ export function treeItemText(node: ProjectsNode, rangeDays: number, f: TreeForma
       };
     }
     case 'empty':
-      return { id: `empty:${node.project.id}`, label: 'No usage in this range', icon: 'info', collapsible: false };
+      return { id: `empty:${node.project.id}`, label: l10n.t('No usage in this range'), icon: 'info', collapsible: false };
   }
 }
 

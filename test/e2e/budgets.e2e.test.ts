@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { UsageClient } from '../../src/api/client';
-import { SHOW_USAGE, DONT_SHOW_AGAIN } from '../../src/app/alerts';
+import { dontShowAgainAction, showUsageAction } from '../../src/app/alerts';
 import { spendFigures } from '../../src/report/budgets';
 import { formatMoney } from '../../src/shared/format';
 import { loadSnapshot } from '../../src/usage/loader';
@@ -87,7 +87,7 @@ describe('spend alerts and the spend limit', () => {
       assert.match(note.message, /has reached \d+ % of the organization's hard spend limit/);
       const percent = Number(/reached (\d+) %/.exec(note.message)?.[1]);
       assert.ok(percent >= 80 && percent < 100, note.message);
-      assert.deepEqual(note.buttons, [SHOW_USAGE, DONT_SHOW_AGAIN]);
+      assert.deepEqual(note.buttons, [showUsageAction(), dontShowAgainAction()]);
       assert.ok(note.message.includes(`of ${formatMoney(limitCents / 100, 'usd')}`), note.message);
       // Give a late second alert time to show: there must be none.
       await wb.page.waitForTimeout(3_000);

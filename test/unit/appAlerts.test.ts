@@ -3,7 +3,7 @@
 // (a second notifier on the same store), recorded before it is shown, and quiet when it must be.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { AlertNotifier, DONT_SHOW_AGAIN, SHOWN_ALERTS_KEY, SHOW_USAGE } from '../../src/app/alerts';
+import { AlertNotifier, SHOWN_ALERTS_KEY, dontShowAgainAction, showUsageAction } from '../../src/app/alerts';
 import type { AlertNotifierDeps, AlertSettings } from '../../src/app/alerts';
 import { Listeners } from '../../src/app/disposable';
 import { spendFigures } from '../../src/report/budgets';
@@ -127,7 +127,7 @@ describe('app/alerts: AlertNotifier', () => {
     assert.equal(h.shown.length, 1);
     const note = h.shown[0];
     assert.match(note?.message ?? '', /reached 90 % of the organization's hard spend limit: \$200\.00 of \$220\.00/);
-    assert.deepEqual(note?.actions, [SHOW_USAGE, DONT_SHOW_AGAIN]);
+    assert.deepEqual(note?.actions, [showUsageAction(), dontShowAgainAction()]);
     assert.deepEqual(log.slice(0, 2), ['store:1', 'notify:OpenAI spend this mo'], 'recorded, then shown');
     const ids = store.get(SHOWN_ALERTS_KEY) as string[];
     assert.equal(ids.length, 1);
@@ -209,10 +209,10 @@ describe('app/alerts: AlertNotifier', () => {
 
   it('"Show Usage" opens the dashboard; "Don\'t Show Again" turns alerts off', async () => {
     const log: string[] = [];
-    await harness(new Store(log), log, { choose: SHOW_USAGE }).set({ snapshot: snapshot() });
+    await harness(new Store(log), log, { choose: showUsageAction() }).set({ snapshot: snapshot() });
     assert.ok(log.includes('showUsage'));
     const log2: string[] = [];
-    await harness(new Store(log2), log2, { choose: DONT_SHOW_AGAIN }).set({ snapshot: snapshot() });
+    await harness(new Store(log2), log2, { choose: dontShowAgainAction() }).set({ snapshot: snapshot() });
     assert.ok(log2.includes('disable') && !log2.includes('showUsage'));
   });
 

@@ -34,6 +34,19 @@ describe('built bundles', () => {
     });
   });
 
+  it('@vscode/l10n is bundled into each bundle (not loaded from node_modules); the webview has its browser build', async () => {
+    const { readFile } = await import('node:fs/promises');
+    for (const file of ['extension.js', 'agentTools.js', 'cli.js', 'webview/main.js']) {
+      const text = await readFile(resolve('dist', file), 'utf8');
+      assert.doesNotMatch(text, /require\(["']@vscode\/l10n["']\)/, `${file} does not require @vscode/l10n at run time`);
+    }
+    const webview = await readFile(resolve('dist', 'webview', 'main.js'), 'utf8');
+    assert.doesNotMatch(webview, /require\(["'](node:)?fs(\/promises)?["']\)/, 'no Node file reader in the webview');
+    // The agent tools' bundle has its own copy: the host configures it with VS Code's bundle.
+    const tools = requireDist('./agentTools.js') as { configureL10n?: unknown };
+    assert.equal(typeof tools.configureL10n, 'function');
+  });
+
   it('no separate errors bundle and no keepNames: nothing depends on class names', async () => {
     const { readFile } = await import('node:fs/promises');
     const config = await readFile('esbuild.mjs', 'utf8');

@@ -29,7 +29,11 @@ interface Manifest {
     walkthroughs?: { id: string; title: string }[];
   };
 }
-const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as Manifest;
+/** package.json as VS Code shows it in English: each `%key%` resolved from package.nls.json. */
+const nls = JSON.parse(readFileSync('package.nls.json', 'utf8')) as Record<string, string>;
+const pkg = JSON.parse(readFileSync('package.json', 'utf8'), (_k, v: unknown) =>
+  typeof v === 'string' && /^%[^%]+%$/.test(v) ? (nls[v.slice(1, -1)] ?? v) : v,
+) as Manifest;
 
 /** SPEC §2: command id → title (users find them by typing the title in the palette). */
 const SPEC_COMMANDS: Record<string, string> = {

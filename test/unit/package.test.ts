@@ -19,8 +19,11 @@ const ALLOWED: RegExp[] = [
   /^dist\/webview\/(main\.js|codicon\.css|codicon\.ttf)$/,
   /^media\/[\w./-]+\.(svg|png|css|md|gif)$/,
   /^(package\.json|README\.md|CHANGELOG\.md|LICENSE)$/,
+  // The manifest's strings and the code's, in English and each translation.
+  /^package\.nls(\.[\w-]+)?\.json$/,
+  /^l10n\/bundle\.l10n(\.[\w-]+)?\.json$/,
 ];
-const REQUIRED = ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'dist/extension.js', 'dist/network.js', 'dist/agentTools.js', 'dist/cli.js', 'dist/webview/main.js', 'media/icon.png'];
+const REQUIRED = ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'dist/extension.js', 'dist/network.js', 'dist/agentTools.js', 'dist/cli.js', 'dist/webview/main.js', 'media/icon.png', 'package.nls.json', 'l10n/bundle.l10n.json'];
 // Never in the package, whatever the allow-list says.
 const FORBIDDEN = /(\.map$|\.ts$|^src\/|^test\/|^scripts\/|^webview\/|^\.cache\/|node_modules\/|\.vsix$|^\.)/;
 // What a clone has no copy of: installs, build output, caches.

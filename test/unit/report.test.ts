@@ -18,7 +18,7 @@ import { loadSnapshot } from '../../src/usage/loader';
 import type { UsageSource } from '../../src/usage/source';
 import { deriveViews } from '../../src/views/derive';
 import { escapeMarkdown, renderStatus } from '../../src/views/statusText';
-import { NO_MODEL_LABEL, treeChildren, treeItemText } from '../../src/views/treeText';
+import { noModelLabel, treeChildren, treeItemText } from '../../src/views/treeText';
 
 const NOW = Date.parse('2026-11-23T14:37:12Z');
 const TODAY = dayStartOfMs(NOW);
@@ -61,7 +61,7 @@ describe('report: token arithmetic (SPEC §1)', () => {
     assert.deepEqual([o.cards.inputTokens, o.cards.requests], [7, 6]);
     const views = deriveViews(snapshot([], usage), NOW, 7);
     const labels = treeChildren(views.tree, treeChildren(views.tree)[0]).map((n) => treeItemText(n, 7).label);
-    assert.deepEqual(labels, ['dall-e-3', NO_MODEL_LABEL]);
+    assert.deepEqual(labels, ['dall-e-3', noModelLabel()]);
   });
 });
 
