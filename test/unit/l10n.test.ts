@@ -137,7 +137,8 @@ describe('package.nls.json', () => {
       ...Object.values(c.configuration.properties).flatMap((p) => [p.description, p.markdownDescription, ...(p.enumDescriptions ?? [])].filter((t) => t !== undefined)),
       ...c.languageModelTools.flatMap((t) => [t.displayName, t.userDescription]),
     ];
-    assert.deepEqual(texts.filter((t) => !/^%[^%]+%$/.test(t)), []);
+    // The one exception: SPEC §2 fixes the Show command's title, by which people and tests find it.
+    assert.deepEqual(texts.filter((t) => !/^%[^%]+%$/.test(t)), ['Show OpenAI Usage']);
   });
 });
 
