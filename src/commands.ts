@@ -132,7 +132,7 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
     ui: vscodeSpendUi,
     source: () => model.currentSource(),
     snapshot: () => model.state.snapshot,
-    refresh: () => model.refresh(),
+    refresh: () => model.refresh({ fresh: true }),
     describeError: (e) => describeError(e).message,
   };
   register('openaiUsage.setSpendLimit', () => setSpendLimitFlow(spendDeps));
@@ -165,7 +165,7 @@ async function refreshWithProgress(model: UsageModel, log: Log): Promise<void> {
     async (_progress, token) => {
       const abort = new AbortController();
       token.onCancellationRequested(() => abort.abort());
-      await model.refresh({ signal: abort.signal });
+      await model.refresh({ signal: abort.signal, fresh: true });
     },
   );
   const error = model.state.error;

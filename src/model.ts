@@ -17,7 +17,7 @@ export interface ModelDeps {
   /** Builds the source for a mode; may throw (a bad base URL, no key): the refresh reports it. */
   createSource(mode: Exclude<Mode, 'none'>): Promise<UsageSource>;
   /** Loads a fresh snapshot, reusing `previous` for days that no longer change. */
-  load(source: UsageSource, options: { nowMs: number; rangeDays: number; previous: UsageSnapshot | undefined; signal: AbortSignal }): Promise<UsageSnapshot>;
+  load(source: UsageSource, options: { nowMs: number; rangeDays: number; previous: UsageSnapshot | undefined; signal: AbortSignal; fresh?: boolean }): Promise<UsageSnapshot>;
   /** The last good live snapshot kept on disk (sample data is never stored). */
   readStored(): Promise<UsageSnapshot | undefined>;
   /** The small summary kept beside the stored snapshot, read before it (the first status text). */
@@ -130,9 +130,10 @@ export class UsageModel implements UsageReader {
   /**
    * Refreshes; a call while one runs joins it, unless `restart` (what it fetches changed: the
    * range, the source), which cancels the running one and starts anew. Never rejects: failures
-   * land in `state.error`. `signal` cancels (a joined call cancels the fetch it joined).
+   * land in `state.error`. `signal` cancels (a joined call cancels the fetch it joined). `fresh`:
+   * the user asked for it, so what is kept between refreshes (project limits) is read again too.
    */
-  refresh(options?: { readonly signal?: AbortSignal; readonly restart?: boolean }): Promise<void> {
+  refresh(options?: { readonly signal?: AbortSignal; readonly restart?: boolean; readonly fresh?: boolean }): Promise<void> {
     if (this.current.mode === 'none') return Promise.resolve();
     if (this.running && options?.restart) {
       this.generation++;
@@ -147,14 +148,14 @@ export class UsageModel implements UsageReader {
     }
     const abort = new AbortController();
     options?.signal?.addEventListener('abort', () => abort.abort(), { once: true });
-    const promise = this.run(abort.signal).finally(() => {
+    const promise = this.run(abort.signal, options?.fresh === true).finally(() => {
       if (this.running?.promise === promise) this.running = undefined;
     });
     this.running = { promise, abort };
     return promise;
   }
 
-  private async run(signal: AbortSignal): Promise<void> {
+  private async run(signal: AbortSignal, fresh: boolean): Promise<void> {
     const generation = this.generation;
     const mode = this.current.mode;
     const identity = this.identity;
@@ -169,6 +170,7 @@ export class UsageModel implements UsageReader {
         rangeDays: this.deps.rangeDays(),
         previous: this.current.snapshot,
         signal,
+        ...(fresh ? { fresh } : {}),
       });
       if (generation !== this.generation) return;
       const snapshot: UsageSnapshot = { ...loaded, origin: identity };

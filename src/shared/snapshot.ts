@@ -59,6 +59,8 @@ export interface SnapshotBudgets {
   readonly organization: SpendLimitReading;
   /** By project id, for the active projects; a project missing here was not read. */
   readonly projects: Readonly<Record<string, SpendLimitReading>>;
+  /** When every active project's limit was last read (ms since epoch); absent: never all. */
+  readonly projectsReadAt?: number;
 }
 
 /** A usage endpoint that failed in a refresh: its error code, a short message and since when (ms). */

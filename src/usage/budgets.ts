@@ -27,18 +27,30 @@ function failedReading(error: unknown, previous: SpendLimitReading | undefined):
 }
 
 /**
- * Reads the organisation's limit at once and the active projects' limits once `projects` is known.
- * Rejects only when `signal` is aborted (the whole load is cancelled then). Undefined when the
- * source has no spend limits.
+ * Projects' limits are read again at most this often (one request per active project: a thousand
+ * projects would be a thousand requests every refresh); the organisation's at every refresh.
  */
-export async function readBudgets(
-  source: UsageSource,
-  projects: Promise<readonly Project[]>,
-  options: { readonly run: RunLimited; readonly signal: AbortSignal; readonly previous?: SnapshotBudgets | undefined },
-): Promise<SnapshotBudgets | undefined> {
+export const PROJECT_LIMITS_MAX_AGE_MS = 60 * 60 * 1000;
+
+export interface ReadBudgetsOptions {
+  readonly run: RunLimited;
+  readonly signal: AbortSignal;
+  readonly previous?: SnapshotBudgets | undefined;
+  readonly nowMs: number;
+  /** Read every project's limit now, however recent the previous readings (a refresh the user asked for). */
+  readonly fresh?: boolean;
+}
+
+/**
+ * Reads the organisation's limit at once and the active projects' limits once `projects` is known:
+ * all of them when the previous readings are older than PROJECT_LIMITS_MAX_AGE_MS (or `fresh`),
+ * else only projects not read before. Rejects only when `signal` is aborted (the whole load is
+ * cancelled then). Undefined when the source has no spend limits.
+ */
+export async function readBudgets(source: UsageSource, projects: Promise<readonly Project[]>, options: ReadBudgetsOptions): Promise<SnapshotBudgets | undefined> {
   const get = source.getSpendLimit?.bind(source);
   if (!get) return undefined;
-  const { run, signal, previous } = options;
+  const { run, signal, previous, nowMs } = options;
   let denied = false;
   const read = async (scope: BudgetScope, before: SpendLimitReading | undefined): Promise<SpendLimitReading> => {
     try {
@@ -57,10 +69,13 @@ export async function readBudgets(
   // A key that may not read the organisation's limit may not read a project's either: spare the requests.
   if (denied) return { organization, projects: projectLimits };
   const active = list.filter((p) => p.status !== 'archived');
-  const readings = await Promise.all(active.map((p) => read({ projectId: p.id }, previous?.projects[p.id])));
+  const readAt = previous?.projectsReadAt;
+  const recent = !options.fresh && readAt !== undefined && nowMs - readAt >= 0 && nowMs - readAt < PROJECT_LIMITS_MAX_AGE_MS;
+  const kept = (id: string): SpendLimitReading | undefined => (recent ? previous?.projects[id] : undefined);
+  const readings = await Promise.all(active.map((p) => kept(p.id) ?? read({ projectId: p.id }, previous?.projects[p.id])));
   active.forEach((p, i) => {
     const reading = readings[i];
     if (reading) projectLimits[p.id] = reading;
   });
-  return { organization, projects: projectLimits };
+  return { organization, projects: projectLimits, projectsReadAt: recent ? readAt : nowMs };
 }

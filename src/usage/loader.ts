@@ -38,6 +38,8 @@ export interface LoadOptions {
   readonly concurrency?: number;
   /** Also read the hard spend limits (organisation and active projects), never failing the load for them. */
   readonly budgets?: boolean;
+  /** A refresh the user asked for: project limits are read again however recent (see budgets.ts). */
+  readonly fresh?: boolean;
 }
 
 export interface SnapshotWindow {
@@ -229,6 +231,8 @@ export async function loadSnapshot(source: UsageSource, options: LoadOptions): P
         }),
         signal,
         previous: previous?.source === source.kind ? previous.budgets : undefined,
+        nowMs,
+        ...(options.fresh ? { fresh: true } : {}),
       })
     : Promise.resolve(undefined);
   // Its rejection (only on abort) is seen through Promise.all below; never left unhandled.

@@ -54,6 +54,7 @@ const limitReadingSchema = z.discriminatedUnion('kind', [
 const budgetsSchema = z.object({
   organization: limitReadingSchema,
   projects: z.record(z.string(), limitReadingSchema),
+  projectsReadAt: z.optional(z.number()),
 });
 
 /** The on-disk shape; unknown fields are dropped on read and on write. */
