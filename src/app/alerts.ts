@@ -7,7 +7,7 @@
 import * as l10n from '@vscode/l10n';
 import { dueAlerts, pruneShown } from '../report/alerts';
 import type { BudgetInForce, DueAlert } from '../report/alerts';
-import { budgetInForce, spendFigures } from '../report/budgets';
+import { budgetInForce, spendFiguresSliced } from '../report/budgets';
 import type { UsageState } from '../state';
 import { dayStartOfMs } from '../shared/time';
 import { Disposable } from './disposable';
@@ -106,7 +106,9 @@ export class AlertNotifier extends Disposable {
     if (mark === this.checked) return;
     this.checked = mark;
 
-    const figures = spendFigures(snapshot, snapshot.fetchedAt);
+    // In slices: a large organisation's figures never hold the extension host for long.
+    const figures = await spendFiguresSliced(snapshot, snapshot.fetchedAt);
+    if (this.isDisposed) return;
     // Until the limits were read the budget in force is not known: only the spike can be judged.
     const budget = snapshot.budgets ? budgetInForce(snapshot, settings.monthlyBudget) : undefined;
     const shown = storedIds(this.deps.store.get(SHOWN_ALERTS_KEY));

@@ -5,7 +5,9 @@ import * as l10n from '@vscode/l10n';
 import type { UsageSnapshot, SpendLimitReading } from '../shared/snapshot';
 import { addDays, dayStartOfMs, monthStart } from '../shared/time';
 import { resolveBudget } from './alerts';
-import { estimateDay } from './estimate';
+import { estimateSteps } from './estimate';
+import { PAUSE_MASK, runSliced, runSteps } from './steps';
+import type { SliceOptions, Steps } from './steps';
 import { forecastMonthEnd, trailingDailyAverage } from './forecast';
 import type { BudgetInForce, SpendLimitState } from './alerts';
 
@@ -96,14 +98,27 @@ export const SPIKE_HISTORY_DAYS = 14;
 
 /** The figures the spend alerts measure, from the snapshot's costs and usage (today estimated). */
 export function spendFigures(snapshot: UsageSnapshot, nowMs: number): SpendFigures {
+  return runSteps(spendFigureSteps(snapshot, nowMs));
+}
+
+/** `spendFigures` in slices that give the event loop back (steps.ts): the same figures. */
+export function spendFiguresSliced(snapshot: UsageSnapshot, nowMs: number, slices?: SliceOptions): Promise<SpendFigures> {
+  return runSliced(spendFigureSteps(snapshot, nowMs), slices);
+}
+
+function* spendFigureSteps(snapshot: UsageSnapshot, nowMs: number): Steps<SpendFigures> {
   const today = dayStartOfMs(nowMs);
   const daily = new Map<number, number>();
+  let n = 0;
   for (const bucket of snapshot.costs) {
     let sum = 0;
-    for (const row of bucket.rows) if ((row.currency ?? snapshot.currency).toLowerCase() === snapshot.currency) sum += row.values.amount ?? 0;
+    for (const row of bucket.rows) {
+      if ((++n & PAUSE_MASK) === 0) yield;
+      if ((row.currency ?? snapshot.currency).toLowerCase() === snapshot.currency) sum += row.values.amount ?? 0;
+    }
     daily.set(bucket.startTime, (daily.get(bucket.startTime) ?? 0) + sum);
   }
-  const estimate = estimateDay({ nowMs, costs: snapshot.costs, usage: snapshot.usage, currency: snapshot.currency });
+  const estimate = yield* estimateSteps({ nowMs, costs: snapshot.costs, usage: snapshot.usage, currency: snapshot.currency });
   const todayBilled = daily.get(today) ?? 0;
   const todayTotal = Math.max(todayBilled, estimate.total);
   let monthToDate = todayTotal;
