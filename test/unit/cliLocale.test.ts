@@ -135,11 +135,11 @@ describe('CLI locale: the built dist/cli.js with a translated bundle', () => {
   });
 
   it('OPENAI_USAGE_LOCALE and LANG do the same; LC_ALL=C and no locale are English', async () => {
-    for (const env of [{ OPENAI_USAGE_LOCALE: 'de' }, { LANG: 'de_DE.UTF-8' }, { LC_MESSAGES: 'de_AT.UTF-8' }]) {
+    for (const env of [{ OPENAI_USAGE_LOCALE: 'de' }, { LANG: 'de_DE.UTF-8' }, { LC_MESSAGES: 'de_AT.UTF-8' }] as Record<string, string>[]) {
       const { stdout } = await cli(['summary', '--sample'], env);
       assert.ok(stdout.includes(pseudo['Yesterday'] ?? '?'), JSON.stringify(env));
     }
-    for (const env of [{ LC_ALL: 'C', LANG: 'de_DE.UTF-8' }, {}, { LANG: 'fr_FR.UTF-8' }]) {
+    for (const env of [{ LC_ALL: 'C', LANG: 'de_DE.UTF-8' }, {}, { LANG: 'fr_FR.UTF-8' }] as Record<string, string>[]) {
       const { stdout } = await cli(['summary', '--sample'], env);
       assert.match(stdout, /^Yesterday /m, JSON.stringify(env));
     }
