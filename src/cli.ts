@@ -166,7 +166,7 @@ function deadlineMs(env: CliIo['env']): number {
 }
 
 function deadlineText(ms: number): string {
-  return ms >= 1000 ? l10n.t('{0} s', formatDecimal(ms / 1000, 1)) : l10n.t('{0} ms', ms);
+  return ms >= 1000 ? l10n.t('{0} s', formatDecimal(ms / 1000, 1, false)) : l10n.t('{0} ms', ms);
 }
 
 /** Raised when the deadline passes: one clear line, whatever request was under way. */

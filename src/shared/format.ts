@@ -146,9 +146,9 @@ export function formatInteger(n: number): string {
   return new Intl.NumberFormat(displayLocale, { maximumFractionDigits: 0 }).format(n);
 }
 
-/** A number with at most `digits` decimals, in the display locale ("3.5", "3,5"). */
-export function formatDecimal(n: number, digits: number): string {
-  return new Intl.NumberFormat(displayLocale, { maximumFractionDigits: digits }).format(n);
+/** A number with at most `digits` decimals, in the display locale ("3.5", "3,5"); `grouping` false: no thousands separators. */
+export function formatDecimal(n: number, digits: number, grouping = true): string {
+  return new Intl.NumberFormat(displayLocale, { maximumFractionDigits: digits, useGrouping: grouping }).format(n);
 }
 
 /** Bytes in decimal units, as the API bills storage: 2 100 000 000 → "2.1 GB". */
@@ -193,11 +193,13 @@ export function formatRelativeTime(ms: number, nowMs: number): string {
   if (seconds < 0) return l10n.t('in the future');
   if (seconds < 60) return l10n.t('just now');
   const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return l10n.t('{0} min ago', formatInteger(minutes));
+  // Digits of the locale; in en-US the plain number, as always.
+  const n = (v: number): string => (isDefault() ? String(v) : formatInteger(v));
+  if (minutes < 60) return l10n.t('{0} min ago', n(minutes));
   const hours = Math.floor(minutes / 60);
-  if (hours < 24) return l10n.t('{0} h ago', formatInteger(hours));
+  if (hours < 24) return l10n.t('{0} h ago', n(hours));
   const days = Math.floor(hours / 24);
-  return days === 1 ? l10n.t('1 day ago') : l10n.t('{0} days ago', formatInteger(days));
+  return days === 1 ? l10n.t('1 day ago') : l10n.t('{0} days ago', n(days));
 }
 
 /** Cost quantities' units (the Costs API's `quantity_unit`): a factor to the base unit, and the words. */

@@ -88,5 +88,7 @@ describe('display locale', () => {
   it('says relative times with locale digits', () => {
     setDisplayLocale('de');
     assert.equal(formatRelativeTime(at - 1500 * 86_400_000, at), '1.500 days ago');
+    setDisplayLocale(undefined);
+    assert.equal(formatRelativeTime(at - 1500 * 86_400_000, at), '1500 days ago');
   });
 });
