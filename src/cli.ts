@@ -15,7 +15,7 @@ import { summarize } from './report/summary';
 import type { CurrencyTotals, Summary } from './report/summary';
 import { NonFiniteTotalError, assertFiniteBuckets } from './report/finite';
 import { csvText } from './report/exportFormat';
-import { formatCount, formatMoney } from './shared/format';
+import { formatCount, formatDecimal, formatMoney } from './shared/format';
 import { loadSnapshot } from './usage/loader';
 import type { UsageSource } from './usage/source';
 import type { SnapshotBudgets, UsageSnapshot } from './shared/snapshot';
@@ -24,6 +24,9 @@ import { isExtraCommand, runExtraCommand } from './cli/commands';
 import { apiKeysJson, keysOf } from './cli/keys';
 import { missingText, nameIndex, unreadableNote } from './report/names';
 import type { KeyLine, NamedId } from './report/names';
+import * as path from 'node:path';
+import * as l10n from '@vscode/l10n';
+import { LOCALE_ENV, cliLocale, configureCliLocale, takeLocaleFlag } from './cli/locale';
 
 export const DEFAULT_API_BASE_URL = 'https://api.openai.com/v1';
 
@@ -32,32 +35,39 @@ const ENDPOINT_LIST = Array.from({ length: Math.ceil(USAGE_ENDPOINT_IDS.length /
   `                            ${USAGE_ENDPOINT_IDS.slice(i * 4, i * 4 + 4).join(', ')}`,
 ).join(',\n');
 
-const HELP = `Usage: openai-usage-insight <command> [options]
+/** The help, in the CLI's language (the option names and commands stay as typed). */
+function helpText(): string {
+  return `${l10n.t('Usage: openai-usage-insight <command> [options]')}
 
-Commands:
-  summary                 today, yesterday, month to date, the range and the forecast, by project
-  costs                   spend per UTC day (Costs API)
-  usage <endpoint>        usage per bucket; endpoints:
+${l10n.t('Commands:')}
+  summary                 ${l10n.t('today, yesterday, month to date, the range and the forecast, by project')}
+  costs                   ${l10n.t('spend per UTC day (Costs API)')}
+  usage <endpoint>        ${l10n.t('usage per bucket; endpoints:')}
 ${ENDPOINT_LIST}
-  daily | monthly         spend, tokens and requests per UTC day or month (--by project|model|key)
-  keys                    spend by API key: name, owner, project (--days N, --json|--csv)
-  statusline              one short line for a prompt or tmux, from a cache refreshed in the background
-  serve                   a team server: /metrics for Prometheus, read-only JSON for the extension
-  mcp                     a Model Context Protocol server on stdio: spend and usage tools for agents
-  (<command> --help shows the options of the five above)
+  daily | monthly         ${l10n.t('spend, tokens and requests per UTC day or month (--by project|model|key)')}
+  keys                    ${l10n.t('spend by API key: name, owner, project (--days N, --json|--csv)')}
+  statusline              ${l10n.t('one short line for a prompt or tmux, from a cache refreshed in the background')}
+  serve                   ${l10n.t('a team server: /metrics for Prometheus, read-only JSON for the extension')}
+  mcp                     ${l10n.t('a Model Context Protocol server on stdio: spend and usage tools for agents')}
+  ${l10n.t('(<command> --help shows the options of the five above)')}
 
-Options:
-  --days N                the last N UTC days, today included (default 30; 1..400)
-  --bucket 1d|1h|1m       bucket width for usage (default 1d; costs are 1d only)
-  --group-by a,b          group results, e.g. project_id,model (what each endpoint allows)
-  --project ID            only this project (repeatable)
-  --model NAME            only this model (repeatable; usage endpoints that take models)
-  --json | --csv          machine-readable output (default: a table)
-  --base-url URL          API base URL (default: $OPENAI_BASE_URL, else ${DEFAULT_API_BASE_URL})
-  --sample                use the built-in sample organisation; no key needed
-  -h, --help              this help
+${l10n.t('Options:')}
+  --days N                ${l10n.t('the last N UTC days, today included (default 30; 1..400)')}
+  --bucket 1d|1h|1m       ${l10n.t('bucket width for usage (default 1d; costs are 1d only)')}
+  --group-by a,b          ${l10n.t('group results, e.g. project_id,model (what each endpoint allows)')}
+  --project ID            ${l10n.t('only this project (repeatable)')}
+  --model NAME            ${l10n.t('only this model (repeatable; usage endpoints that take models)')}
+  --json | --csv          ${l10n.t('machine-readable output (default: a table)')}
+  --base-url URL          ${l10n.t('API base URL (default: $OPENAI_BASE_URL, else {0})', DEFAULT_API_BASE_URL)}
+  --sample                ${l10n.t('use the built-in sample organisation; no key needed')}
+  --locale TAG            ${l10n.t('language and number formats, e.g. de or fr-FR (default: ${0}, else LC_ALL, LC_MESSAGES, LANG)', LOCALE_ENV)}
+  -h, --help              ${l10n.t('this help')}
 
-The admin key is read from OPENAI_ADMIN_KEY (an sk-admin-… key made by an organization Owner).`;
+${l10n.t('The admin key is read from OPENAI_ADMIN_KEY (an sk-admin-… key made by an organization Owner).')}`;
+}
+
+/** Where the translations are: l10n/ beside the package (dist/cli.js and src/cli.ts alike). */
+export const L10N_DIR = path.join(__dirname, '..', 'l10n');
 
 /** A failure the user can fix; printed as one line. */
 export class CliError extends Error {}
@@ -102,31 +112,31 @@ function parse(argv: readonly string[], env: CliIo['env']): Options | 'help' {
       },
     });
   } catch (e) {
-    throw new CliError(`${e instanceof Error ? e.message.split('\n')[0] : String(e)}; see --help.`);
+    throw new CliError(l10n.t('{0}; see --help.', e instanceof Error ? (e.message.split('\n')[0] ?? '') : String(e)));
   }
   const { values, positionals } = parsed;
   if (values.help || positionals.length === 0) return 'help';
   const [command = '', endpointArg, ...extra] = positionals;
-  if (!['summary', 'costs', 'usage'].includes(command)) throw new CliError(`Unknown command "${command}": use summary, costs or usage; see --help.`);
-  if (command === 'usage' && !endpointArg) throw new CliError(`usage needs an endpoint: ${USAGE_ENDPOINT_IDS.join(', ')}.`);
-  if ((command !== 'usage' && endpointArg !== undefined) || extra.length) throw new CliError(`Unexpected argument "${command === 'usage' ? extra[0] : endpointArg}"; see --help.`);
+  if (!['summary', 'costs', 'usage'].includes(command)) throw new CliError(l10n.t('Unknown command "{0}": use summary, costs or usage; see --help.', command));
+  if (command === 'usage' && !endpointArg) throw new CliError(l10n.t('usage needs an endpoint: {0}.', USAGE_ENDPOINT_IDS.join(', ')));
+  if ((command !== 'usage' && endpointArg !== undefined) || extra.length) throw new CliError(l10n.t('Unexpected argument "{0}"; see --help.', (command === 'usage' ? extra[0] : endpointArg) ?? ''));
   let endpoint: EndpointId | undefined;
   if (command === 'usage') {
     endpoint = ENDPOINT_IDS.find((e) => e === endpointArg);
-    if (!endpoint) throw new CliError(`Unknown endpoint "${endpointArg}": use one of ${ENDPOINT_IDS.join(', ')}.`);
+    if (!endpoint) throw new CliError(l10n.t('Unknown endpoint "{0}": use one of {1}.', endpointArg ?? '', ENDPOINT_IDS.join(', ')));
   }
   if (command === 'costs') endpoint = 'costs';
 
   const days = values.days === undefined ? 30 : Number(values.days);
-  if (!Number.isInteger(days) || days < 1 || days > 400) throw new CliError(`--days must be a whole number from 1 to 400, not "${values.days}".`);
+  if (!Number.isInteger(days) || days < 1 || days > 400) throw new CliError(l10n.t('--days must be a whole number from 1 to 400, not "{0}".', String(values.days)));
   const bucket = (values.bucket ?? '1d') as BucketWidth;
-  if (!BUCKET_WIDTHS.includes(bucket)) throw new CliError(`--bucket must be one of ${BUCKET_WIDTHS.join(', ')}, not "${values.bucket}".`);
+  if (!BUCKET_WIDTHS.includes(bucket)) throw new CliError(l10n.t('--bucket must be one of {0}, not "{1}".', BUCKET_WIDTHS.join(', '), String(values.bucket)));
   const groupBy = (values['group-by'] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-  for (const g of groupBy) if (!DIMENSIONS.includes(g as Dimension)) throw new CliError(`Unknown --group-by value "${g}": use ${DIMENSIONS.join(', ')}.`);
-  if (values.json && values.csv) throw new CliError('Choose one of --json and --csv.');
+  for (const g of groupBy) if (!DIMENSIONS.includes(g as Dimension)) throw new CliError(l10n.t('Unknown --group-by value "{0}": use {1}.', g, DIMENSIONS.join(', ')));
+  if (values.json && values.csv) throw new CliError(l10n.t('Choose one of --json and --csv.'));
   if (command === 'summary') {
     const unused = (['bucket', 'group-by', 'project', 'model'] as const).filter((k) => values[k] !== undefined);
-    if (unused.length) throw new CliError(`summary does not take --${unused.join(', --')}: use costs or usage <endpoint> for those.`);
+    if (unused.length) throw new CliError(l10n.t('summary does not take {0}: use costs or usage <endpoint> for those.', `--${unused.join(', --')}`));
   }
   const baseUrl = values['base-url'] ?? (env.OPENAI_BASE_URL?.trim() || DEFAULT_API_BASE_URL);
   return {
@@ -151,12 +161,12 @@ export const DEADLINE_ENV = 'OPENAI_USAGE_INSIGHT_DEADLINE_MS';
 function deadlineMs(env: CliIo['env']): number {
   const raw = env[DEADLINE_ENV]?.trim();
   const ms = raw ? Number(raw) : DEFAULT_DEADLINE_MS;
-  if (!Number.isInteger(ms) || ms < 1 || ms > 3_600_000) throw new CliError(`${DEADLINE_ENV} must be a whole number of milliseconds from 1 to 3600000.`);
+  if (!Number.isInteger(ms) || ms < 1 || ms > 3_600_000) throw new CliError(l10n.t('{0} must be a whole number of milliseconds from 1 to 3600000.', DEADLINE_ENV));
   return ms;
 }
 
 function deadlineText(ms: number): string {
-  return ms >= 1000 ? `${Math.round(ms / 100) / 10} s` : `${ms} ms`;
+  return ms >= 1000 ? l10n.t('{0} s', formatDecimal(ms / 1000, 1, false)) : l10n.t('{0} ms', ms);
 }
 
 /** Raised when the deadline passes: one clear line, whatever request was under way. */
@@ -168,7 +178,7 @@ async function createCliSource(o: Options, io: CliIo): Promise<UsageSource> {
     return createSampleOrg({ now: io.now });
   }
   const apiKey = io.env.OPENAI_ADMIN_KEY?.trim();
-  if (!apiKey) throw new CliError('Set OPENAI_ADMIN_KEY to an admin key (sk-admin-…), or pass --sample to see sample data.');
+  if (!apiKey) throw new CliError(l10n.t('Set OPENAI_ADMIN_KEY to an admin key (sk-admin-…), or pass --sample to see sample data.'));
   const [{ UsageClient, validateBaseUrl }, { createProxyDispatcher }] = await Promise.all([import('./api/client'), import('./api/proxy')]);
   const proxy = io.env.HTTPS_PROXY ?? io.env.https_proxy ?? io.env.HTTP_PROXY ?? io.env.http_proxy;
   const noProxy = (io.env.NO_PROXY ?? io.env.no_proxy ?? '').split(',').map((s) => s.trim()).filter(Boolean);
@@ -264,7 +274,7 @@ function spendLimitJson(budgets: SnapshotBudgets | undefined): { amount: number;
 export function partialNote(partial: UsageSnapshot['partial']): string | undefined {
   if (!partial?.length) return undefined;
   const what = partial.map((p) => `${ENDPOINTS[p.endpoint].title.toLowerCase()} (${sanitizeShort(p.message, 120)})`).join('; ');
-  return `note: spend is complete, but usage could not be read for ${what}; those counts are missing.`;
+  return l10n.t('note: spend is complete, but usage could not be read for {0}; those counts are missing.', what);
 }
 
 async function runSummary(o: Options, io: CliIo, source: UsageSource, signal: AbortSignal, err: (line: string) => void): Promise<void> {
@@ -278,7 +288,7 @@ async function runSummary(o: Options, io: CliIo, source: UsageSource, signal: Ab
   const sample = source.kind === 'sample';
   // A part of the names that could not be read: one quiet note, not an error.
   const note = o.format === 'csv' ? undefined : unreadableNote(nameIndex(snapshot.projects, snapshot.names), ['apiKeys']);
-  if (note !== undefined) err(`Note: ${note}`);
+  if (note !== undefined) err(l10n.t('Note: {0}', note));
   if (o.format === 'json') {
     io.out(JSON.stringify(summaryJson(s, sample, keys, snapshot.budgets), null, 2));
     return;
@@ -299,26 +309,32 @@ async function runSummary(o: Options, io: CliIo, source: UsageSource, signal: Ab
   }
   // Each currency on its own, never added: "$10.00 · 5.00 EUR".
   const all = (pick: (t: CurrencyTotals) => number): string => currencies.map((c) => formatMoney(pick(s.byCurrency[c] ?? ZERO), c)).join(' · ');
-  const rangeLine = `${isoDate(s.rangeStart)} – ${isoDate(s.rangeEnd - 1)}`;
   io.out(
     [
-      `OpenAI usage${sample ? ' — SAMPLE DATA' : ''} (UTC days; the last two are provisional)`,
-      ...(currencies.length > 1 ? [`Spend in ${currencies.length} currencies, each shown on its own; ${s.currency.toUpperCase()} (the most spend) comes first.`] : []),
+      sample ? l10n.t('OpenAI usage — SAMPLE DATA (UTC days; the last two are provisional)') : l10n.t('OpenAI usage (UTC days; the last two are provisional)'),
+      ...(currencies.length > 1 ? [l10n.t('Spend in {0} currencies, each shown on its own; {1} (the most spend) comes first.', currencies.length, s.currency.toUpperCase())] : []),
       '',
       table(
         ['', ''],
         [
-          ['Today (UTC)', all((t) => t.today)],
+          [l10n.t('Today (UTC)'), all((t) => t.today)],
           ...(s.todayEstimate && s.todayEstimate.unbilledEstimate >= 0.005
-            ? [['Today, estimated (billed + not yet billed)', `≈${formatMoney(s.todayEstimate.total, s.currency)}`]]
+            ? [[l10n.t('Today, estimated (billed + not yet billed)'), `≈${formatMoney(s.todayEstimate.total, s.currency)}`]]
             : []),
-          ['Yesterday', all((t) => t.yesterday)],
-          ['Month to date', all((t) => t.monthToDate)],
-          [`Last ${s.rangeDays} days (${rangeLine})`, all((t) => t.rangeTotal)],
-          ['Month-end forecast (estimate)', all((t) => t.forecastMonthEnd)],
-          ...(limit ? [['Hard spend limit (a month)', `${formatMoney(limit.amount, limit.currency.toLowerCase())}${limit.enforcing ? '' : ' (not enforcing)'}`]] : []),
-          ['Tokens in / out / cached', `${formatCount(s.tokens.input)} / ${formatCount(s.tokens.output)} / ${formatCount(s.tokens.cached)}`],
-          ['Requests', formatCount(s.requests)],
+          [l10n.t('Yesterday'), all((t) => t.yesterday)],
+          [l10n.t('Month to date'), all((t) => t.monthToDate)],
+          [l10n.t('Last {0} days ({1} – {2})', s.rangeDays, isoDate(s.rangeStart), isoDate(s.rangeEnd - 1)), all((t) => t.rangeTotal)],
+          [l10n.t('Month-end forecast (estimate)'), all((t) => t.forecastMonthEnd)],
+          ...(limit
+            ? [
+                [
+                  l10n.t('Hard spend limit (a month)'),
+                  limit.enforcing ? formatMoney(limit.amount, limit.currency.toLowerCase()) : l10n.t('{0} (not enforcing)', formatMoney(limit.amount, limit.currency.toLowerCase())),
+                ],
+              ]
+            : []),
+          [l10n.t('Tokens in / out / cached'), `${formatCount(s.tokens.input)} / ${formatCount(s.tokens.output)} / ${formatCount(s.tokens.cached)}`],
+          [l10n.t('Requests'), formatCount(s.requests)],
         ],
         new Set([1]),
       )
@@ -328,11 +344,11 @@ async function runSummary(o: Options, io: CliIo, source: UsageSource, signal: Ab
       '',
       projects.length
         ? table(
-            ['Project', 'ID', 'Spend'],
-            projects.map((p) => [p.name + (p.archived ? ' (archived)' : ''), p.id, p.spends.filter((x) => x.amount !== 0).map((x) => formatMoney(x.amount, x.currency)).join(' · ')]),
+            [l10n.t('Project'), l10n.t('ID'), l10n.t('Spend')],
+            projects.map((p) => [p.archived ? l10n.t('{0} (archived)', p.name) : p.name, p.id, p.spends.filter((x) => x.amount !== 0).map((x) => formatMoney(x.amount, x.currency)).join(' · ')]),
             new Set([2]),
           )
-        : 'No spend in this range.',
+        : l10n.t('No spend in this range.'),
       ...keyTable(keys, s.currency),
     ].join('\n'),
   );
@@ -346,7 +362,7 @@ function keyTable(keys: readonly KeyLine[], currency: string): string[] {
     const why = missingText(k.missing);
     return [k.missing === 'unknown' && why ? `${k.name} (${why})` : k.name, k.id, k.owner ?? '', formatMoney(k.spend, currency)];
   });
-  return ['', table(['API key', 'ID', 'Owner', 'Spend'], rows, new Set([3]))];
+  return ['', table([l10n.t('API key'), l10n.t('ID'), l10n.t('Owner'), l10n.t('Spend')], rows, new Set([3]))];
 }
 
 const ZERO: CurrencyTotals = { currency: '', today: 0, yesterday: 0, monthToDate: 0, rangeTotal: 0, forecastMonthEnd: 0 };
@@ -363,7 +379,7 @@ function nameCell(n: NamedId, what: 'key' | 'user'): string {
 async function runQuery(o: Options, io: CliIo, source: UsageSource, endpoint: EndpointId, signal: AbortSignal, err: (line: string) => void): Promise<void> {
   const spec = ENDPOINTS[endpoint];
   const width = endpoint === 'costs' ? '1d' : o.bucket;
-  if (o.bucket !== '1d' && endpoint === 'costs') throw new CliError('Costs come in 1d buckets only: drop --bucket.');
+  if (o.bucket !== '1d' && endpoint === 'costs') throw new CliError(l10n.t('Costs come in 1d buckets only: drop --bucket.'));
   const { start } = rangeForDays(io.now(), o.days);
   const end = alignDown(Math.floor(io.now() / 1000), WIDTH_SECONDS[width]) + WIDTH_SECONDS[width];
   const query: UsageQuery = {
@@ -393,7 +409,7 @@ async function runQuery(o: Options, io: CliIo, source: UsageSource, endpoint: En
   const names = new Map(projects.map((p) => [p.id, p.name || p.id]));
   const index = nameIndex(projects, directory);
   const note = byKey || byUser ? unreadableNote(index, [...(byKey ? (['apiKeys'] as const) : []), ...(byUser ? (['users'] as const) : [])]) : undefined;
-  if (note !== undefined) err(`Note: ${note}`);
+  if (note !== undefined) err(l10n.t('Note: {0}', note));
   const keyName = (id: string | undefined): string => (id === undefined ? '' : nameCell(index.apiKey(id), 'key'));
   const userName = (id: string | undefined): string => (id === undefined ? '' : nameCell(index.user(id), 'user'));
   const metrics = spec.metrics;
@@ -456,7 +472,7 @@ async function runQuery(o: Options, io: CliIo, source: UsageSource, endpoint: En
   const numeric = new Set(metrics.map((_, i) => firstMetric + i));
   const currencyColumn = several ? firstMetric - 1 : -1;
   if (!rows.length && o.format === 'table') {
-    io.out(`No ${spec.title.toLowerCase()} data in the last ${o.days} days.`);
+    io.out(l10n.t('No {0} data in the last {1} days.', spec.title.toLowerCase(), o.days));
     return;
   }
   emit(o, io, headers, rows, numeric, (row) =>
@@ -467,13 +483,20 @@ async function runQuery(o: Options, io: CliIo, source: UsageSource, endpoint: En
 }
 
 /** Runs the CLI; returns the exit code. Errors become one line on `err`. */
-export async function runCli(argv: readonly string[], io: CliIo, err: (line: string) => void): Promise<number> {
+export async function runCli(rawArgv: readonly string[], rawIo: CliIo, err: (line: string) => void): Promise<number> {
+  // The language first, so every line (help and errors included) is in it.
+  const flag = takeLocaleFlag(rawArgv);
+  const argv = flag.argv;
+  // A --locale reaches the statusline's background refresh (a child process) through the environment.
+  const io: CliIo = flag.locale ? { ...rawIo, env: { ...rawIo.env, [LOCALE_ENV]: flag.locale } } : rawIo;
+  configureCliLocale(cliLocale(flag.locale, io.env), L10N_DIR);
   try {
+    if (flag.missing) throw new CliError(l10n.t('--locale needs a language tag, e.g. --locale de; see --help.'));
     const [first, ...rest] = argv;
     if (isExtraCommand(first)) return await runExtraCommand(first, rest, { ...io, err });
     const o = parse(argv, io.env);
     if (o === 'help') {
-      io.out(HELP);
+      io.out(helpText());
       return 0;
     }
     const source = await createCliSource(o, io);
@@ -482,7 +505,7 @@ export async function runCli(argv: readonly string[], io: CliIo, err: (line: str
     // Every request of the run listens to it: hundreds of listeners is expected, not a leak.
     setMaxListeners(0, deadline.signal);
     const timer = setTimeout(
-      () => deadline.abort(new DeadlineError(`No complete answer from the API within ${deadlineText(ms)}: it may be down or unreachable; try again later.`)),
+      () => deadline.abort(new DeadlineError(l10n.t('No complete answer from the API within {0}: it may be down or unreachable; try again later.', deadlineText(ms)))),
       ms,
     );
     try {

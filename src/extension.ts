@@ -17,7 +17,7 @@ import { Dashboard } from './panel/dashboard';
 import { QueryService } from './queries/service';
 import { budgetInForce } from './report/budgets';
 import { AdminKeyStore, TeamTokenStore } from './secrets';
-import { formatCount, formatMoney } from './shared/format';
+import { formatCount, formatLocalTime, formatMoney, setDisplayLocale } from './shared/format';
 import { ProjectsTreeProvider } from './views/projectsTree';
 import { StatusBar } from './views/statusBar';
 
@@ -26,9 +26,11 @@ export function activate(context: vscode.ExtensionContext): void {
   // Words made by code shared with the CLI and the webview (l10n.t) come from the same bundle as
   // the host's own (vscode.l10n.t): VS Code's display language, English when there is none.
   if (vscode.l10n.bundle) l10n.config({ contents: vscode.l10n.bundle });
+  // Money, counts and times in VS Code's display language (en-US text when it is English).
+  setDisplayLocale(vscode.env.language);
   const own = <T extends { dispose(): unknown }>(d: T): T => (context.subscriptions.push(d), d);
   const setContext = (key: string, value: unknown): void => void vscode.commands.executeCommand('setContext', key, value);
-  const formatTime = (ms: number): string => new Date(ms).toLocaleString();
+  const formatTime = formatLocalTime;
   const log = own(new Log());
   const keys = own(new AdminKeyStore(context.secrets));
   const teamToken = own(new TeamTokenStore(context.secrets));

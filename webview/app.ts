@@ -12,28 +12,29 @@ import type { ErrorCode } from '../src/shared/errorCode';
 import type { TabView, ViewContext } from './context';
 import { multiSelect, singleSelect, syncMulti, syncSingle } from './controls';
 import type { Choice } from './controls';
-import { h, replaceChildren, uid } from './dom';
+import { h, replaceChildren, uid, withParts } from './dom';
 import { EndpointView } from './endpointView';
 import { OverviewView } from './overviewView';
 import { AttributionView } from './attributionView';
 import { onThemeChange, readTheme } from './theme';
 import { getSavedState, post, saveState } from './vscodeApi';
+import * as l10n from '@vscode/l10n';
+import { formatLocalTime } from '../src/shared/format';
 
 /** Tab order: the overview, then costs (where the money is), then the usage endpoints, then who spent it. */
 export const TAB_ORDER: readonly TabId[] = ['overview', 'costs', ...USAGE_ENDPOINT_IDS, 'attribution'];
 
-const RANGE_CHOICES: readonly Choice[] = [
-  ...PRESET_DAYS.map((d) => ({ value: String(d), label: `Last ${d} days` })),
-  { value: 'custom', label: 'Custom dates…' },
-];
+function rangeChoices(): Choice[] {
+  return [...PRESET_DAYS.map((d) => ({ value: String(d), label: l10n.t('Last {0} days', d) })), { value: 'custom', label: l10n.t('Custom dates…') }];
+}
 
 /**
  * Sets the latest day of a date textfield. @vscode-elements types `max` as a number (its attribute
  * converter would turn a date into NaN) but hands the property to the inner <input> as it is.
  */
 function tabTitle(id: TabId): string {
-  if (id === 'overview') return 'Overview';
-  if (id === 'attribution') return 'Attribution';
+  if (id === 'overview') return l10n.t('Overview');
+  if (id === 'attribution') return l10n.t('Attribution');
   return ENDPOINTS[id].title;
 }
 
@@ -55,14 +56,15 @@ export class App {
   // The page skeleton, built once.
   private readonly meta = h('p', { class: 'meta' });
   private readonly headerActions = h('div', { class: 'actions' });
-  private readonly progress = h('vscode-progress-bar', { class: 'progress hidden', indeterminate: true, 'aria-label': 'Loading usage' });
-  private readonly banners = h('div', { class: 'banners', role: 'region', 'aria-label': 'Notices' });
+  private readonly progress = h('vscode-progress-bar', { class: 'progress hidden', indeterminate: true, 'aria-label': l10n.t('Loading usage') });
+  private readonly banners = h('div', { class: 'banners', role: 'region', 'aria-label': l10n.t('Notices') });
   private readonly empty = h('section', { class: 'empty hidden', 'aria-labelledby': 'empty-title' });
   private readonly fatal = h('section', { class: 'fatal hidden', role: 'alert' });
   private readonly dashboard = h('div', { class: 'dashboard hidden' });
   private readonly tabs = h('vscode-tabs', { class: 'tabs' });
   private readonly panels = new Map<TabId, HTMLElement>();
   private readonly range: ReturnType<typeof singleSelect>;
+  private readonly rangeChoices = rangeChoices();
   private readonly startField: HTMLElement & { value: string; invalid: boolean };
   private readonly endField: HTMLElement & { value: string; invalid: boolean };
   private readonly customBox: HTMLElement;
@@ -72,20 +74,20 @@ export class App {
   private datesInvalid = false;
 
   constructor(private readonly root: HTMLElement) {
-    this.range = singleSelect('Range', RANGE_CHOICES, '30', (value) => this.onRangeChoice(value));
+    this.range = singleSelect(l10n.t('Range'), this.rangeChoices, '30', (value) => this.onRangeChoice(value));
     const startId = uid('date');
     const endId = uid('date');
-    this.startField = h('vscode-textfield', { id: startId, type: 'date', 'aria-label': 'First day (UTC)' });
-    this.endField = h('vscode-textfield', { id: endId, type: 'date', 'aria-label': 'Last day (UTC)' });
+    this.startField = h('vscode-textfield', { id: startId, type: 'date', 'aria-label': l10n.t('First day (UTC)') });
+    this.endField = h('vscode-textfield', { id: endId, type: 'date', 'aria-label': l10n.t('Last day (UTC)') });
     this.startField.addEventListener('change', () => this.onCustomDates());
     this.endField.addEventListener('change', () => this.onCustomDates());
     this.customBox = h(
       'div',
       { class: 'custom-dates hidden' },
-      h('div', { class: 'field' }, h('vscode-label', { for: startId }, 'From (UTC)'), this.startField),
-      h('div', { class: 'field' }, h('vscode-label', { for: endId }, 'To (UTC)'), this.endField),
+      h('div', { class: 'field' }, h('vscode-label', { for: startId }, l10n.t('From (UTC)')), this.startField),
+      h('div', { class: 'field' }, h('vscode-label', { for: endId }, l10n.t('To (UTC)')), this.endField),
     );
-    this.projects = multiSelect('Projects', [], [], (values) => this.update((ui) => ({ ...ui, projectIds: values })));
+    this.projects = multiSelect(l10n.t('Projects'), [], [], (values) => this.update((ui) => ({ ...ui, projectIds: values })));
   }
 
   /** Builds the page, restores the UI state the webview kept, and tells the host it is ready. */
@@ -114,8 +116,8 @@ export class App {
     });
     this.tabs.append(...headers, ...panels);
     this.headerActions.append(
-      h('vscode-button', { secondary: true, onclick: () => post({ type: 'command', command: 'openaiUsage.refresh' }) }, 'Refresh'),
-      h('vscode-button', { secondary: true, onclick: () => post({ type: 'command', command: 'openaiUsage.export' }) }, 'Export…'),
+      h('vscode-button', { secondary: true, onclick: () => post({ type: 'command', command: 'openaiUsage.refresh' }) }, l10n.t('Refresh')),
+      h('vscode-button', { secondary: true, onclick: () => post({ type: 'command', command: 'openaiUsage.export' }) }, l10n.t('Export…')),
     );
     this.tabs.addEventListener('vsc-tabs-select', (ev) => this.selectTab(ev.detail.selectedIndex));
     // Capture phase: runs before the component's own key handler, which knows only the arrow keys
@@ -130,13 +132,13 @@ export class App {
     void customElements
       .whenDefined('vscode-tabs')
       .then(() => this.tabs.updateComplete)
-      .then(() => this.tabs.shadowRoot?.querySelector('[role="tablist"]')?.setAttribute('aria-label', 'Dashboard views'));
+      .then(() => this.tabs.shadowRoot?.querySelector('[role="tablist"]')?.setAttribute('aria-label', l10n.t('Dashboard views')));
 
     replaceChildren(
       this.dashboard,
       h(
         'div',
-        { class: 'toolbar range-bar', role: 'group', 'aria-label': 'Range and projects' },
+        { class: 'toolbar range-bar', role: 'group', 'aria-label': l10n.t('Range and projects') },
         this.range.wrapper,
         this.customBox,
         this.projects.wrapper,
@@ -150,7 +152,7 @@ export class App {
       h(
         'header',
         { class: 'top' },
-        h('div', { class: 'title-block' }, h('h1', {}, 'OpenAI Usage'), this.meta),
+        h('div', { class: 'title-block' }, h('h1', {}, l10n.t('OpenAI Usage')), this.meta),
         this.headerActions,
       ),
       this.progress,
@@ -353,9 +355,10 @@ export class App {
 
   private renderChrome(status: Status | undefined): void {
     const parts: string[] = [];
-    if (status?.mode === 'sample') parts.push('Sample data');
-    if (status?.fetchedAt) parts.push(`Updated ${new Date(status.fetchedAt).toLocaleString()}`);
-    parts.push('Days are UTC days; “today” is the current UTC day');
+    if (status?.mode === 'sample') parts.push(l10n.t('Sample data'));
+    // Local time, in the display locale: the one time on the page that is not UTC.
+    if (status?.fetchedAt) parts.push(l10n.t('Updated {0} (your time)', formatLocalTime(status.fetchedAt)));
+    parts.push(l10n.t('Days are UTC days; “today” is the current UTC day'));
     this.meta.textContent = parts.join(' · ');
     this.progress.classList.toggle('hidden', !status?.loading);
 
@@ -365,9 +368,10 @@ export class App {
         h(
           'div',
           { class: 'banner sample', role: 'note' },
-          h('strong', {}, 'Sample data. '),
-          'This is a synthetic organization, not your usage. ',
-          h('vscode-button', { secondary: true, onclick: () => post({ type: 'command', command: 'openaiUsage.setAdminKey' }) }, 'Set Admin Key'),
+          h('strong', {}, l10n.t('Sample data.'), ' '),
+          l10n.t('This is a synthetic organization, not your usage.'),
+          ' ',
+          h('vscode-button', { secondary: true, onclick: () => post({ type: 'command', command: 'openaiUsage.setAdminKey' }) }, l10n.t('Set Admin Key')),
         ),
       );
     }
@@ -376,9 +380,12 @@ export class App {
         h(
           'div',
           { class: 'banner stale', role: 'status' },
-          h('strong', {}, `Stale since ${new Date(status.staleSince).toLocaleString()}. `),
-          `${status.error?.message ?? 'The last refresh failed.'} Showing the last good data${status.fetchedAt ? ` from ${new Date(status.fetchedAt).toLocaleString()}` : ''}. `,
-          h('vscode-button', { secondary: true, onclick: () => post({ type: 'command', command: 'openaiUsage.refresh' }) }, 'Refresh'),
+          h('strong', {}, l10n.t('Stale since {0} (your time).', formatLocalTime(status.staleSince)), ' '),
+          status.error?.message ?? l10n.t('The last refresh failed.'),
+          ' ',
+          status.fetchedAt ? l10n.t('Showing the last good data from {0}.', formatLocalTime(status.fetchedAt)) : l10n.t('Showing the last good data.'),
+          ' ',
+          h('vscode-button', { secondary: true, onclick: () => post({ type: 'command', command: 'openaiUsage.refresh' }) }, l10n.t('Refresh')),
         ),
       );
     }
@@ -391,21 +398,22 @@ export class App {
     if (noKey && this.empty.childElementCount === 0) {
       replaceChildren(
         this.empty,
-        h('h2', { id: 'empty-title' }, 'No Admin key set'),
+        h('h2', { id: 'empty-title' }, l10n.t('No Admin key set')),
         h(
           'p',
           {},
-          'The dashboard reads your organization’s usage and costs with an OpenAI ',
-          h('strong', {}, 'Admin key'),
-          ' (sk-admin-…), which an organization Owner can create at ',
-          h('a', { href: ADMIN_KEYS_URL }, 'platform.openai.com → Settings → Admin keys'),
-          '. Project keys cannot read usage. The key is kept in VS Code’s secret storage and never shown here.',
+          ...withParts(l10n.t('The dashboard reads your organization’s usage and costs with an OpenAI {0} (sk-admin-…), which an organization Owner can create at {1}.'), [
+            h('strong', {}, l10n.t('Admin key')),
+            h('a', { href: ADMIN_KEYS_URL }, l10n.t('platform.openai.com → Settings → Admin keys')),
+          ]),
+          ' ',
+          l10n.t('Project keys cannot read usage. The key is kept in VS Code’s secret storage and never shown here.'),
         ),
         h(
           'div',
           { class: 'actions' },
-          h('vscode-button', { onclick: () => post({ type: 'command', command: 'openaiUsage.setAdminKey' }) }, 'Set Admin Key'),
-          h('vscode-button', { secondary: true, onclick: () => post({ type: 'command', command: 'openaiUsage.useSampleData' }) }, 'Try with Sample Data'),
+          h('vscode-button', { onclick: () => post({ type: 'command', command: 'openaiUsage.setAdminKey' }) }, l10n.t('Set Admin Key')),
+          h('vscode-button', { secondary: true, onclick: () => post({ type: 'command', command: 'openaiUsage.useSampleData' }) }, l10n.t('Try with Sample Data')),
         ),
       );
     }
@@ -416,15 +424,17 @@ export class App {
       const keyProblem = KEY_PROBLEM_CODES.has(status.error.kind);
       replaceChildren(
         this.fatal,
-        h('h2', {}, 'Could not load usage'),
+        h('h2', {}, l10n.t('Could not load usage')),
         h('p', { class: 'error-text' }, status.error.message),
-        keyProblem ? h('p', {}, 'An Admin key is created by an organization Owner at ', h('a', { href: ADMIN_KEYS_URL }, 'platform.openai.com → Settings → Admin keys'), '.') : null,
+        keyProblem
+          ? h('p', {}, ...withParts(l10n.t('An Admin key is created by an organization Owner at {0}.'), [h('a', { href: ADMIN_KEYS_URL }, l10n.t('platform.openai.com → Settings → Admin keys'))]))
+          : null,
         h(
           'div',
           { class: 'actions' },
-          h('vscode-button', { onclick: () => post({ type: 'command', command: 'openaiUsage.refresh' }) }, 'Try again'),
-          h('vscode-button', { secondary: !keyProblem, onclick: () => post({ type: 'command', command: 'openaiUsage.setAdminKey' }) }, 'Set Admin Key'),
-          h('vscode-button', { secondary: true, onclick: () => post({ type: 'command', command: 'openaiUsage.useSampleData' }) }, 'Try with Sample Data'),
+          h('vscode-button', { onclick: () => post({ type: 'command', command: 'openaiUsage.refresh' }) }, l10n.t('Try again')),
+          h('vscode-button', { secondary: !keyProblem, onclick: () => post({ type: 'command', command: 'openaiUsage.setAdminKey' }) }, l10n.t('Set Admin Key')),
+          h('vscode-button', { secondary: true, onclick: () => post({ type: 'command', command: 'openaiUsage.useSampleData' }) }, l10n.t('Try with Sample Data')),
         ),
       );
     }
@@ -432,7 +442,7 @@ export class App {
 
   private renderRangeBar(ctx: ViewContext): void {
     const r = ctx.ui.range;
-    syncSingle(this.range.control, RANGE_CHOICES, r.kind === 'preset' ? String(r.days) : 'custom');
+    syncSingle(this.range.control, this.rangeChoices, r.kind === 'preset' ? String(r.days) : 'custom');
     this.customBox.classList.toggle('hidden', r.kind !== 'custom');
     // No day after today (UTC): there is no usage there, and the host refuses it.
     const today = todayIso();
@@ -445,9 +455,9 @@ export class App {
         if (this.endField.value !== r.end) this.endField.value = r.end;
       }
       const resolved = resolveRange(r, Date.now());
-      this.rangeNote.textContent = `${isoDate(resolved.start)} – ${isoDate(resolved.end - 1)} (UTC)`;
+      this.rangeNote.textContent = l10n.t('{0} – {1} (UTC)', isoDate(resolved.start), isoDate(resolved.end - 1));
     }
-    const projects = (ctx.status?.projects ?? []).map((p) => ({ value: p.id, label: p.archived ? `${p.name} (archived)` : p.name }));
+    const projects = (ctx.status?.projects ?? []).map((p) => ({ value: p.id, label: p.archived ? l10n.t('{0} (archived)', p.name) : p.name }));
     syncMulti(this.projects.control, projects, ctx.ui.projectIds);
   }
 
@@ -473,7 +483,7 @@ export class App {
     this.endField.invalid = !parsed.success;
     this.datesInvalid = !parsed.success;
     if (!parsed.success) {
-      this.rangeNote.textContent = `Pick a first day on or before the last day, at most 366 days apart, the last day no later than today (${todayIso()} UTC).`;
+      this.rangeNote.textContent = l10n.t('Pick a first day on or before the last day, at most 366 days apart, the last day no later than today ({0} UTC).', todayIso());
       return;
     }
     this.update((ui) => ({ ...ui, range: parsed.data }));

@@ -9,6 +9,7 @@ import type { TabView, ViewContext } from './context';
 import { renderDataTable } from './dataTable';
 import { h } from './dom';
 import { renderFrame } from './stateBox';
+import * as l10n from '@vscode/l10n';
 
 type TableId = 'keys' | 'users' | 'stale';
 
@@ -35,9 +36,9 @@ export class AttributionView implements TabView {
       'div',
       { class: 'tab-content' },
       this.note,
-      h('section', { class: 'table-section', 'aria-labelledby': 'attr-keys-title' }, h('h2', { id: 'attr-keys-title' }, 'Spend by API key'), this.keysIntro, this.keysBox),
-      h('section', { class: 'table-section', 'aria-labelledby': 'attr-users-title' }, h('h2', { id: 'attr-users-title' }, 'Usage by user'), this.usersNote, this.usersBox),
-      h('section', { class: 'table-section', 'aria-labelledby': 'attr-stale-title' }, h('h2', { id: 'attr-stale-title' }, 'Keys not used lately'), this.staleIntro, this.staleBox),
+      h('section', { class: 'table-section', 'aria-labelledby': 'attr-keys-title' }, h('h2', { id: 'attr-keys-title' }, l10n.t('Spend by API key')), this.keysIntro, this.keysBox),
+      h('section', { class: 'table-section', 'aria-labelledby': 'attr-users-title' }, h('h2', { id: 'attr-users-title' }, l10n.t('Usage by user')), this.usersNote, this.usersBox),
+      h('section', { class: 'table-section', 'aria-labelledby': 'attr-stale-title' }, h('h2', { id: 'attr-stale-title' }, l10n.t('Keys not used lately')), this.staleIntro, this.staleBox),
     );
     this.element = h('div', { class: 'view attribution' }, this.stateBox, this.staleNote, this.content);
   }
@@ -55,43 +56,45 @@ export class AttributionView implements TabView {
 
     this.note.textContent = data.note ?? '';
     this.note.classList.toggle('hidden', !data.note);
-    const range = `${isoDate(data.startTime)} to ${isoDate(data.endTime - 1)} UTC`;
+    const range = l10n.t('{0} to {1} UTC', isoDate(data.startTime), isoDate(data.endTime - 1));
 
     const total = data.keys.reduce((a, k) => a + k.spend, 0);
-    const from = data.keysFrom !== undefined && data.keysFrom > data.startTime ? ` Stored spend by key starts ${isoDate(data.keysFrom)}.` : '';
+    const from = data.keysFrom !== undefined && data.keysFrom > data.startTime ? ` ${l10n.t('Stored spend by key starts {0}.', isoDate(data.keysFrom))}` : '';
     this.keysIntro.textContent =
       data.keysFrom === undefined
-        ? 'No spend by key is stored yet: run Refresh.'
-        : `${data.keys.length} ${data.keys.length === 1 ? 'key' : 'keys'} with spend, ${formatMoney(total, data.currency)} in all.${from}`;
+        ? l10n.t('No spend by key is stored yet: run Refresh.')
+        : (data.keys.length === 1
+            ? l10n.t('1 key with spend, {0} in all.', formatMoney(total, data.currency))
+            : l10n.t('{0} keys with spend, {1} in all.', data.keys.length, formatMoney(total, data.currency))) + from;
     renderDataTable(this.keysBox, {
-      caption: `Spend by API key, ${range}`,
+      caption: l10n.t('Spend by API key, {0}', range),
       table: keySpendTable(data),
       sort: this.sorts.get('keys') ?? { column: 'amount', direction: 'descending' },
       onSort: (column) => this.sort('keys', column),
-      empty: { key: 'keys', content: ['No spend by API key in this range.'] },
+      empty: { key: 'keys', content: [l10n.t('No spend by API key in this range.')] },
     });
 
     // Said plainly: the Costs API groups by project, line item and key, never by user.
     this.usersNote.textContent = data.users.ok
-      ? 'Tokens and requests of completions by user. Spend by user is not available: the Costs API has no user grouping, and it is not estimated here.'
-      : `${data.users.message} Spend by user is not available either: the Costs API has no user grouping.`;
+      ? l10n.t('Tokens and requests of completions by user. Spend by user is not available: the Costs API has no user grouping, and it is not estimated here.')
+      : `${data.users.message} ${l10n.t('Spend by user is not available either: the Costs API has no user grouping.')}`;
     renderDataTable(this.usersBox, {
-      caption: `Completions usage by user, ${range}`,
+      caption: l10n.t('Completions usage by user, {0}', range),
       table: userUsageTable(data),
       sort: this.sorts.get('users'),
       onSort: (column) => this.sort('users', column),
-      empty: { key: data.users.ok ? 'users' : 'users-failed', content: [data.users.ok ? 'No completions usage by user in this range.' : 'Usage by user could not be read.'] },
+      empty: { key: data.users.ok ? 'users' : 'users-failed', content: [data.users.ok ? l10n.t('No completions usage by user in this range.') : l10n.t('Usage by user could not be read.')] },
     });
 
     this.staleIntro.textContent = data.staleKeys
-      ? `API keys not used in the last ${data.staleDays} days (or never): a hint to revoke the ones nobody needs.`
-      : 'The API key list could not be read with this Admin key, so unused keys cannot be listed.';
+      ? l10n.t('API keys not used in the last {0} days (or never): a hint to revoke the ones nobody needs.', data.staleDays)
+      : l10n.t('The API key list could not be read with this Admin key, so unused keys cannot be listed.');
     renderDataTable(this.staleBox, {
-      caption: `API keys not used in ${data.staleDays} days`,
+      caption: l10n.t('API keys not used in {0} days', data.staleDays),
       table: staleKeysTable(data),
       sort: this.sorts.get('stale'),
       onSort: (column) => this.sort('stale', column),
-      empty: { key: data.staleKeys ? 'stale' : 'stale-unreadable', content: [data.staleKeys ? `Every API key was used in the last ${data.staleDays} days.` : 'No key list.'] },
+      empty: { key: data.staleKeys ? 'stale' : 'stale-unreadable', content: [data.staleKeys ? l10n.t('Every API key was used in the last {0} days.', data.staleDays) : l10n.t('No key list.')] },
     });
   }
 

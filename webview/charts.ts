@@ -6,6 +6,7 @@ import { ESTIMATE_KEY, OTHER_KEY, slotTotals } from '../src/report/series';
 import type { SeriesSet } from '../src/report/series';
 import type { ThemeColors } from './theme';
 import { withAlpha } from './theme';
+import * as l10n from '@vscode/l10n';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Tooltip, Legend);
 
@@ -159,13 +160,13 @@ export class StackedBarChart {
     const first = items[0];
     if (!first) return '';
     const p = this.options?.provisionalFrom;
-    return p !== undefined && first.dataIndex >= p ? `${first.label} (provisional)` : first.label;
+    return p !== undefined && first.dataIndex >= p ? l10n.t('{0} (provisional)', first.label) : first.label;
   }
 
   private tooltipFooter(items: TooltipItem<'bar'>[]): string {
     const first = items[0];
     if (!first || !this.options || this.options.set.series.length < 2) return '';
-    return `Total: ${this.options.format(slotTotals(this.options.set)[first.dataIndex] ?? 0)}`;
+    return l10n.t('Total: {0}', this.options.format(slotTotals(this.options.set)[first.dataIndex] ?? 0));
   }
 
   destroy(): void {
@@ -194,7 +195,7 @@ export class TokensChart {
   update(bars: readonly ModelBar[], theme: ThemeColors): void {
     this.bars = bars;
     applyDefaults(theme);
-    const labels = bars.map((b) => b.model || '(none)');
+    const labels = bars.map((b) => b.model || l10n.t('(none)'));
     if (!this.chart) {
       this.chart = new Chart<'bar', number[], string>(this.canvas, {
         type: 'bar',
@@ -249,9 +250,9 @@ export class TokensChart {
       borderWidth: border ? 1 : 0,
     });
     return [
-      ds('Input (uncached)', this.bars.map((b) => b.uncached), blue),
-      ds('Input (cached)', this.bars.map((b) => b.cached), green),
-      ds('Output', this.bars.map((b) => b.output), orange),
+      ds(l10n.t('Input (uncached)'), this.bars.map((b) => b.uncached), blue),
+      ds(l10n.t('Input (cached)'), this.bars.map((b) => b.cached), green),
+      ds(l10n.t('Output'), this.bars.map((b) => b.output), orange),
     ];
   }
 

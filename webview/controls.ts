@@ -3,6 +3,7 @@ import type { VscodeMultiSelect } from '@vscode-elements/elements/dist/vscode-mu
 import type { VscodeSingleSelect } from '@vscode-elements/elements/dist/vscode-single-select/vscode-single-select.js';
 import { MAX_ID_LENGTH, MAX_LIST_LENGTH } from '../src/shared/protocol';
 import { h, uid } from './dom';
+import * as l10n from '@vscode/l10n';
 
 export interface Choice {
   readonly value: string;
@@ -82,7 +83,7 @@ function describeSelection(control: VscodeMultiSelect, values: readonly string[]
   if (!summary) return;
   const labels = new Map([...control.querySelectorAll('vscode-option')].map((o) => [o.getAttribute('value') ?? '', o.textContent ?? '']));
   const names = values.map((v) => labels.get(v) || v);
-  summary.textContent = names.length === 0 ? 'All' : names.length <= 2 ? names.join(', ') : `${names.slice(0, 2).join(', ')} and ${names.length - 2} more`;
+  summary.textContent = names.length === 0 ? l10n.t('All') : names.length <= 2 ? names.join(', ') : l10n.t('{0} and {1} more', names.slice(0, 2).join(', '), names.length - 2);
   summary.title = names.join(', ');
 }
 

@@ -5,6 +5,7 @@ import { displayCell, sortRows } from '../src/report/table';
 import type { DataTable } from '../src/report/table';
 import { h, replaceChildren } from './dom';
 import type { Child } from './dom';
+import * as l10n from '@vscode/l10n';
 
 /** Rows rendered at most; the rest is in the export (a DOM of 100 000 rows helps nobody). */
 export const MAX_RENDERED_ROWS = 500;
@@ -50,7 +51,7 @@ export function renderDataTable(container: HTMLElement, o: TableViewOptions): vo
             type: 'button',
             class: 'sort',
             'data-column': c.id,
-            title: `Sort by ${c.label}`,
+            title: l10n.t('Sort by {0}', c.label),
             onclick: () => o.onSort(c.id),
           },
           c.label,
@@ -76,21 +77,23 @@ export function renderDataTable(container: HTMLElement, o: TableViewOptions): vo
     ),
   );
 
-  const sortNote = o.sort ? `, sorted by ${o.table.columns.find((c) => c.id === o.sort?.column)?.label ?? o.sort.column} ${o.sort.direction}` : '';
+  const sortLabel = o.sort ? (o.table.columns.find((c) => c.id === o.sort?.column)?.label ?? o.sort.column) : '';
+  const count = rows.length === 1 ? l10n.t('1 row') : l10n.t('{0} rows', rows.length);
+  const sortNote = !o.sort ? '' : o.sort.direction === 'ascending' ? l10n.t('{0}, sorted by {1} ascending', count, sortLabel) : l10n.t('{0}, sorted by {1} descending', count, sortLabel);
   const table = h(
     'table',
     { class: 'data' },
-    h('caption', {}, `${o.caption} (${rows.length} ${rows.length === 1 ? 'row' : 'rows'}${sortNote})`),
+    h('caption', {}, `${o.caption} (${sortNote || count})`),
     h('thead', {}, head),
     body,
   );
 
   replaceChildren(
     container,
-    rows.length === 0 ? h('p', { class: 'empty-note' }, ...(o.empty?.content ?? ['No data in this range for these filters.'])) : null,
+    rows.length === 0 ? h('p', { class: 'empty-note' }, ...(o.empty?.content ?? [l10n.t('No data in this range for these filters.')])) : null,
     rows.length > 0 ? h('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': o.caption }, table) : null,
     rows.length > shown.length
-      ? h('p', { class: 'note' }, `Showing the first ${shown.length} of ${rows.length} rows in this order; Export Usage… writes all of them.`)
+      ? h('p', { class: 'note' }, l10n.t('Showing the first {0} of {1} rows in this order; Export Usage… writes all of them.', shown.length, rows.length))
       : null,
   );
 

@@ -35,3 +35,14 @@ export function uid(prefix: string): string {
   idCounter += 1;
   return `${prefix}-${idCounter}`;
 }
+
+/**
+ * A translated sentence with elements in it: "{0}" and "{1}" in `text` become `parts[0]` and
+ * `parts[1]`, wherever the translation put them (a placeholder with no part stays as written).
+ */
+export function withParts(text: string, parts: readonly Child[]): Child[] {
+  return text.split(/(\{\d+\})/).map((piece) => {
+    const m = /^\{(\d+)\}$/.exec(piece);
+    return m && Number(m[1]) < parts.length ? parts[Number(m[1])] : piece;
+  }).filter((c) => c !== '');
+}

@@ -18,6 +18,7 @@ import type { Choice } from './controls';
 import { renderDataTable } from './dataTable';
 import { h, replaceChildren, uid } from './dom';
 import { emptyTableContent, renderFrame } from './stateBox';
+import * as l10n from '@vscode/l10n';
 
 export interface TabData {
   readonly endpoint: EndpointId;
@@ -33,15 +34,15 @@ type ListFilter = Exclude<FilterName, 'projectIds' | 'batch'>;
  * `creatable`: the lists only hold values seen in the data, so an ID or model can also be typed
  * (the host's schema bounds what is sent). Sources and sizes are fixed lists from the API docs.
  */
-const LIST_FILTERS: readonly { name: ListFilter; label: string; creatable: boolean }[] = [
-  { name: 'models', label: 'Models', creatable: true },
-  { name: 'apiKeyIds', label: 'API keys', creatable: true },
-  { name: 'userIds', label: 'Users', creatable: true },
-  { name: 'sources', label: 'Sources', creatable: false },
-  { name: 'sizes', label: 'Sizes', creatable: false },
-  { name: 'vectorStoreIds', label: 'Vector stores', creatable: true },
+const LIST_FILTERS: readonly { name: ListFilter; label: () => string; creatable: boolean }[] = [
+  { name: 'models', label: () => l10n.t('Models'), creatable: true },
+  { name: 'apiKeyIds', label: () => l10n.t('API keys'), creatable: true },
+  { name: 'userIds', label: () => l10n.t('Users'), creatable: true },
+  { name: 'sources', label: () => l10n.t('Sources'), creatable: false },
+  { name: 'sizes', label: () => l10n.t('Sizes'), creatable: false },
+  { name: 'vectorStoreIds', label: () => l10n.t('Vector stores'), creatable: true },
   // The API takes only low, medium and high: nothing else may be typed.
-  { name: 'contextLevels', label: 'Context levels', creatable: false },
+  { name: 'contextLevels', label: () => l10n.t('Context levels'), creatable: false },
 ];
 
 /** A filter's choice as shown: keys and users by name. */
@@ -51,11 +52,13 @@ function filterLabel(name: ListFilter, value: string, ctx: ViewContext): string 
   return value;
 }
 
-const BATCH_CHOICES: readonly Choice[] = [
-  { value: 'any', label: 'Batch and non-batch' },
-  { value: 'true', label: 'Batch only' },
-  { value: 'false', label: 'Non-batch only' },
-];
+function batchChoices(): Choice[] {
+  return [
+    { value: 'any', label: l10n.t('Batch and non-batch') },
+    { value: 'true', label: l10n.t('Batch only') },
+    { value: 'false', label: l10n.t('Non-batch only') },
+  ];
+}
 
 export class EndpointView implements TabView {
   readonly element: HTMLElement;
@@ -78,7 +81,7 @@ export class EndpointView implements TabView {
     'p',
     { class: 'legend-note hidden' },
     h('span', { class: 'swatch hatched', 'aria-hidden': 'true' }),
-    'Provisional: cost data arrives late (hours, up to a day), so the last two UTC days may still grow.',
+    l10n.t('Provisional: cost data arrives late (hours, up to a day), so the last two UTC days may still grow.'),
   );
   private readonly tableBox = h('div', { class: 'table-box' });
   private readonly chart: StackedBarChart;
@@ -88,6 +91,7 @@ export class EndpointView implements TabView {
   private readonly metric: ReturnType<typeof singleSelect>;
   private readonly batch: ReturnType<typeof singleSelect> | undefined;
   private readonly lists = new Map<ListFilter, ReturnType<typeof multiSelect>>();
+  private readonly batchChoices = batchChoices();
 
   constructor(private readonly endpoint: EndpointId) {
     this.spec = ENDPOINTS[endpoint];
@@ -100,16 +104,16 @@ export class EndpointView implements TabView {
     const settings = (fn: (s: ReturnType<typeof tabSettings>) => ReturnType<typeof tabSettings>): void =>
       this.ctx?.update((ui) => ({ ...ui, tabs: { ...ui.tabs, [endpoint]: fn(tabSettings(ui, endpoint)) } }));
 
-    this.width = singleSelect('Bucket', this.widthChoices(), '1d', (value) =>
+    this.width = singleSelect(l10n.t('Bucket'), this.widthChoices(), '1d', (value) =>
       settings((s) => ({ ...s, width: spec.widths.find((w) => w === value) ?? '1d' })),
     );
     // Costs come in day buckets only: show the width, but nothing to choose.
     this.width.control.disabled = spec.widths.length < 2;
-    this.group = singleSelect('Group by', this.groupChoices(), 'none', (value) =>
+    this.group = singleSelect(l10n.t('Group by'), this.groupChoices(), 'none', (value) =>
       settings((s) => ({ ...s, groupBy: spec.groupBy.find((g) => g === value) ?? 'none', sort: undefined })),
     );
     this.metric = singleSelect(
-      'Chart metric',
+      l10n.t('Chart metric'),
       spec.metrics.map((m) => ({ value: m, label: metricLabel(m) })),
       spec.metrics[0] ?? '',
       (value) => settings((s) => ({ ...s, metric: value })),
@@ -118,18 +122,18 @@ export class EndpointView implements TabView {
       if (!spec.filters.includes(f.name)) continue;
       this.lists.set(
         f.name,
-        multiSelect(f.label, [], [], (values) => settings((s) => ({ ...s, filters: { ...s.filters, [f.name]: values } })), { creatable: f.creatable }),
+        multiSelect(f.label(), [], [], (values) => settings((s) => ({ ...s, filters: { ...s.filters, [f.name]: values } })), { creatable: f.creatable }),
       );
     }
     if (spec.filters.includes('batch')) {
-      this.batch = singleSelect('Batch', BATCH_CHOICES, 'any', (value) =>
+      this.batch = singleSelect(l10n.t('Batch'), this.batchChoices, 'any', (value) =>
         settings((s) => ({ ...s, filters: { ...s.filters, batch: value === 'true' || value === 'false' ? value : 'any' } })),
       );
     }
 
     const controls = h(
       'div',
-      { class: 'toolbar controls', role: 'group', 'aria-label': `${spec.title} options` },
+      { class: 'toolbar controls', role: 'group', 'aria-label': l10n.t('{0} options', spec.title) },
       this.width.wrapper,
       this.group.wrapper,
       spec.metrics.length > 1 ? this.metric.wrapper : null,
@@ -152,7 +156,7 @@ export class EndpointView implements TabView {
       this.breakdowns,
       this.mixBox,
       this.namesNote,
-      h('section', { class: 'table-section' }, h('h2', {}, `${spec.title} table`), this.tableBox),
+      h('section', { class: 'table-section' }, h('h2', {}, l10n.t('{0} table', spec.title)), this.tableBox),
     );
     this.element = h('div', { class: `view endpoint ${endpoint}` }, controls, this.note, this.stateBox, this.staleNote, this.content);
   }
@@ -173,7 +177,7 @@ export class EndpointView implements TabView {
       spec.metrics.map((m) => ({ value: m, label: metricLabel(m) })),
       s.metric,
     );
-    if (this.batch) syncSingle(this.batch.control, BATCH_CHOICES, s.filters.batch);
+    if (this.batch) syncSingle(this.batch.control, this.batchChoices, s.filters.batch);
     const options: FilterOptions = ctx.status?.options ?? { models: [], apiKeyIds: [], userIds: [], sources: [], sizes: [], vectorStoreIds: [], contextLevels: [] };
     for (const [name, field] of this.lists) {
       syncMulti(
@@ -209,10 +213,12 @@ export class EndpointView implements TabView {
       integerTicks: metric !== 'amount' && metric !== 'usage_bytes',
       theme: ctx.theme,
     });
-    const by = data.groupBy === 'none' ? '' : ` by ${dimensionLabel(data.groupBy).toLowerCase().replace(/\bapi\b/, 'API')}`;
-    const range = `${bucketLabel(data.window.startTime, data.window.width)} to ${bucketLabel(data.window.endTime - 1, data.window.width)} UTC`;
-    this.chartTitle.textContent = `${metricLabel(metric)} per ${WIDTH_LABELS[data.window.width].toLowerCase()}${by}`;
-    this.canvas.setAttribute('aria-label', `Chart: ${this.chartTitle.textContent}, ${range}`);
+    const dimension = data.groupBy === 'none' ? undefined : dimensionLabel(data.groupBy).toLowerCase().replace(/\bapi\b/, 'API');
+    const range = l10n.t('{0} to {1} UTC', bucketLabel(data.window.startTime, data.window.width), bucketLabel(data.window.endTime - 1, data.window.width));
+    const width = WIDTH_LABELS[data.window.width].toLowerCase();
+    this.chartTitle.textContent =
+      dimension === undefined ? l10n.t('{0} per {1}', metricLabel(metric), width) : l10n.t('{0} per {1} by {2}', metricLabel(metric), width, dimension);
+    this.canvas.setAttribute('aria-label', l10n.t('Chart: {0}, {1}', this.chartTitle.textContent, range));
     this.summary.textContent = this.describe(set.labels, slotTotals(set), set.series.map((x) => x.label), metric, fmt, range);
 
     this.renderTotals(data);
@@ -222,7 +228,7 @@ export class EndpointView implements TabView {
     this.namesNote.textContent = namesShown && note ? note : '';
     this.namesNote.classList.toggle('hidden', !(namesShown && note));
     renderDataTable(this.tableBox, {
-      caption: `${spec.title}${by}, ${range}`,
+      caption: dimension === undefined ? l10n.t('{0}, {1}', spec.title, range) : l10n.t('{0} by {1}, {2}', spec.title, dimension, range),
       table: usageTable({
         endpoint: this.endpoint,
         buckets: data.buckets,
@@ -257,7 +263,7 @@ export class EndpointView implements TabView {
   }
 
   private groupChoices(): Choice[] {
-    return [{ value: 'none', label: 'Nothing (total)' }, ...this.spec.groupBy.map((g) => ({ value: g, label: dimensionLabel(g) }))];
+    return [{ value: 'none', label: l10n.t('Nothing (total)') }, ...this.spec.groupBy.map((g) => ({ value: g, label: dimensionLabel(g) }))];
   }
 
   /** Totals of every metric over the window, from the report (storage: the latest level). */
@@ -270,13 +276,17 @@ export class EndpointView implements TabView {
       this.breakdowns,
       ...(shares.length
         ? [
-            h('h2', {}, 'Token breakdowns'),
-            h('p', { class: 'note' }, 'Parts of the input and output tokens above, not added to them.'),
+            h('h2', {}, l10n.t('Token breakdowns')),
+            h('p', { class: 'note' }, l10n.t('Parts of the input and output tokens above, not added to them.')),
             h(
               'table',
               { class: 'mini-table breakdowns' },
-              h('caption', {}, 'Token breakdowns, as parts of the totals'),
-              h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Part'), h('th', { scope: 'col', class: 'num' }, 'Tokens'), h('th', { scope: 'col', class: 'num' }, 'Share of its total'))),
+              h('caption', {}, l10n.t('Token breakdowns, as parts of the totals')),
+              h(
+                'thead',
+                {},
+                h('tr', {}, h('th', { scope: 'col' }, l10n.t('Part')), h('th', { scope: 'col', class: 'num' }, l10n.t('Tokens')), h('th', { scope: 'col', class: 'num' }, l10n.t('Share of its total'))),
+              ),
               h(
                 'tbody',
                 {},
@@ -284,7 +294,7 @@ export class EndpointView implements TabView {
                   h(
                     'tr',
                     {},
-                    h('th', { scope: 'row' }, `${metricLabel(b.metric)} (of ${metricLabel(b.of).toLowerCase()})`),
+                    h('th', { scope: 'row' }, l10n.t('{0} (of {1})', metricLabel(b.metric), metricLabel(b.of).toLowerCase())),
                     h('td', { class: 'num' }, formatNumber(b.value)),
                     h('td', { class: 'num' }, b.share === undefined ? '–' : formatShare(b.share)),
                   ),
@@ -300,7 +310,7 @@ export class EndpointView implements TabView {
         h(
           'div',
           { class: 'card', role: 'group', 'aria-label': metricLabel(t.metric) },
-          h('div', { class: 'card-title' }, t.level ? `${metricLabel(t.metric)}, latest` : metricLabel(t.metric)),
+          h('div', { class: 'card-title' }, t.level ? l10n.t('{0}, latest', metricLabel(t.metric)) : metricLabel(t.metric)),
           h(
             'div',
             { class: 'card-value' },
@@ -329,28 +339,43 @@ export class EndpointView implements TabView {
       h('div', { class: 'card', role: 'group', 'aria-label': title }, h('div', { class: 'card-title' }, title), h('div', { class: 'card-value' }, value), h('div', { class: 'card-sub' }, detail));
     replaceChildren(
       this.mixBox,
-      h('h2', {}, 'Caching, batch and service tiers'),
+      h('h2', {}, l10n.t('Caching, batch and service tiers')),
       h(
         'div',
         { class: 'cards small' },
         card(
-          'Cache-hit rate',
+          l10n.t('Cache-hit rate'),
           mix.cacheHitRate === undefined ? '–' : formatShare(mix.cacheHitRate),
-          `${formatCompact(mix.cachedTokens)} cached of ${formatCompact(mix.inputTokens)} input tokens`,
+          l10n.t('{0} cached of {1} input tokens', formatCompact(mix.cachedTokens), formatCompact(mix.inputTokens)),
         ),
-        card('Batch share', mix.batchShare === undefined ? '–' : formatShare(mix.batchShare), `${formatCompact(mix.batchRequests)} batch of ${formatCompact(mix.requests)} requests`),
+        card(
+          l10n.t('Batch share'),
+          mix.batchShare === undefined ? '–' : formatShare(mix.batchShare),
+          l10n.t('{0} batch of {1} requests', formatCompact(mix.batchRequests), formatCompact(mix.requests)),
+        ),
       ),
       mix.tiers.length
         ? h(
             'table',
             { class: 'mini-table tiers' },
-            h('caption', {}, 'Service-tier mix'),
-            h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Service tier'), h('th', { scope: 'col', class: 'num' }, 'Requests'), h('th', { scope: 'col', class: 'num' }, 'Share of requests'), h('th', { scope: 'col', class: 'num' }, 'Tokens'))),
+            h('caption', {}, l10n.t('Service-tier mix')),
+            h(
+              'thead',
+              {},
+              h(
+                'tr',
+                {},
+                h('th', { scope: 'col' }, l10n.t('Service tier')),
+                h('th', { scope: 'col', class: 'num' }, l10n.t('Requests')),
+                h('th', { scope: 'col', class: 'num' }, l10n.t('Share of requests')),
+                h('th', { scope: 'col', class: 'num' }, l10n.t('Tokens')),
+              ),
+            ),
             h(
               'tbody',
               {},
               ...mix.tiers.map((t) =>
-                h('tr', {}, h('th', { scope: 'row' }, t.tier || '(none)'), h('td', { class: 'num' }, formatNumber(t.requests)), h('td', { class: 'num' }, formatShare(t.share)), h('td', { class: 'num' }, formatNumber(t.tokens))),
+                h('tr', {}, h('th', { scope: 'row' }, t.tier || l10n.t('(none)')), h('td', { class: 'num' }, formatNumber(t.requests)), h('td', { class: 'num' }, formatShare(t.share)), h('td', { class: 'num' }, formatNumber(t.tokens))),
               ),
             ),
           )
@@ -365,14 +390,18 @@ export class EndpointView implements TabView {
 
   private describe(labels: readonly string[], totals: readonly number[], series: readonly string[], metric: string, fmt: (v: number) => string, range: string): string {
     const total = totals.reduce((a, v) => a + v, 0);
-    if (total === 0) return `No ${metricLabel(metric).toLowerCase()} ${range}.`;
+    if (total === 0) return l10n.t('No {0} {1}.', metricLabel(metric).toLowerCase(), range);
     let peak = 0;
     totals.forEach((v, i) => {
       if (v > (totals[peak] ?? 0)) peak = i;
     });
-    const what = isLevelMetric(metric) ? 'Peak' : 'Busiest bucket';
-    const head = isLevelMetric(metric) ? '' : `Total ${fmt(total)}. `;
-    const groups = series.length > 1 ? ` Stacked: ${series.slice(0, 5).join(', ')}${series.length > 5 ? ', …' : ''}.` : '';
-    return `${metricLabel(metric)}, ${range}. ${head}${what}: ${labels[peak] ?? ''} (${fmt(totals[peak] ?? 0)}).${groups}`;
+    const level = isLevelMetric(metric);
+    const peakText = level ? l10n.t('Peak: {0} ({1}).', labels[peak] ?? '', fmt(totals[peak] ?? 0)) : l10n.t('Busiest bucket: {0} ({1}).', labels[peak] ?? '', fmt(totals[peak] ?? 0));
+    return [
+      l10n.t('{0}, {1}.', metricLabel(metric), range),
+      ...(level ? [] : [l10n.t('Total {0}.', fmt(total))]),
+      peakText,
+      ...(series.length > 1 ? [l10n.t('Stacked: {0}.', `${series.slice(0, 5).join(', ')}${series.length > 5 ? ', …' : ''}`)] : []),
+    ].join(' ');
   }
 }

@@ -1,6 +1,8 @@
 // The dashboard webview's entry point (bundled by esbuild as a browser IIFE).
 // zodConfig must come first: the protocol's schemas are built when their module loads.
 import './zodConfig';
+// Then the words and the locale, before any module that says something.
+import './l10nSetup';
 // Only the @vscode-elements components the dashboard uses.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-label/index.js';

@@ -5,6 +5,7 @@ import { h, replaceChildren } from './dom';
 import type { Child } from './dom';
 import type { ViewContext } from './context';
 import { post } from './vscodeApi';
+import * as l10n from '@vscode/l10n';
 
 export function renderQueryState(box: HTMLElement, ctx: ViewContext, hasData: boolean): void {
   const { loading, error } = ctx.query;
@@ -13,7 +14,7 @@ export function renderQueryState(box: HTMLElement, ctx: ViewContext, hasData: bo
     replaceChildren(
       box,
       h('vscode-progress-ring', { 'aria-hidden': 'true', class: 'ring' }),
-      h('span', {}, hasData ? 'Updating…' : 'Loading…'),
+      h('span', {}, hasData ? l10n.t('Updating…') : l10n.t('Loading…')),
     );
     return;
   }
@@ -54,7 +55,7 @@ export function renderStaleness(content: HTMLElement, note: HTMLElement, ctx: Vi
 /** The text and buttons of an empty table: what to do to see something. */
 export function emptyTableContent(o: { filtered: boolean; widestRange: boolean; clearFilters: () => void; widenRange: () => void }): { key: string; content: Child[] } {
   const hint = emptyTableHint(o);
-  const labels: Record<EmptyAction, string> = { clearFilters: 'Clear filters', widenRange: 'Last 90 days' };
+  const labels: Record<EmptyAction, string> = { clearFilters: l10n.t('Clear filters'), widenRange: l10n.t('Last {0} days', 90) };
   return {
     key: `${hint.text}|${hint.actions.join(',')}`,
     content: [

@@ -4,6 +4,7 @@ import { version } from '../../package.json';
 import type { CommandIo } from './common';
 import { errorLine, sourceFrom, argError } from './common';
 import { parseArgs } from 'node:util';
+import * as l10n from '@vscode/l10n';
 
 export const EXTRA_COMMANDS = ['mcp', 'serve', 'statusline', 'daily', 'monthly', 'keys'] as const;
 export type ExtraCommand = (typeof EXTRA_COMMANDS)[number];
@@ -49,19 +50,28 @@ export async function runExtraCommand(command: ExtraCommand, argv: readonly stri
   }
 }
 
-const MCP_HELP = `  mcp                     a Model Context Protocol server on stdio (for Claude Desktop, VS Code, any MCP client)
-                           tools: openai_usage_summary, openai_usage_breakdown; stdout carries protocol only`;
+const mcpHelp = (): string => `  mcp                     ${l10n.t('a Model Context Protocol server on stdio (for Claude Desktop, VS Code, any MCP client)')}
+                           ${l10n.t('tools: {0}; stdout carries protocol only', 'openai_usage_summary, openai_usage_breakdown')}`;
 
 async function helpOf(command: ExtraCommand): Promise<string> {
   const text =
     command === 'mcp'
-      ? MCP_HELP
+      ? mcpHelp()
       : command === 'serve'
-        ? (await import('./serve')).SERVE_HELP
+        ? (await import('./serve')).serveHelp()
         : command === 'statusline'
-          ? (await import('./statusline')).STATUSLINE_HELP
+          ? (await import('./statusline')).statuslineHelp()
           : command === 'keys'
-            ? (await import('./keys')).KEYS_HELP
-            : (await import('./reports')).REPORTS_HELP;
-  return `Usage: openai-usage-insight ${command} [options]\n\n${text}\n      --base-url URL           API base URL (default: $OPENAI_BASE_URL)\n      --sample                 the built-in sample organisation; no key needed\n\nThe admin key is read from OPENAI_ADMIN_KEY.`;
+            ? (await import('./keys')).keysHelp()
+            : (await import('./reports')).reportsHelp();
+  return [
+    l10n.t('Usage: openai-usage-insight {0} [options]', command),
+    '',
+    text,
+    `      --base-url URL           ${l10n.t('API base URL (default: $OPENAI_BASE_URL)')}`,
+    `      --sample                 ${l10n.t('the built-in sample organisation; no key needed')}`,
+    `      --locale TAG             ${l10n.t('language and number formats (default: {0}, else LC_ALL, LC_MESSAGES, LANG)', '$OPENAI_USAGE_LOCALE')}`,
+    '',
+    l10n.t('The admin key is read from OPENAI_ADMIN_KEY.'),
+  ].join('\n');
 }

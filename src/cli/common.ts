@@ -4,6 +4,7 @@ import type { UsageSource } from '../usage/source';
 import { redact } from '../api/errors';
 import { sanitizeShort } from '../shared/sanitize';
 import { describeError } from '../userText';
+import * as l10n from '@vscode/l10n';
 
 export const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 
@@ -38,7 +39,7 @@ export async function sourceFrom(options: SourceOptions, io: Pick<CommandIo, 'en
     return createSampleOrg({ now: io.now });
   }
   const apiKey = adminKeyOf(io.env);
-  if (!apiKey) throw new CommandError('Set OPENAI_ADMIN_KEY to an admin key (sk-admin-…), or pass --sample to see sample data.');
+  if (!apiKey) throw new CommandError(l10n.t('Set OPENAI_ADMIN_KEY to an admin key (sk-admin-…), or pass --sample to see sample data.'));
   const [{ UsageClient, validateBaseUrl }, { createProxyDispatcher }] = await Promise.all([import('../api/client'), import('../api/proxy')]);
   const env = io.env;
   const proxy = env.HTTPS_PROXY ?? env.https_proxy ?? env.HTTP_PROXY ?? env.http_proxy;
@@ -66,12 +67,12 @@ export function scrub(text: string, env: CommandIo['env']): string {
 
 /** parseArgs' first error line, as a CommandError. */
 export function argError(e: unknown): CommandError {
-  return new CommandError(`${e instanceof Error ? (e.message.split('\n')[0] ?? '') : String(e)}; see --help.`);
+  return new CommandError(l10n.t('{0}; see --help.', e instanceof Error ? (e.message.split('\n')[0] ?? '') : String(e)));
 }
 
 export function positiveInt(text: string | undefined, name: string, fallback: number, max: number): number {
   if (text === undefined) return fallback;
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 1 || n > max) throw new CommandError(`--${name} must be a whole number from 1 to ${max}, not "${text}".`);
+  if (!Number.isInteger(n) || n < 1 || n > max) throw new CommandError(l10n.t('{0} must be a whole number from 1 to {1}, not "{2}".', `--${name}`, max, text));
   return n;
 }

@@ -12,9 +12,12 @@ import { isoDate, rangeForDays } from '../shared/time';
 import { loadSnapshot } from '../usage/loader';
 import type { CommandIo } from './common';
 import { CommandError, argError, positiveInt, sourceFrom } from './common';
+import * as l10n from '@vscode/l10n';
 
-export const KEYS_HELP = `  keys                    spend by API key in the range: name, owner, project (--days N, default 30)
-      --json | --csv           machine-readable output (default: a table)`;
+export function keysHelp(): string {
+  return `  keys                    ${l10n.t('spend by API key in the range: name, owner, project (--days N, default 30)')}
+      --json | --csv           ${l10n.t('machine-readable output (default: a table)')}`;
+}
 
 const m6 = (v: number): number => Math.round(v * 1e6) / 1e6;
 
@@ -56,13 +59,13 @@ export async function runKeys(argv: readonly string[], io: CommandIo): Promise<v
     throw argError(e);
   }
   const days = positiveInt(values.days, 'days', 30, 400);
-  if (values.json && values.csv) throw new CommandError('Choose one of --json and --csv.');
+  if (values.json && values.csv) throw new CommandError(l10n.t('Choose one of --json and --csv.'));
   const nowMs = io.now();
   const source = await sourceFrom({ baseUrl: values['base-url'], sample: values.sample }, io);
   const snapshot = await loadSnapshot(source, { nowMs, rangeDays: days });
   const lines = keysOf(snapshot, nowMs, days);
   const note = unreadableNote(nameIndex(snapshot.projects, snapshot.names), ['apiKeys']);
-  if (note !== undefined) io.err(`Note: ${note}`);
+  if (note !== undefined) io.err(l10n.t('Note: {0}', note));
   const range = rangeForDays(nowMs, days);
   const currency = snapshot.currency;
   if (values.json) {
@@ -75,13 +78,17 @@ export async function runKeys(argv: readonly string[], io: CommandIo): Promise<v
     return;
   }
   if (!lines.length) {
-    io.out(`No spend by API key in the last ${days} days.`);
+    io.out(l10n.t('No spend by API key in the last {0} days.', days));
     return;
   }
-  const head = ['Key', 'ID', 'Owner', 'Project', 'Spend'];
+  const head = [l10n.t('Key'), l10n.t('ID'), l10n.t('Owner'), l10n.t('Project'), l10n.t('Spend')];
   const rows = lines.map((k) => {
     const why = missingText(k.missing);
     return [k.missing === 'unknown' && why ? `${k.name} (${why})` : k.name, k.id, k.owner ?? '', k.projectName ?? '', formatMoney(k.spend, currency)];
   });
-  io.out(`Spend by API key, ${isoDate(range.start)} – ${isoDate(range.end - 1)} (UTC)${snapshot.source === 'sample' ? ' — SAMPLE DATA' : ''}\n\n${table([head, ...rows], new Set([4]))}`);
+  const title =
+    snapshot.source === 'sample'
+      ? l10n.t('Spend by API key, {0} – {1} (UTC) — SAMPLE DATA', isoDate(range.start), isoDate(range.end - 1))
+      : l10n.t('Spend by API key, {0} – {1} (UTC)', isoDate(range.start), isoDate(range.end - 1));
+  io.out(`${title}\n\n${table([head, ...rows], new Set([4]))}`);
 }

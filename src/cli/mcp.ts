@@ -8,6 +8,7 @@ import type { UsageSource } from '../usage/source';
 import { loadSnapshot } from '../usage/loader';
 import { BREAKDOWN_TOOL, MAX_TOOL_DAYS, SUMMARY_TOOL, answerBreakdown, answerSummary, keyCostsQuery } from './tools';
 import type { CommandIo } from './common';
+import * as l10n from '@vscode/l10n';
 import { errorLine } from './common';
 
 /** A snapshot younger than this answers the next call; older ones are loaded again (reusing settled days). */
@@ -84,7 +85,7 @@ export async function runMcp(source: UsageSource, io: CommandIo, version: string
     process.stdin.once('end', resolve);
   });
   await server.connect(transport);
-  io.err('openai-usage-insight: MCP server ready on stdio');
+  io.err(`openai-usage-insight: ${l10n.t('MCP server ready on stdio')}`);
   await closed;
   await server.close();
 }

@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import type { UsageBucket } from '../shared/endpoints';
 import type { UsageSnapshot } from '../shared/snapshot';
 import { buildReport, keyModelUsage, keySpend, projectUsage } from '../report/report';
-import { NO_KEY_LABEL, nameIndex, unreadableNote } from '../report/names';
+import { nameIndex, noKeyLabel, unreadableNote } from '../report/names';
 import type { NameIndex } from '../report/names';
 import { csvText } from '../report/exportFormat';
 import { formatCount, formatMoney } from '../shared/format';
@@ -15,6 +15,7 @@ import type { TimeRange } from '../shared/time';
 import { loadSnapshot } from '../usage/loader';
 import type { CommandIo } from './common';
 import { CommandError, argError, positiveInt, sourceFrom } from './common';
+import * as l10n from '@vscode/l10n';
 
 export const REPORT_GROUPS = ['project', 'model', 'key'] as const;
 export type ReportGroup = (typeof REPORT_GROUPS)[number];
@@ -59,7 +60,7 @@ function keyRows(snapshot: UsageSnapshot, label: string, r: TimeRange, names: Na
   const ids = [...new Set([...spend.map((k) => k.id), ...usage.keys()])];
   const spendOf = new Map(spend.map((k) => [k.id, k.spend]));
   return ids.map((id): ReportRow => {
-    const n = id === '' ? { label: NO_KEY_LABEL } : names.apiKey(id);
+    const n = id === '' ? { label: noKeyLabel() } : names.apiKey(id);
     const u = usage.get(id);
     return {
       period: label,
@@ -124,7 +125,7 @@ export function loadReportSnapshot(source: Parameters<typeof loadSnapshot>[0], n
 /** One quiet stderr note when a part of the names could not be read (not an error). */
 export function namesNotes(snapshot: UsageSnapshot, parts: readonly ('apiKeys' | 'users')[]): string[] {
   const note = unreadableNote(nameIndex(snapshot.projects, snapshot.names), parts);
-  return note === undefined ? [] : [`Note: ${note}`];
+  return note === undefined ? [] : [l10n.t('Note: {0}', note)];
 }
 
 function table(rows: readonly (readonly string[])[], right: ReadonlySet<number>): string {
@@ -132,9 +133,11 @@ function table(rows: readonly (readonly string[])[], right: ReadonlySet<number>)
   return rows.map((r) => r.map((c, i) => (right.has(i) ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join('  ').trimEnd()).join('\n');
 }
 
-export const REPORTS_HELP = `  daily                   spend, tokens and requests per UTC day (--days N, default 30)
-  monthly                 the same per calendar month (--months N, default 3)
-      --by project|model|key   one row per project, model or API key (name and id) in each period`;
+export function reportsHelp(): string {
+  return `  daily                   ${l10n.t('spend, tokens and requests per UTC day (--days N, default 30)')}
+  monthly                 ${l10n.t('the same per calendar month (--months N, default 3)')}
+      --by project|model|key   ${l10n.t('one row per project, model or API key (name and id) in each period')}`;
+}
 
 /** Runs `daily` or `monthly`. */
 export async function runReport(command: 'daily' | 'monthly', argv: readonly string[], io: CommandIo): Promise<void> {
@@ -158,12 +161,12 @@ export async function runReport(command: 'daily' | 'monthly', argv: readonly str
     throw argError(e);
   }
   const period: Period = command === 'daily' ? 'day' : 'month';
-  if (period === 'day' && values.months !== undefined) throw new CommandError('daily takes --days, not --months.');
-  if (period === 'month' && values.days !== undefined) throw new CommandError('monthly takes --months, not --days.');
+  if (period === 'day' && values.months !== undefined) throw new CommandError(l10n.t('daily takes --days, not --months.'));
+  if (period === 'month' && values.days !== undefined) throw new CommandError(l10n.t('monthly takes --months, not --days.'));
   const count = period === 'day' ? positiveInt(values.days, 'days', 30, 400) : positiveInt(values.months, 'months', 3, 13);
   const by = values.by === undefined ? undefined : REPORT_GROUPS.find((g) => g === values.by);
-  if (values.by !== undefined && !by) throw new CommandError(`--by must be one of ${REPORT_GROUPS.join(', ')}, not "${values.by}".`);
-  if (values.json && values.csv) throw new CommandError('Choose one of --json and --csv.');
+  if (values.by !== undefined && !by) throw new CommandError(l10n.t('--by must be one of {0}, not "{1}".', REPORT_GROUPS.join(', '), values.by));
+  if (values.json && values.csv) throw new CommandError(l10n.t('Choose one of --json and --csv.'));
 
   const nowMs = io.now();
   const range = reportRange(nowMs, period, count);
@@ -193,7 +196,7 @@ export async function runReport(command: 'daily' | 'monthly', argv: readonly str
     io.out(csvText(head, rows.map((r) => cells(r, m, (v) => v, (x) => x.name ?? ''))).trimEnd());
     return;
   }
-  const shown = (r: ReportRow): string => (r.nameMissing === 'unknown' ? `${r.name ?? ''} (deleted or unknown key)` : (r.name ?? ''));
+  const shown = (r: ReportRow): string => (r.nameMissing === 'unknown' ? l10n.t('{0} (deleted or unknown key)', r.name ?? '') : (r.name ?? ''));
   const firstNumber = head.length - (by === 'model' ? 4 : 5);
   const right = new Set(head.map((_, i) => i).filter((i) => i >= firstNumber));
   io.out(table([head, ...rows.map((r) => cells(r, (v) => formatMoney(v, currency), formatCount, shown))], right));

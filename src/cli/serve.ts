@@ -24,6 +24,7 @@ import { loadSnapshot } from '../usage/loader';
 import type { UsageSource } from '../usage/source';
 import type { CommandIo } from './common';
 import { CommandError, argError, errorLine, positiveInt, scrub, sourceFrom } from './common';
+import * as l10n from '@vscode/l10n';
 
 export const DEFAULT_PORT = 9464;
 export const DEFAULT_REFRESH_S = 300;
@@ -91,6 +92,7 @@ export function metricFamilies(snapshot: UsageSnapshot | undefined, state: Omit<
   if (snapshot) {
     const currency = snapshot.currency;
     const names = new Map(snapshot.projects.map((p) => [p.id, p.name]));
+    // A metric label: stable English whatever the locale, as the metric names are.
     const nameOf = (id: string): string => (id === NO_PROJECT ? 'No project' : (names.get(id) ?? id));
     const today = dayStartOfMs(nowMs);
     const periods: readonly [string, TimeRange][] = [
@@ -200,8 +202,8 @@ function digest(text: string): Buffer {
 export async function startTeamServer(options: TeamServerOptions): Promise<TeamServer> {
   const loopback = isLoopbackHost(options.host);
   const token = options.token?.trim() || undefined;
-  if (!loopback && !token) throw new CommandError(`Serving on ${options.host} needs a read token: set OPENAI_USAGE_INSIGHT_TOKEN or pass --token-file.`);
-  if (token !== undefined && token.length < 16) throw new CommandError('The read token must be at least 16 characters.');
+  if (!loopback && !token) throw new CommandError(l10n.t('Serving on {0} needs a read token: set OPENAI_USAGE_INSIGHT_TOKEN or pass --token-file.', options.host));
+  if (token !== undefined && token.length < 16) throw new CommandError(l10n.t('The read token must be at least 16 characters.'));
   const tokenDigest = token === undefined ? undefined : digest(token);
   const state: State = { errors: 0, refreshes: 0 };
   const queryCache = new Map<string, { at: number; answer: Promise<UsageBucket[]> }>();
@@ -221,7 +223,7 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
         state.errors++;
         state.lastOk = false;
         state.lastError = options.scrub(errorLine(e, {}));
-        options.log?.(`refresh failed: ${state.lastError}`);
+        options.log?.(l10n.t('refresh failed: {0}', state.lastError ?? ''));
       } finally {
         state.lastDurationMs = options.now() - started;
         refreshing = undefined;
@@ -343,11 +345,13 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
   };
 }
 
-export const SERVE_HELP = `  serve                   a team server: /metrics for Prometheus, read-only JSON for the extension
-      --port N                 port (default ${DEFAULT_PORT}; 0 = any free port)
-      --host H                 address to listen on (default 127.0.0.1; others need a read token)
-      --refresh S              seconds between refreshes (default ${DEFAULT_REFRESH_S})
-      --token-file F           the read token (or $OPENAI_USAGE_INSIGHT_TOKEN)`;
+export function serveHelp(): string {
+  return `  serve                   ${l10n.t('a team server: /metrics for Prometheus, read-only JSON for the extension')}
+      --port N                 ${l10n.t('port (default {0}; 0 = any free port)', DEFAULT_PORT)}
+      --host H                 ${l10n.t('address to listen on (default 127.0.0.1; others need a read token)')}
+      --refresh S              ${l10n.t('seconds between refreshes (default {0})', DEFAULT_REFRESH_S)}
+      --token-file F           ${l10n.t('the read token (or {0})', '$OPENAI_USAGE_INSIGHT_TOKEN')}`;
+}
 
 /** Runs until SIGINT/SIGTERM. Prints the URL on stdout once listening. */
 export async function runServe(argv: readonly string[], io: CommandIo): Promise<void> {
@@ -371,13 +375,13 @@ export async function runServe(argv: readonly string[], io: CommandIo): Promise<
   }
   const port = values.port === '0' ? 0 : positiveInt(values.port, 'port', DEFAULT_PORT, 65_535);
   const refreshSeconds = positiveInt(values.refresh, 'refresh', DEFAULT_REFRESH_S, 86_400);
-  if (refreshSeconds < 10) throw new CommandError('--refresh must be at least 10 seconds.');
+  if (refreshSeconds < 10) throw new CommandError(l10n.t('--refresh must be at least 10 seconds.'));
   let token = io.env.OPENAI_USAGE_INSIGHT_TOKEN;
   if (values['token-file'] !== undefined) {
     try {
       token = readFileSync(values['token-file'], 'utf8');
     } catch {
-      throw new CommandError(`Cannot read --token-file ${values['token-file']}.`);
+      throw new CommandError(l10n.t('Cannot read --token-file {0}.', values['token-file']));
     }
   }
   const source = await sourceFrom({ baseUrl: values['base-url'], sample: values.sample }, io);
@@ -391,7 +395,7 @@ export async function runServe(argv: readonly string[], io: CommandIo): Promise<
     log: (line) => io.err(`openai-usage-insight: ${line}`),
     scrub: (text) => scrub(text, io.env),
   });
-  io.out(`Serving on ${team.url} (/metrics, /v1/query); refreshing every ${refreshSeconds} s.`);
+  io.out(l10n.t('Serving on {0} (/metrics, /v1/query); refreshing every {1} s.', team.url, refreshSeconds));
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);

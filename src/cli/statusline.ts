@@ -15,6 +15,7 @@ import { dayStartOfMs } from '../shared/time';
 import { loadSnapshot } from '../usage/loader';
 import type { CommandIo } from './common';
 import { CommandError, adminKeyOf, argError, baseUrlOf, errorLine, sourceFrom } from './common';
+import * as l10n from '@vscode/l10n';
 
 /** Days loaded per refresh: the estimate learns unit prices from the 14 complete days before the provisional two. */
 const REFRESH_DAYS = 16;
@@ -83,19 +84,21 @@ function writeCache(file: string, cache: StatusCache): void {
 /** The line itself, from the cache: today billed (and estimated), month to date, budget share. */
 export function formatStatusLine(cache: StatusCache | undefined, nowMs: number, budget: number, intervalMs: number): string {
   if (cache?.fetchedAt === undefined || cache.currency === undefined) {
-    return cache?.error ? `OpenAI: ${cache.error}` : 'OpenAI: loading…';
+    return cache?.error ? l10n.t('OpenAI: {0}', cache.error) : l10n.t('OpenAI: loading…');
   }
   const money = (v: number): string => formatMoney(v, cache.currency ?? 'usd');
   const staleDay = cache.day !== dayStartOfMs(nowMs);
   const parts = [
-    staleDay ? `${money(cache.todayBilled ?? 0)} (yesterday's today)` : `${money(cache.todayBilled ?? 0)} today (~${money(cache.todayEstimate ?? cache.todayBilled ?? 0)} est)`,
-    `${money(cache.monthToDate ?? 0)} MTD`,
+    staleDay
+      ? l10n.t("{0} (yesterday's today)", money(cache.todayBilled ?? 0))
+      : l10n.t('{0} today (~{1} est)', money(cache.todayBilled ?? 0), money(cache.todayEstimate ?? cache.todayBilled ?? 0)),
+    l10n.t('{0} MTD', money(cache.monthToDate ?? 0)),
   ];
-  if (budget > 0) parts.push(`${formatPercent(((cache.monthToDate ?? 0) / budget) * 100)} of ${money(budget)}`);
-  let line = `${cache.sample ? 'OpenAI (sample)' : 'OpenAI'} ${parts.join(' · ')}`;
+  if (budget > 0) parts.push(l10n.t('{0} of {1}', formatPercent(((cache.monthToDate ?? 0) / budget) * 100), money(budget)));
+  let line = `${cache.sample ? l10n.t('OpenAI (sample)') : 'OpenAI'} ${parts.join(' · ')}`;
   // Old figures are marked, so a prompt never passes stale data off as current.
   if (cache.error && (cache.errorAt ?? 0) > cache.fetchedAt) line += ' ⚠';
-  else if (nowMs - cache.fetchedAt > Math.max(10 * intervalMs, 15 * 60_000)) line += ' (stale)';
+  else if (nowMs - cache.fetchedAt > Math.max(10 * intervalMs, 15 * 60_000)) line += ` ${l10n.t('(stale)')}`;
   return line;
 }
 
@@ -121,10 +124,10 @@ function parse(argv: readonly string[], env: CommandIo['env']): StatusOptions {
     throw argError(e);
   }
   const interval = values.interval === undefined ? DEFAULT_INTERVAL_S : Number(values.interval);
-  if (!Number.isFinite(interval) || interval < 5 || interval > 86_400) throw new CommandError(`--interval must be seconds from 5 to 86400, not "${values.interval}".`);
+  if (!Number.isFinite(interval) || interval < 5 || interval > 86_400) throw new CommandError(l10n.t('--interval must be seconds from 5 to 86400, not "{0}".', String(values.interval)));
   const budgetText = values.budget ?? env.OPENAI_USAGE_BUDGET;
   const budget = budgetText === undefined || budgetText === '' ? 0 : Number(budgetText);
-  if (!Number.isFinite(budget) || budget < 0) throw new CommandError(`--budget must be an amount of 0 or more, not "${budgetText}".`);
+  if (!Number.isFinite(budget) || budget < 0) throw new CommandError(l10n.t('--budget must be an amount of 0 or more, not "{0}".', String(budgetText)));
   const sample = values.sample ?? false;
   const dir = values['cache-dir'] ?? defaultCacheDir(env);
   return {
@@ -208,16 +211,18 @@ function refreshInBackground(o: StatusOptions, io: CommandIo): Promise<void> | u
   return undefined;
 }
 
-export const STATUSLINE_HELP = `  statusline              one short line for a prompt or tmux, from a local cache refreshed in the background
-      --interval S             refresh when the cache is older than S seconds (default ${DEFAULT_INTERVAL_S})
-      --budget N               show month to date as a share of N (or $OPENAI_USAGE_BUDGET)
-      --refresh                fetch now, wait, then print;  --cache-dir D  where the cache lives`;
+export function statuslineHelp(): string {
+  return `  statusline              ${l10n.t('one short line for a prompt or tmux, from a local cache refreshed in the background')}
+      --interval S             ${l10n.t('refresh when the cache is older than S seconds (default {0})', DEFAULT_INTERVAL_S)}
+      --budget N               ${l10n.t('show month to date as a share of N (or {0})', '$OPENAI_USAGE_BUDGET')}
+      --refresh                ${l10n.t('fetch now, wait, then print;  --cache-dir D  where the cache lives')}`;
+}
 
 export async function runStatusline(argv: readonly string[], io: CommandIo): Promise<void> {
   const o = parse(argv, io.env);
   if (o.refresh) {
     // The background child holds the lock its parent took; a --refresh by hand takes it itself.
-    if (!o.background && !takeLock(o.cacheFile, io.now())) throw new CommandError('A refresh is already running; try again in a moment.');
+    if (!o.background && !takeLock(o.cacheFile, io.now())) throw new CommandError(l10n.t('A refresh is already running; try again in a moment.'));
     try {
       const cache = await refresh(o, io);
       if (!o.background) io.out(o.json ? JSON.stringify(cache) : formatStatusLine(cache, io.now(), o.budget, o.intervalMs));

@@ -12,6 +12,7 @@ import { keyLines, nameIndex } from '../report/names';
 import { estimateDay } from '../report/estimate';
 import { DAY_SECONDS, isoDate, rangeForDays } from '../shared/time';
 import type { TimeRange } from '../shared/time';
+import * as l10n from '@vscode/l10n';
 
 export const MAX_TOOL_DAYS = 90;
 export const MAX_TOP = 50;
@@ -226,9 +227,12 @@ export function answerBreakdown(snapshot: UsageSnapshot, input: BreakdownInput, 
 /** A one-line, key-free description of a call, for confirmations and progress messages. */
 export function describeCall(name: string, input: Partial<BreakdownInput>): string {
   const n = input.days ?? 30;
-  const scope = input.projectId ? ` for project ${input.projectId}` : '';
-  if (name === BREAKDOWN_TOOL.name) return `Read OpenAI usage of the last ${n} days by ${input.by ?? 'project'}${scope}`;
-  return `Read the OpenAI spend summary of the last ${n} days${scope}`;
+  const project = input.projectId;
+  if (name === BREAKDOWN_TOOL.name) {
+    const by = input.by ?? 'project';
+    return project ? l10n.t('Read OpenAI usage of the last {0} days by {1} for project {2}', n, by, project) : l10n.t('Read OpenAI usage of the last {0} days by {1}', n, by);
+  }
+  return project ? l10n.t('Read the OpenAI spend summary of the last {0} days for project {1}', n, project) : l10n.t('Read the OpenAI spend summary of the last {0} days', n);
 }
 
 export const TOOL_NAMES = [SUMMARY_TOOL.name, BREAKDOWN_TOOL.name] as const;

@@ -22,7 +22,6 @@ import { nameTable } from '../report/attribution';
 import { dataKey, defaultUiState } from '../shared/uiState';
 
 const PANEL_VIEW_TYPE = 'openaiUsage.panel';
-const TITLE = 'OpenAI Usage';
 
 /** One open panel: its webview, the UI state the webview reported, what it shows. */
 class PanelSession extends Disposable {
@@ -95,6 +94,11 @@ class PanelSession extends Disposable {
       scriptUri: asset(...ASSETS.script),
       styleUri: asset(...ASSETS.style),
       codiconUri: asset(...ASSETS.codicon),
+      // The webview's words and number formats are the host's: its bundle (none in English) and language.
+      locale: vscode.env.language,
+      l10nBundle: vscode.l10n.bundle,
+      title: vscode.l10n.t('OpenAI Usage'),
+      loadingText: vscode.l10n.t('Loading the OpenAI usage dashboard…'),
     });
   }
 
@@ -291,7 +295,7 @@ export class Dashboard extends Disposable {
       if (projectId) this.session.filter(projectId);
       return;
     }
-    const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, TITLE, vscode.ViewColumn.Active, {
+    const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, vscode.l10n.t('OpenAI Usage'), vscode.ViewColumn.Active, {
       ...webviewOptions(this.extensionUri),
       enableFindWidget: true,
     });
@@ -342,16 +346,16 @@ export class Dashboard extends Disposable {
     }
     const format = await vscode.window.showQuickPick(
       [
-        { label: 'CSV', description: 'Comma-separated values, one row per table row', ext: 'csv' as const },
-        { label: 'JSON', description: 'The rows with the range, filters and currency', ext: 'json' as const },
+        { label: 'CSV', description: vscode.l10n.t('Comma-separated values, one row per table row'), ext: 'csv' as const },
+        { label: 'JSON', description: vscode.l10n.t('The rows with the range, filters and currency'), ext: 'json' as const },
       ],
-      { title: 'Export Usage', placeHolder: 'Export the current view as…' },
+      { title: vscode.l10n.t('Export Usage'), placeHolder: vscode.l10n.t('Export the current view as…') },
     );
     if (!format) return;
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(os.homedir());
     const target = await vscode.window.showSaveDialog({
-      title: 'Export Usage',
-      saveLabel: 'Export',
+      title: vscode.l10n.t('Export Usage'),
+      saveLabel: vscode.l10n.t('Export'),
       defaultUri: vscode.Uri.joinPath(folder, `${content.name}.${format.ext}`),
       filters: format.ext === 'csv' ? { CSV: ['csv'] } : { JSON: ['json'] },
     });
@@ -360,10 +364,10 @@ export class Dashboard extends Disposable {
     try {
       await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
     } catch (err) {
-      void vscode.window.showErrorMessage(`Could not write ${target.fsPath}: ${err instanceof Error ? err.message : String(err)}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Could not write {0}: {1}', target.fsPath, err instanceof Error ? err.message : String(err)));
       return;
     }
     this.log.info(`Exported ${content.table.rows.length} rows of ${content.meta.view} to ${target.toString()}`);
-    void vscode.window.showInformationMessage(`Exported ${content.table.rows.length} rows to ${target.fsPath}.`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('Exported {0} rows to {1}.', content.table.rows.length, target.fsPath));
   }
 }

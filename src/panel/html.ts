@@ -10,6 +10,22 @@ export interface HtmlOptions {
   readonly styleUri: string;
   /** codicon.css; @vscode-elements' icons look for it by the id `vscode-codicon-stylesheet`. */
   readonly codiconUri: string;
+  /** VS Code's display language (vscode.env.language): the page's lang and the webview's number and date locale. */
+  readonly locale?: string;
+  /** The host's l10n bundle (vscode.l10n.bundle; undefined in English), configured in the webview before it renders. */
+  readonly l10nBundle?: Readonly<Record<string, string>>;
+  /** The page title and the line shown while the script loads, already translated by the host. */
+  readonly title?: string;
+  readonly loadingText?: string;
+}
+
+/** The `lang` of the page: a well-formed language tag, else English. */
+export function pageLang(locale: string | undefined): string {
+  try {
+    return (locale && Intl.getCanonicalLocales(locale)[0]) || 'en';
+  } catch {
+    return 'en';
+  }
 }
 
 /**
@@ -60,19 +76,27 @@ function attr(value: string): string {
   return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+function text(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/**
+ * The page. The webview's words and locale travel in data attributes of #app (no inline script
+ * under the CSP): webview/l10nSetup.ts reads them before anything renders.
+ */
 export function dashboardHtml(o: HtmlOptions): string {
   return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${attr(pageLang(o.locale))}">
 <head>
   <meta charset="UTF-8">
   <meta http-equiv="Content-Security-Policy" content="${attr(contentSecurityPolicy(o.cspSource, o.nonce))}">
   <meta name="viewport" content="width=device-width, initial-scale=1.0">
   <link rel="stylesheet" id="vscode-codicon-stylesheet" href="${attr(o.codiconUri)}">
   <link rel="stylesheet" href="${attr(o.styleUri)}">
-  <title>OpenAI Usage</title>
+  <title>${text(o.title ?? 'OpenAI Usage')}</title>
 </head>
 <body>
-  <main id="app" aria-busy="true"><p class="boot">Loading the OpenAI usage dashboard…</p></main>
+  <main id="app" aria-busy="true" data-locale="${attr(o.locale ?? '')}" data-l10n="${attr(o.l10nBundle ? JSON.stringify(o.l10nBundle) : '')}"><p class="boot">${text(o.loadingText ?? 'Loading the OpenAI usage dashboard…')}</p></main>
   <script nonce="${attr(o.nonce)}" src="${attr(o.scriptUri)}"></script>
 </body>
 </html>`;

@@ -71,9 +71,6 @@ export function noKeyLabel(): string {
   return l10n.t('No API key');
 }
 
-/** @deprecated English only (made at load): use noKeyLabel(). Kept while src/cli/reports.ts imports it. */
-export const NO_KEY_LABEL = 'No API key';
-
 /** Words for an ID without a name, for tooltips and table cells. */
 export function missingText(missing: NamedId['missing'], what: 'key' | 'user' = 'key'): string | undefined {
   if (missing === 'unknown') return what === 'key' ? l10n.t('deleted or unknown key') : l10n.t('deleted or unknown user');

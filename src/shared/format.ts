@@ -1,5 +1,48 @@
 // Display formatting. Numbers are rounded here and only here; every sum upstream keeps full
-// precision. Output is locale-independent (en-US digits) so status bar text and tests are stable.
+// precision. Output follows the display locale (setDisplayLocale: VS Code's language in the host
+// and the webview, the terminal's locale in the CLI); the default, en-US, is the exact text the
+// status bar and the tests have always had ("$1,234.56", "1.2K", "83%", "2026-11-23 14:37 UTC").
+// UTC days stay UTC days in every locale.
+import * as l10n from '@vscode/l10n';
+
+const DEFAULT_LOCALE = 'en-US';
+let displayLocale = DEFAULT_LOCALE;
+
+/** The locale in effect is the default one: every formatter keeps its historical en-US text. */
+function isDefault(): boolean {
+  return displayLocale === DEFAULT_LOCALE;
+}
+
+/**
+ * Sets the locale numbers, money and times are shown in: a BCP 47 tag or VS Code's language id
+ * ("de", "pt-br", "zh-cn"). Undefined, empty, "en", "C"/"POSIX", or a tag Intl does not know
+ * (such as the pseudo-locale "qps-ploc") means en-US; never throws. Returns the locale in effect.
+ */
+export function setDisplayLocale(locale: string | undefined): string {
+  displayLocale = resolveLocale(locale);
+  fractionDigitsCache.clear();
+  return displayLocale;
+}
+
+/** The locale formatting uses now (en-US unless setDisplayLocale chose another). */
+export function getDisplayLocale(): string {
+  return displayLocale;
+}
+
+function resolveLocale(locale: string | undefined): string {
+  const raw = locale?.trim();
+  if (!raw || /^(c|posix)$/i.test(raw)) return DEFAULT_LOCALE;
+  try {
+    const [canonical] = Intl.getCanonicalLocales(raw);
+    if (!canonical) return DEFAULT_LOCALE;
+    const [supported] = Intl.NumberFormat.supportedLocalesOf([canonical]);
+    if (!supported) return DEFAULT_LOCALE;
+    // VS Code's English is "en": the same text as en-US.
+    return supported === 'en' ? DEFAULT_LOCALE : supported;
+  } catch {
+    return DEFAULT_LOCALE;
+  }
+}
 
 const fractionDigitsCache = new Map<string, number>();
 
@@ -18,16 +61,37 @@ function fractionDigits(code: string): number {
 }
 
 function grouped(value: number, digits: number): string {
-  return new Intl.NumberFormat('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(value);
+  return new Intl.NumberFormat(displayLocale, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(value);
+}
+
+/** Zero once rounded to `digits` (so "-0.00" never shows). */
+function roundsToZero(value: number, digits: number): boolean {
+  return Math.abs(value) < 0.5 * 10 ** -digits;
 }
 
 /**
  * Money in the currency the API reports: "usd" → "$1,234.56"; any other code → "1,234.56 EUR"
  * with that currency's minor units; an unknown or malformed code is shown as given, uppercased.
+ * In another display locale, the locale's own digits, separators and currency placement
+ * ("1.234,56 $" in German).
  */
 export function formatMoney(amount: number, currency: string): string {
   const code = currency.trim().toUpperCase();
   const value = Object.is(amount, -0) ? 0 : amount;
+  if (!isDefault()) {
+    const known = code === '' || /^[A-Z]{3}$/.test(code);
+    const iso = code === '' ? 'USD' : code;
+    const digits = known ? fractionDigits(iso) : 2;
+    const shown = roundsToZero(value, digits) ? 0 : value;
+    if (known) {
+      try {
+        return new Intl.NumberFormat(displayLocale, { style: 'currency', currency: iso, minimumFractionDigits: digits, maximumFractionDigits: digits }).format(shown);
+      } catch {
+        // Not a currency Intl takes: the number and the code, as below.
+      }
+    }
+    return `${grouped(shown, digits)} ${code}`;
+  }
   if (code === 'USD' || code === '') {
     const text = grouped(Math.abs(value), 2);
     // Negative zero after rounding ("-$0.00") is noise; show "$0.00".
@@ -44,9 +108,20 @@ const UNITS: readonly [number, string][] = [
   [1e3, 'K'],
 ];
 
-/** Compact count: 950 → "950", 1 234 → "1.2K", 1 234 567 → "1.2M", 123 456 789 → "123M". */
+/**
+ * Compact count: 950 → "950", 1 234 → "1.2K", 1 234 567 → "1.2M", 123 456 789 → "123M". In
+ * another display locale, that locale's compact form ("1,2 Mio.").
+ */
 export function formatCount(n: number): string {
   if (!Number.isFinite(n)) return String(n);
+  if (!isDefault()) {
+    // One decimal under 100 of a unit, none above, as the English form has it.
+    // (roundingPriority is in every runtime we ship to, not yet in TypeScript's lib.)
+    const options = { notation: 'compact', maximumSignificantDigits: 3, maximumFractionDigits: 1, roundingPriority: 'lessPrecision' } as Intl.NumberFormatOptions;
+    const parts = new Intl.NumberFormat(displayLocale, options).formatToParts(Math.round(n));
+    // A locale with no short form at this size (German thousands): the whole number, not rounded.
+    return parts.some((p) => p.type === 'compact') ? parts.map((p) => p.value).join('') : formatInteger(n);
+  }
   const sign = n < 0 ? '-' : '';
   // Counts are whole: round first so 999.6 reads "1K", not "1000".
   const abs = Math.round(Math.abs(n));
@@ -66,9 +141,14 @@ export function formatCount(n: number): string {
   return sign + String(abs);
 }
 
-/** A whole number with thousands separators: 1234567 → "1,234,567". */
+/** A whole number with thousands separators: 1234567 → "1,234,567" ("1.234.567" in German). */
 export function formatInteger(n: number): string {
-  return new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 }).format(n);
+  return new Intl.NumberFormat(displayLocale, { maximumFractionDigits: 0 }).format(n);
+}
+
+/** A number with at most `digits` decimals, in the display locale ("3.5", "3,5"); `grouping` false: no thousands separators. */
+export function formatDecimal(n: number, digits: number, grouping = true): string {
+  return new Intl.NumberFormat(displayLocale, { maximumFractionDigits: digits, useGrouping: grouping }).format(n);
 }
 
 /** Bytes in decimal units, as the API bills storage: 2 100 000 000 → "2.1 GB". */
@@ -80,49 +160,64 @@ export function formatBytes(bytes: number): string {
     value /= 1000;
     i++;
   }
-  return `${i === 0 ? Math.round(value) : value.toFixed(value < 10 ? 1 : 0)} ${units[i] ?? 'B'}`;
+  const digits = i === 0 ? 0 : value < 10 ? 1 : 0;
+  const text = isDefault() ? `${i === 0 ? Math.round(value) : value.toFixed(digits)}` : grouped(i === 0 ? Math.round(value) : value, digits);
+  return `${text} ${units[i] ?? 'B'}`;
 }
 
-/** A percentage: 83.4 → "83%", 7.25 → "7.3%" (one decimal under 10). */
+/** A percentage: 83.4 → "83%", 7.25 → "7.3%" (one decimal under 10); "83 %" in German. */
 export function formatPercent(percent: number): string {
   const abs = Math.abs(percent);
+  if (!isDefault()) {
+    return new Intl.NumberFormat(displayLocale, { style: 'percent', maximumFractionDigits: abs < 10 && abs !== 0 ? 1 : 0 }).format(percent / 100);
+  }
   return `${abs < 10 && abs !== 0 ? percent.toFixed(1).replace(/\.0$/, '') : Math.round(percent)}%`;
 }
 
-/** "2026-11-23 14:37 UTC" for a time in ms. */
+/** "2026-11-23 14:37 UTC" for a time in ms; in another display locale its own date and time, still UTC ("23.11.2026, 14:37 UTC"). */
 export function formatUtcTime(ms: number): string {
+  if (!isDefault()) {
+    return `${new Intl.DateTimeFormat(displayLocale, { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'UTC' }).format(ms)} UTC`;
+  }
   return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/** A time in the viewer's own time zone, in the display locale (the dashboard's "Updated …"). */
+export function formatLocalTime(ms: number): string {
+  return new Date(ms).toLocaleString(displayLocale);
 }
 
 /** How long ago `ms` was, from `nowMs`: "just now", "5 min ago", "3 h ago", "2 days ago". */
 export function formatRelativeTime(ms: number, nowMs: number): string {
   const seconds = Math.round((nowMs - ms) / 1000);
-  if (seconds < 0) return 'in the future';
-  if (seconds < 60) return 'just now';
+  if (seconds < 0) return l10n.t('in the future');
+  if (seconds < 60) return l10n.t('just now');
   const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes} min ago`;
+  // Digits of the locale; in en-US the plain number, as always.
+  const n = (v: number): string => (isDefault() ? String(v) : formatInteger(v));
+  if (minutes < 60) return l10n.t('{0} min ago', n(minutes));
   const hours = Math.floor(minutes / 60);
-  if (hours < 24) return `${hours} h ago`;
+  if (hours < 24) return l10n.t('{0} h ago', n(hours));
   const days = Math.floor(hours / 24);
-  return days === 1 ? '1 day ago' : `${days} days ago`;
+  return days === 1 ? l10n.t('1 day ago') : l10n.t('{0} days ago', n(days));
 }
 
-/** Cost quantities' units (the Costs API's `quantity_unit`), as words: a factor to the base unit. */
-const QUANTITY_UNITS: Readonly<Record<string, { readonly factor: number; readonly one: string; readonly many: string }>> = {
-  tokens: { factor: 1, one: 'token', many: 'tokens' },
+/** Cost quantities' units (the Costs API's `quantity_unit`): a factor to the base unit, and the words. */
+const QUANTITY_UNITS: Readonly<Record<string, { readonly factor: number; readonly name: () => string; readonly one: (n: string) => string; readonly many: (n: string) => string }>> = {
+  tokens: { factor: 1, name: () => l10n.t('tokens'), one: (n) => l10n.t('{0} token', n), many: (n) => l10n.t('{0} tokens', n) },
   // Counted in thousands: shown as tokens, so 1 200 of them reads "1.2M tokens".
-  '1000_tokens': { factor: 1000, one: 'token', many: 'tokens' },
-  duration_seconds: { factor: 1, one: 'second', many: 'seconds' },
-  duration_minutes: { factor: 1, one: 'minute', many: 'minutes' },
-  duration_hours: { factor: 1, one: 'hour', many: 'hours' },
-  gibibyte_hours: { factor: 1, one: 'GiB-hour', many: 'GiB-hours' },
-  images: { factor: 1, one: 'image', many: 'images' },
-  characters: { factor: 1, one: 'character', many: 'characters' },
+  '1000_tokens': { factor: 1000, name: () => l10n.t('tokens'), one: (n) => l10n.t('{0} token', n), many: (n) => l10n.t('{0} tokens', n) },
+  duration_seconds: { factor: 1, name: () => l10n.t('seconds'), one: (n) => l10n.t('{0} second', n), many: (n) => l10n.t('{0} seconds', n) },
+  duration_minutes: { factor: 1, name: () => l10n.t('minutes'), one: (n) => l10n.t('{0} minute', n), many: (n) => l10n.t('{0} minutes', n) },
+  duration_hours: { factor: 1, name: () => l10n.t('hours'), one: (n) => l10n.t('{0} hour', n), many: (n) => l10n.t('{0} hours', n) },
+  gibibyte_hours: { factor: 1, name: () => l10n.t('GiB-hours'), one: (n) => l10n.t('{0} GiB-hour', n), many: (n) => l10n.t('{0} GiB-hours', n) },
+  images: { factor: 1, name: () => l10n.t('images'), one: (n) => l10n.t('{0} image', n), many: (n) => l10n.t('{0} images', n) },
+  characters: { factor: 1, name: () => l10n.t('characters'), one: (n) => l10n.t('{0} character', n), many: (n) => l10n.t('{0} characters', n) },
 };
 
 /** The human name of a quantity unit ("GiB-hours"); an unknown one with its underscores spaced. */
 export function quantityUnitLabel(unit: string): string {
-  return QUANTITY_UNITS[unit]?.many ?? unit.replace(/_/g, ' ');
+  return QUANTITY_UNITS[unit]?.name() ?? unit.replace(/_/g, ' ');
 }
 
 /**
@@ -134,8 +229,8 @@ export function formatQuantity(quantity: number, unit: string | undefined): stri
   const u = unit ? QUANTITY_UNITS[unit] : undefined;
   const n = quantity * (u?.factor ?? 1);
   const abs = Math.abs(n);
-  const text = abs >= 1000 ? formatCount(n) : new Intl.NumberFormat('en-US', { maximumFractionDigits: abs < 10 ? 2 : 1 }).format(n);
+  const text = abs >= 1000 ? formatCount(n) : formatDecimal(n, abs < 10 ? 2 : 1);
   if (!unit) return text;
   if (!u) return `${text} ${unit.replace(/_/g, ' ')}`;
-  return `${text} ${n === 1 ? u.one : u.many}`;
+  return n === 1 ? u.one(text) : u.many(text);
 }

@@ -3,7 +3,7 @@
 import * as l10n from '@vscode/l10n';
 import type { BucketWidth, Dimension } from './endpoints';
 // Money, counts and bytes look as in the status bar and tree (usage/format.ts).
-import { formatBytes, formatMoney } from './format';
+import { formatBytes, formatDecimal, formatMoney, getDisplayLocale } from './format';
 import { isoDate, isoMinute } from './time';
 
 // The words are made when asked for (not at module load), so they come from the bundle
@@ -89,11 +89,9 @@ export function isoTime(sec: number): string {
   return new Date(sec * 1000).toISOString().replace('.000Z', 'Z');
 }
 
-const PLAIN = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
-
-/** 1234567 → "1,234,567" for tables. */
+/** 1234567 → "1,234,567" for tables (in the display locale: "1.234.567" in German). */
 export function formatNumber(value: number): string {
-  return PLAIN.format(value);
+  return formatDecimal(value, 2);
 }
 
 /** A metric's value as shown in a table or tooltip. */
@@ -103,9 +101,11 @@ export function formatMetric(metric: string, value: number, currency: string): s
   return formatNumber(value);
 }
 
-const SHARE = new Intl.NumberFormat('en-US', { style: 'percent', maximumFractionDigits: 1 });
+let share: { readonly locale: string; readonly format: Intl.NumberFormat } | undefined;
 
-/** A fraction as a percentage: 0.4213 → "42.1%". */
+/** A fraction as a percentage: 0.4213 → "42.1%" (in the display locale: "42,1 %" in German). */
 export function formatShare(fraction: number): string {
-  return SHARE.format(fraction);
+  const locale = getDisplayLocale();
+  if (share?.locale !== locale) share = { locale, format: new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 }) };
+  return share.format.format(fraction);
 }

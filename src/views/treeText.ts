@@ -3,7 +3,7 @@
 import * as l10n from '@vscode/l10n';
 import type { KeyLine } from '../report/names';
 import type { LineItemSpend, Money } from '../report/report';
-import { formatCount, formatMoney } from '../shared/format';
+import { formatCount, formatInteger, formatMoney } from '../shared/format';
 import { escapeMarkdown } from './statusText';
 
 export interface TreeModelRow {
@@ -164,13 +164,13 @@ function usageText(r: TreeModelRow, f: TreeFormat): string {
 }
 
 function usageTooltip(title: string, r: TreeModelRow): string {
-  const n = (v: number): string => v.toLocaleString('en-US');
+  const n = formatInteger;
   return `**${escapeMarkdown(title)}**\n\n${l10n.t('Input tokens: {0}', n(r.inputTokens))}  \n${l10n.t('Output tokens: {0}', n(r.outputTokens))}  \n${l10n.t('Requests: {0}', n(r.requests))}`;
 }
 
 /** "gpt-4o: 1,200 input tokens, 300 output tokens, 4 requests", for screen readers. */
 function usageAccessibilityLabel(label: string, r: TreeModelRow): string {
-  const n = (v: number): string => v.toLocaleString('en-US');
+  const n = formatInteger;
   return l10n.t('{0}: {1} input tokens, {2} output tokens, {3} requests', label, n(r.inputTokens), n(r.outputTokens), n(r.requests));
 }
 
