@@ -4,7 +4,7 @@ import { todayIso } from '../src/shared/protocol';
 import type { CurrencyCards, OverviewData, StackBy } from '../src/shared/protocol';
 import { formatCount as formatCompact, formatMoney, formatPercent } from '../src/shared/format';
 import { nextSort, overviewTable } from '../src/report/table';
-import { overviewSpendSeries, slotTotals, tokenBreakdown } from '../src/report/series';
+import { ESTIMATE_KEY, overviewSpendSeries, slotTotals, tokenBreakdown } from '../src/report/series';
 import { StackedBarChart, TokensChart } from './charts';
 import type { TabView, ViewContext } from './context';
 import { singleSelect, syncSingle } from './controls';
@@ -269,6 +269,12 @@ export class OverviewView implements TabView {
             l10n.t('Highest day {0} at {1}.', set.labels[peak] ?? '', money(totals[peak] ?? 0)),
             ...(top ? [byProject ? l10n.t('Largest project: {0} ({1}).', top.label, topSpend) : l10n.t('Largest line item: {0} ({1}).', top.label, topSpend)] : []),
             ...(data.provisionalFrom < data.days.length ? [l10n.t('Bars from {0} on are provisional (hatched).', data.days[data.provisionalFrom] ?? '')] : []),
+            // The outlined segment on top of a bar, said in words too: an estimate, not billed spend.
+            ...(set.series.some((x) => x.key === ESTIMATE_KEY)
+              ? (data.estimates ?? [])
+                  .filter((e) => e.d < data.days.length && e.unbilled > 0)
+                  .map((e) => l10n.t('{0}: about {1} more is estimated, not billed yet (outlined on top of the bar).', data.days[e.d] ?? '', money(e.unbilled)))
+              : []),
           ].join(' ');
     this.spendCanvas.setAttribute('aria-label', byProject ? l10n.t('Chart: daily spend stacked by project') : l10n.t('Chart: daily spend stacked by line item'));
     this.spendSummary.textContent = summary;

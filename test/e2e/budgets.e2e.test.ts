@@ -5,7 +5,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { UsageClient } from '../../src/api/client';
 import { dontShowAgainAction, showUsageAction } from '../../src/app/alerts';
-import { spendFigures } from '../../src/report/budgets';
+import { projectBudgets, spendFigures } from '../../src/report/budgets';
+import { estimateDay } from '../../src/report/estimate';
+import { addDays, dayStartOfMs, isoDate } from '../../src/shared/time';
 import { formatMoney } from '../../src/shared/format';
 import { loadSnapshot } from '../../src/usage/loader';
 import type { Page } from 'playwright-core';
@@ -18,6 +20,7 @@ import {
   runCommand,
   waitFor,
   waitForNotification,
+  webviewFrame,
   type Workbench,
 } from './harness';
 
@@ -123,6 +126,41 @@ describe('spend alerts and the spend limit', () => {
       await waitFor('the new limit on the server', async () => (await api.getSpendLimit({}))?.thresholdCents === 123_400);
       await waitForNotification(wb.page, /hard spend limit of the organization is now \$1,234\.00 a month/);
       assert.ok(server.requests.some((r) => r.method === 'POST' && r.path === '/organization/spend_limit' && r.status === 200));
+    });
+  });
+
+  it("the dashboard shows a project's hard limit as a card, and says the estimated bar segment in words", async () => {
+    await wb.step('dashboard-limits', async () => {
+      const project = { id: 'proj_sample_support', name: 'Support Assistant' };
+      await api.setSpendLimit({ projectId: project.id }, { thresholdCents: 5_000_000 });
+      const snapshot = await loadSnapshot(api, { nowMs: NOW, rangeDays: 30, budgets: true });
+      const expected = projectBudgets(snapshot, NOW).find((b) => b.projectId === project.id);
+      assert.equal(expected?.limit, 50_000);
+      // Refresh (asked for: project limits are read again), then the dashboard.
+      const reads = (): number => server.requests.filter((r) => r.method === 'GET' && r.path === `/organization/projects/${project.id}/spend_limit` && r.status === 200).length;
+      const readsBefore = reads();
+      await runCommand(wb.page, 'Refresh');
+      await waitFor('the project limit read again', async () => reads() > readsBefore, 60_000);
+      await runCommand(wb.page, 'Show OpenAI Usage');
+      const frame = await webviewFrame(wb.page, 'main#app header.top', 60_000);
+      const card = frame.locator('.card', { has: frame.locator('.card-title', { hasText: `Limit: ${project.name}` }) });
+      await card.waitFor({ state: 'visible', timeout: 60_000 });
+      const sub = (await card.locator('.card-sub').innerText()).trim();
+      assert.equal(sub, `${formatMoney(expected?.monthToDate ?? NaN, 'usd')} of $50,000.00 this month`);
+      assert.equal((await card.locator('.card-value').innerText()).trim(), `${Math.round(expected?.percent ?? NaN)}%`);
+
+      // The chart's text equivalent names each day with an estimated, not-yet-billed part.
+      const today = dayStartOfMs(NOW);
+      const estimated = [addDays(today, -1), today]
+        .map((day) => ({ day, e: estimateDay({ nowMs: NOW, costs: snapshot.costs, usage: snapshot.usage, currency: snapshot.currency }, day) }))
+        .filter(({ e }) => e.unbilledEstimate >= 0.005);
+      const summary = await waitFor('the spend chart summary', async () => {
+        const text = (await frame.locator('.chart-summary').first().innerText()).trim();
+        return text.startsWith('Daily spend') ? text : undefined;
+      }, 60_000);
+      for (const { day } of estimated) assert.match(summary, new RegExp(`${isoDate(day)}: about \\$[\\d,.]+ more is estimated, not billed yet`), summary);
+      if (estimated.length === 0) assert.doesNotMatch(summary, /estimated, not billed yet/);
+      await wb.screenshot('dashboard-limits');
     });
   });
 });
