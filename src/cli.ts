@@ -4,7 +4,6 @@
 //   openai-usage-insight usage <endpoint> [--days N] [--bucket 1d|1h|1m] [--group-by d,d] [--project ID]… [--model M]…
 // The key comes from OPENAI_ADMIN_KEY. Any failure: exit 1 and one line on stderr, never the key.
 import './zodSetup';
-import { setMaxListeners } from 'node:events';
 import { parseArgs } from 'node:util';
 import { BUCKET_WIDTHS, DIMENSIONS, ENDPOINT_IDS, ENDPOINTS, USAGE_ENDPOINT_IDS, WIDTH_SECONDS } from './shared/endpoints';
 import type { BucketWidth, Dimension, EndpointId, UsageQuery } from './shared/endpoints';
@@ -15,12 +14,13 @@ import { summarize } from './report/summary';
 import type { CurrencyTotals, Summary } from './report/summary';
 import { NonFiniteTotalError, assertFiniteBuckets } from './report/finite';
 import { csvText } from './report/exportFormat';
-import { formatCount, formatDecimal, formatMoney } from './shared/format';
+import { formatCount, formatMoney } from './shared/format';
 import { loadSnapshot } from './usage/loader';
 import type { UsageSource } from './usage/source';
 import type { SnapshotBudgets, UsageSnapshot } from './shared/snapshot';
 import { alignDown, isoDate, isoMinute, rangeForDays } from './shared/time';
 import { isExtraCommand, runExtraCommand } from './cli/commands';
+import { CommandError, deadlineMs, withDeadline } from './cli/common';
 import { apiKeysJson, keysOf } from './cli/keys';
 import { missingText, nameIndex, unreadableNote } from './report/names';
 import type { KeyLine, NamedId } from './report/names';
@@ -70,7 +70,7 @@ ${l10n.t('The admin key is read from OPENAI_ADMIN_KEY (an sk-admin-… key made 
 export const L10N_DIR = path.join(__dirname, '..', 'l10n');
 
 /** A failure the user can fix; printed as one line. */
-export class CliError extends Error {}
+export class CliError extends CommandError {}
 
 interface Options {
   command: string;
@@ -153,24 +153,7 @@ function parse(argv: readonly string[], env: CliIo['env']): Options | 'help' {
   };
 }
 
-/** A CLI query's overall deadline: a server that takes connections but never answers ends in time. */
-export const DEFAULT_DEADLINE_MS = 60_000;
-/** Overrides the deadline (ms); for scripts that want a shorter wait, and for tests. */
-export const DEADLINE_ENV = 'OPENAI_USAGE_INSIGHT_DEADLINE_MS';
-
-function deadlineMs(env: CliIo['env']): number {
-  const raw = env[DEADLINE_ENV]?.trim();
-  const ms = raw ? Number(raw) : DEFAULT_DEADLINE_MS;
-  if (!Number.isInteger(ms) || ms < 1 || ms > 3_600_000) throw new CliError(l10n.t('{0} must be a whole number of milliseconds from 1 to 3600000.', DEADLINE_ENV));
-  return ms;
-}
-
-function deadlineText(ms: number): string {
-  return ms >= 1000 ? l10n.t('{0} s', formatDecimal(ms / 1000, 1, false)) : l10n.t('{0} ms', ms);
-}
-
-/** Raised when the deadline passes: one clear line, whatever request was under way. */
-class DeadlineError extends CliError {}
+export { DEFAULT_DEADLINE_MS, DEADLINE_ENV } from './cli/common';
 
 async function createCliSource(o: Options, io: CliIo): Promise<UsageSource> {
   if (o.sample) {
@@ -500,29 +483,15 @@ export async function runCli(rawArgv: readonly string[], rawIo: CliIo, err: (lin
       return 0;
     }
     const source = await createCliSource(o, io);
-    const ms = deadlineMs(io.env);
-    const deadline = new AbortController();
-    // Every request of the run listens to it: hundreds of listeners is expected, not a leak.
-    setMaxListeners(0, deadline.signal);
-    const timer = setTimeout(
-      () => deadline.abort(new DeadlineError(l10n.t('No complete answer from the API within {0}: it may be down or unreachable; try again later.', deadlineText(ms)))),
-      ms,
-    );
-    try {
-      if (o.command === 'summary') await runSummary(o, io, source, deadline.signal, err);
-      else await runQuery(o, io, source, o.endpoint ?? 'costs', deadline.signal, err);
-    } catch (e) {
-      // Whatever was under way when the deadline passed, the user reads why it stopped.
-      if (deadline.signal.aborted && deadline.signal.reason instanceof DeadlineError) throw deadline.signal.reason;
-      throw e;
-    } finally {
-      clearTimeout(timer);
-    }
+    await withDeadline(io.env, async (signal) => {
+      if (o.command === 'summary') await runSummary(o, io, source, signal, err);
+      else await runQuery(o, io, source, o.endpoint ?? 'costs', signal, err);
+    });
     return 0;
   } catch (e) {
     // Redacted by shape and every run of the key whatever its shape; one line, no control characters.
     const key = io.env.OPENAI_ADMIN_KEY;
-    const message = e instanceof CliError ? redact(sanitizeShort(e.message, 400), key) : describeError(e, 'cli', key).message;
+    const message = e instanceof CommandError ? redact(sanitizeShort(e.message, 400), key) : describeError(e, 'cli', key).message;
     err(`openai-usage-insight: ${message}`);
     return 1;
   }

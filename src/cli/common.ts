@@ -5,11 +5,55 @@ import { redact } from '../api/errors';
 import { sanitizeShort } from '../shared/sanitize';
 import { describeError } from '../userText';
 import * as l10n from '@vscode/l10n';
+import { setMaxListeners } from 'node:events';
+import { formatDecimal } from '../shared/format';
 
 export const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 
 /** A failure the user can fix; printed as one line. */
 export class CommandError extends Error {}
+
+/** A command's overall deadline: a server that takes connections but never answers ends in time. */
+export const DEFAULT_DEADLINE_MS = 60_000;
+/** Overrides the deadline (ms); for scripts that want a shorter wait, and for tests. */
+export const DEADLINE_ENV = 'OPENAI_USAGE_INSIGHT_DEADLINE_MS';
+
+export function deadlineMs(env: CommandIo['env']): number {
+  const raw = env[DEADLINE_ENV]?.trim();
+  const ms = raw ? Number(raw) : DEFAULT_DEADLINE_MS;
+  if (!Number.isInteger(ms) || ms < 1 || ms > 3_600_000) throw new CommandError(l10n.t('{0} must be a whole number of milliseconds from 1 to 3600000.', DEADLINE_ENV));
+  return ms;
+}
+
+function deadlineText(ms: number): string {
+  return ms >= 1000 ? l10n.t('{0} s', formatDecimal(ms / 1000, 1, false)) : l10n.t('{0} ms', ms);
+}
+
+/** Raised when the deadline passes: one clear line, whatever request was under way. */
+export class DeadlineError extends CommandError {}
+
+/**
+ * Runs `work` with a signal that aborts when the deadline (DEADLINE_ENV, default 60 s) passes;
+ * whatever was under way then, the error is the DeadlineError's one line.
+ */
+export async function withDeadline<T>(env: CommandIo['env'], work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const ms = deadlineMs(env);
+  const deadline = new AbortController();
+  // Every request of the run listens to it: many listeners is expected, not a leak.
+  setMaxListeners(0, deadline.signal);
+  const timer = setTimeout(
+    () => deadline.abort(new DeadlineError(l10n.t('No complete answer from the API within {0}: it may be down or unreachable; try again later.', deadlineText(ms)))),
+    ms,
+  );
+  try {
+    return await work(deadline.signal);
+  } catch (e) {
+    if (deadline.signal.aborted && deadline.signal.reason instanceof DeadlineError) throw deadline.signal.reason;
+    throw e;
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 export interface CommandIo {
   readonly env: Readonly<Record<string, string | undefined>>;

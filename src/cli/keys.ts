@@ -11,7 +11,7 @@ import { formatMoney } from '../shared/format';
 import { isoDate, rangeForDays } from '../shared/time';
 import { loadSnapshot } from '../usage/loader';
 import type { CommandIo } from './common';
-import { CommandError, argError, positiveInt, sourceFrom } from './common';
+import { CommandError, argError, positiveInt, sourceFrom, withDeadline } from './common';
 import * as l10n from '@vscode/l10n';
 
 export function keysHelp(): string {
@@ -62,7 +62,7 @@ export async function runKeys(argv: readonly string[], io: CommandIo): Promise<v
   if (values.json && values.csv) throw new CommandError(l10n.t('Choose one of --json and --csv.'));
   const nowMs = io.now();
   const source = await sourceFrom({ baseUrl: values['base-url'], sample: values.sample }, io);
-  const snapshot = await loadSnapshot(source, { nowMs, rangeDays: days });
+  const snapshot = await withDeadline(io.env, (signal) => loadSnapshot(source, { nowMs, rangeDays: days, signal }));
   const lines = keysOf(snapshot, nowMs, days);
   const note = unreadableNote(nameIndex(snapshot.projects, snapshot.names), ['apiKeys']);
   if (note !== undefined) io.err(l10n.t('Note: {0}', note));

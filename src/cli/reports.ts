@@ -14,7 +14,7 @@ import { addDays, dayStartOfMs, daysBetween, isoDate, monthStart, rangeForDays }
 import type { TimeRange } from '../shared/time';
 import { loadSnapshot } from '../usage/loader';
 import type { CommandIo } from './common';
-import { CommandError, argError, positiveInt, sourceFrom } from './common';
+import { CommandError, argError, positiveInt, sourceFrom, withDeadline } from './common';
 import * as l10n from '@vscode/l10n';
 
 export const REPORT_GROUPS = ['project', 'model', 'key'] as const;
@@ -118,8 +118,8 @@ export function reportRange(nowMs: number, period: Period, count: number): TimeR
 }
 
 /** The one snapshot a report reads: costs, usage, spend by key and names, as the extension loads them. */
-export function loadReportSnapshot(source: Parameters<typeof loadSnapshot>[0], nowMs: number, range: TimeRange): Promise<UsageSnapshot> {
-  return loadSnapshot(source, { nowMs, rangeDays: daysBetween(range.start, range.end) });
+export function loadReportSnapshot(source: Parameters<typeof loadSnapshot>[0], nowMs: number, range: TimeRange, signal?: AbortSignal): Promise<UsageSnapshot> {
+  return loadSnapshot(source, { nowMs, rangeDays: daysBetween(range.start, range.end), ...(signal ? { signal } : {}) });
 }
 
 /** One quiet stderr note when a part of the names could not be read (not an error). */
@@ -171,7 +171,7 @@ export async function runReport(command: 'daily' | 'monthly', argv: readonly str
   const nowMs = io.now();
   const range = reportRange(nowMs, period, count);
   const source = await sourceFrom({ baseUrl: values['base-url'], sample: values.sample }, io);
-  const snapshot = await loadReportSnapshot(source, nowMs, range);
+  const snapshot = await withDeadline(io.env, (signal) => loadReportSnapshot(source, nowMs, range, signal));
   const rows = reportRows(snapshot, range, period, nowMs, by);
   const currency = snapshot.currency;
   const m = (v: number): number => Math.round(v * 1e6) / 1e6;

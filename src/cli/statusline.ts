@@ -14,7 +14,7 @@ import { formatMoney, formatPercent } from '../shared/format';
 import { dayStartOfMs } from '../shared/time';
 import { loadSnapshot } from '../usage/loader';
 import type { CommandIo } from './common';
-import { CommandError, adminKeyOf, argError, baseUrlOf, errorLine, sourceFrom } from './common';
+import { CommandError, adminKeyOf, argError, baseUrlOf, errorLine, sourceFrom, withDeadline } from './common';
 import * as l10n from '@vscode/l10n';
 
 /** Days loaded per refresh: the estimate learns unit prices from the 14 complete days before the provisional two. */
@@ -149,7 +149,7 @@ async function refresh(o: StatusOptions, io: CommandIo): Promise<StatusCache> {
   try {
     const source = await sourceFrom({ baseUrl: o.baseUrl, sample: o.sample }, io);
     const nowMs = io.now();
-    const snapshot = await loadSnapshot(source, { nowMs, rangeDays: REFRESH_DAYS });
+    const snapshot = await withDeadline(io.env, (signal) => loadSnapshot(source, { nowMs, rangeDays: REFRESH_DAYS, signal }));
     const s = summarize(snapshot, { nowMs, rangeDays: REFRESH_DAYS });
     const estimate = estimateDay({ nowMs, costs: snapshot.costs, usage: snapshot.usage, currency: snapshot.currency });
     const cache: StatusCache = {

@@ -73,4 +73,25 @@ describe('dist/cli.js: costs and usage through dist/network.js', () => {
     const s = JSON.parse(stdout) as { projects: unknown[] };
     assert.equal(s.projects.length, 30);
   });
+
+  for (const command of [['daily'], ['monthly'], ['keys']]) {
+    it(`${command.join(' ')} ends at the overall deadline when the server never answers`, { timeout: 60_000 }, async () => {
+      const silent = await startFakeServer({ data: createSampleOrg({ now: () => Date.now() }), adminKeys: [KEY] });
+      silent.faults.neverAnswer = true;
+      try {
+        const started = Date.now();
+        const run = execFile(process.execPath, ['dist/cli.js', ...command, '--base-url', silent.url], { env: { ...process.env, OPENAI_ADMIN_KEY: KEY, XDG_CACHE_HOME: cache, OPENAI_USAGE_INSIGHT_DEADLINE_MS: '1500' } });
+        const [code, stderr] = await new Promise<[number | null, string]>((resolve) => {
+          let err = '';
+          run.stderr?.on('data', (d: Buffer) => (err += d.toString()));
+          run.on('close', (c) => resolve([c, err]));
+        });
+        assert.equal(code, 1);
+        assert.equal(stderr.trim(), 'openai-usage-insight: No complete answer from the API within 1.5 s: it may be down or unreachable; try again later.');
+        assert.ok(Date.now() - started < 1500 + 8_000, `ended in time: ${Date.now() - started} ms`);
+      } finally {
+        await silent.close();
+      }
+    });
+  }
 });
