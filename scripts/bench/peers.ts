@@ -4,7 +4,8 @@ import OpenAI from 'openai';
 import { UsageClient, splitWindows } from '../../src/api/client';
 import { ENDPOINTS, ENDPOINT_IDS } from '../../src/shared/endpoints';
 import type { Dimension, EndpointId } from '../../src/shared/endpoints';
-import { SNAPSHOT_COSTS_GROUP_BY, loadSnapshot, snapshotGroupBy, snapshotWindow } from '../../src/usage/loader';
+import { SNAPSHOT_COSTS_GROUP_BY, SNAPSHOT_KEY_COSTS_GROUP_BY, SNAPSHOT_KEY_MODELS_GROUP_BY, loadSnapshot, snapshotGroupBy, snapshotWindow } from '../../src/usage/loader';
+import type { UsageSnapshot } from '../../src/shared/snapshot';
 import { FAKE_ADMIN_KEY } from '../../test/server/fakeServer';
 
 export interface RefreshPlan {
@@ -25,19 +26,43 @@ interface EndpointRequest {
 /** What a refresh asks for: the loader's own windows and groupings, so every peer fetches the same data. */
 export function refreshRequests(plan: RefreshPlan): EndpointRequest[] {
   const w = snapshotWindow(plan.nowMs, plan.rangeDays);
-  return ENDPOINT_IDS.map((endpoint) =>
-    endpoint === 'costs'
-      ? { endpoint, startTime: w.costsStart, endTime: w.rangeEnd, groupBy: SNAPSHOT_COSTS_GROUP_BY }
-      : { endpoint, startTime: w.rangeStart, endTime: w.rangeEnd, groupBy: snapshotGroupBy(endpoint) },
-  );
+  return [
+    ...ENDPOINT_IDS.map((endpoint) =>
+      endpoint === 'costs'
+        ? { endpoint, startTime: w.costsStart, endTime: w.rangeEnd, groupBy: SNAPSHOT_COSTS_GROUP_BY }
+        : { endpoint, startTime: w.rangeStart, endTime: w.rangeEnd, groupBy: snapshotGroupBy(endpoint) },
+    ),
+    // Spend by API key and a key's models: the same data the extension keeps.
+    { endpoint: 'costs' as const, startTime: w.rangeStart, endTime: w.rangeEnd, groupBy: SNAPSHOT_KEY_COSTS_GROUP_BY },
+    { endpoint: 'completions' as const, startTime: w.rangeStart, endTime: w.rangeEnd, groupBy: SNAPSHOT_KEY_MODELS_GROUP_BY },
+  ];
 }
 
 const maxLimit = (endpoint: EndpointId): number => ENDPOINTS[endpoint].maxLimit['1d'] as number;
 
-/** Ours: the extension's loader over its API client. */
-export const ours: Peer = async (plan) => {
+/** Ours, a first refresh: nothing kept, so the key names are read too (a second, small wave: a project's keys need the project list). */
+export const oursFirst: Peer = async (plan) => {
   const client = new UsageClient({ baseUrl: plan.baseUrl, apiKey: FAKE_ADMIN_KEY });
   return loadSnapshot(client, { nowMs: plan.nowMs, rangeDays: plan.rangeDays });
+};
+
+const namesKept = new Map<string, UsageSnapshot>();
+
+/**
+ * Ours as a scheduled full refresh runs: the key names read within the last 6 hours are kept (the
+ * loader reads them at most that often), every day of data is fetched anew (the previous snapshot
+ * here holds names only). The same data as the peers fetch, and the names beside it.
+ */
+export const ours: Peer = async (plan) => {
+  let previous = namesKept.get(plan.baseUrl);
+  if (!previous) {
+    const first = (await oursFirst(plan)) as UsageSnapshot;
+    const hourAgo = plan.nowMs - 3_600_000;
+    previous = { ...first, fetchedAt: hourAgo, namesFetchedAt: hourAgo, rangeStart: 0, rangeEnd: 0, costsStart: 0, costs: [], usage: {}, keyCosts: [], keyModels: [] };
+    namesKept.set(plan.baseUrl, previous);
+  }
+  const client = new UsageClient({ baseUrl: plan.baseUrl, apiKey: FAKE_ADMIN_KEY });
+  return loadSnapshot(client, { nowMs: plan.nowMs, rangeDays: plan.rangeDays, previous });
 };
 
 interface SdkPage {
@@ -127,4 +152,5 @@ export const PEERS: ReadonlyArray<readonly [string, Peer]> = [
   ['SDK, parallel, limit at max', sdkParallel],
   ['plain fetch, all at once (floor)', floor],
   ['ours', ours],
+  ['ours, first refresh (names read too)', oursFirst],
 ];
