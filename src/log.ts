@@ -3,7 +3,8 @@ import { logLine } from './api/errors';
 
 /** The "OpenAI Usage" log channel, with every line sanitised and redacted. */
 export class Log implements vscode.Disposable {
-  private readonly channel = vscode.window.createOutputChannel('OpenAI Usage', { log: true });
+  // The channel's name is shown in the Output view's list, so it is in the display language.
+  private readonly channel = vscode.window.createOutputChannel(vscode.l10n.t('OpenAI Usage'), { log: true });
 
   info(message: string): void {
     this.channel.info(logLine(message));

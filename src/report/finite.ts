@@ -1,6 +1,7 @@
 // The finite-totals check: every figure the report shows is a sum, and a sum of finite numbers can
 // still overflow (two amounts of 1e308). Such data is refused with one clear error, never shown as
 // "null" or "$∞". Pure: the loader calls it before a snapshot is kept, the report before it sums.
+import * as l10n from '@vscode/l10n';
 import type { UsageBucket } from '../shared/endpoints';
 import { PAUSE_MASK, runSteps } from './steps';
 import type { Steps } from './steps';
@@ -8,7 +9,14 @@ import type { Steps } from './steps';
 /** A total that a number cannot hold: the data is wrong, so nothing of it is summed or shown. */
 export class NonFiniteTotalError extends Error {
   constructor(readonly what: string) {
-    super(`The ${what} add up to more than a number can hold, so the data cannot be right and no total is shown. Refresh later; if it persists, check the organization's usage in the OpenAI dashboard.`);
+    // Shown whole (the CLI's error line; VS Code's "unknown" error): a sentence in the display
+    // language, with `what` (which sums, e.g. "costs amounts in usd") as its technical detail.
+    super(
+      l10n.t(
+        "The {0} add up to more than a number can hold, so the data cannot be right and no total is shown. Refresh later; if it persists, check the organization's usage in the OpenAI dashboard.",
+        what,
+      ),
+    );
     this.name = 'NonFiniteTotalError';
   }
 }

@@ -2,6 +2,7 @@
 // be finite, and outside strings escaped wherever they go into Markdown.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import * as l10n from '@vscode/l10n';
 import type { UsageBucket, UsageRow } from '../../src/shared/endpoints';
 import type { UsageSnapshot } from '../../src/shared/snapshot';
 import { buildReport } from '../../src/report/report';
@@ -145,6 +146,18 @@ describe('report: totals must be finite', () => {
       projects: async () => [],
     };
     await assert.rejects(loadSnapshot(source, { nowMs: NOW, rangeDays: 7 }), NonFiniteTotalError);
+  });
+
+  it('says so in the display language, with which sums as its detail', () => {
+    const key =
+      "The {0} add up to more than a number can hold, so the data cannot be right and no total is shown. Refresh later; if it persists, check the organization's usage in the OpenAI dashboard.";
+    try {
+      l10n.config({ contents: { [key]: 'Les {0} dépassent ce qu’un nombre peut contenir : aucun total.' } });
+      assert.throws(() => summarize(snapshot(huge), { nowMs: NOW, rangeDays: 7 }), (e: unknown) => e instanceof NonFiniteTotalError && e.message === 'Les costs amounts in usd dépassent ce qu’un nombre peut contenir : aucun total.');
+    } finally {
+      l10n.config({ contents: {} });
+    }
+    assert.throws(() => summarize(snapshot(huge), { nowMs: NOW, rangeDays: 7 }), (e: unknown) => e instanceof NonFiniteTotalError && e.message.startsWith('The costs amounts in usd add up to more than a number can hold'));
   });
 });
 
