@@ -21,7 +21,24 @@ function isDefault(): boolean {
 export function setDisplayLocale(locale: string | undefined): string {
   displayLocale = resolveLocale(locale);
   fractionDigitsCache.clear();
+  numberFormats.clear();
   return displayLocale;
+}
+
+/**
+ * One Intl.NumberFormat per locale and options, made once: building one costs far more than
+ * formatting with it, and the status bar formats dozens of figures at each render.
+ */
+const numberFormats = new Map<string, Intl.NumberFormat>();
+
+function numberFormat(options: Intl.NumberFormatOptions): Intl.NumberFormat {
+  const key = JSON.stringify(options);
+  let format = numberFormats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(displayLocale, options);
+    numberFormats.set(key, format);
+  }
+  return format;
 }
 
 /** The locale formatting uses now (en-US unless setDisplayLocale chose another). */
@@ -61,7 +78,47 @@ function fractionDigits(code: string): number {
 }
 
 function grouped(value: number, digits: number): string {
-  return new Intl.NumberFormat(displayLocale, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(value);
+  // en-US by hand (the same text, tested against Intl): the first Intl formatter of a process
+  // loads the locale data, several milliseconds on the path to the first status text.
+  if (isDefault() && Math.abs(value) < 1e15) return groupedEnUs(value, digits);
+  return numberFormat({ minimumFractionDigits: digits, maximumFractionDigits: digits }).format(value);
+}
+
+/**
+ * `value` with `digits` decimals and comma thousands separators, as Intl's en-US formats it: from
+ * the shortest decimal text of the number (String(v)), rounded half away from zero.
+ */
+export function groupedEnUs(value: number, digits: number): string {
+  const plain = String(Math.abs(value));
+  if (plain.includes('e') || !Number.isFinite(value)) return numberFormat({ minimumFractionDigits: digits, maximumFractionDigits: digits }).format(value);
+  const dot = plain.indexOf('.');
+  let whole = dot < 0 ? plain : plain.slice(0, dot);
+  let frac = dot < 0 ? '' : plain.slice(dot + 1);
+  if (frac.length > digits) {
+    const up = frac.charCodeAt(digits) >= 53; // '5' or more: away from zero
+    frac = frac.slice(0, digits);
+    if (up) {
+      const all = (whole + frac).split('');
+      let i = all.length - 1;
+      for (; i >= 0; i--) {
+        if (all[i] === '9') all[i] = '0';
+        else {
+          all[i] = String.fromCharCode((all[i] as string).charCodeAt(0) + 1);
+          break;
+        }
+      }
+      const joined = (i < 0 ? '1' : '') + all.join('');
+      whole = joined.slice(0, joined.length - digits);
+      frac = joined.slice(joined.length - digits);
+    }
+  }
+  frac = frac.padEnd(digits, '0');
+  let text = '';
+  for (let i = 0; i < whole.length; i++) {
+    if (i > 0 && (whole.length - i) % 3 === 0) text += ',';
+    text += whole[i];
+  }
+  return (value < 0 || Object.is(value, -0) ? '-' : '') + text + (digits > 0 ? `.${frac}` : '');
 }
 
 /** Zero once rounded to `digits` (so "-0.00" never shows). */
@@ -85,7 +142,7 @@ export function formatMoney(amount: number, currency: string): string {
     const shown = roundsToZero(value, digits) ? 0 : value;
     if (known) {
       try {
-        return new Intl.NumberFormat(displayLocale, { style: 'currency', currency: iso, minimumFractionDigits: digits, maximumFractionDigits: digits }).format(shown);
+        return numberFormat({ style: 'currency', currency: iso, minimumFractionDigits: digits, maximumFractionDigits: digits }).format(shown);
       } catch {
         // Not a currency Intl takes: the number and the code, as below.
       }
@@ -118,7 +175,7 @@ export function formatCount(n: number): string {
     // One decimal under 100 of a unit, none above, as the English form has it.
     // (roundingPriority is in every runtime we ship to, not yet in TypeScript's lib.)
     const options = { notation: 'compact', maximumSignificantDigits: 3, maximumFractionDigits: 1, roundingPriority: 'lessPrecision' } as Intl.NumberFormatOptions;
-    const parts = new Intl.NumberFormat(displayLocale, options).formatToParts(Math.round(n));
+    const parts = numberFormat(options).formatToParts(Math.round(n));
     // A locale with no short form at this size (German thousands): the whole number, not rounded.
     return parts.some((p) => p.type === 'compact') ? parts.map((p) => p.value).join('') : formatInteger(n);
   }
@@ -143,12 +200,12 @@ export function formatCount(n: number): string {
 
 /** A whole number with thousands separators: 1234567 → "1,234,567" ("1.234.567" in German). */
 export function formatInteger(n: number): string {
-  return new Intl.NumberFormat(displayLocale, { maximumFractionDigits: 0 }).format(n);
+  return numberFormat({ maximumFractionDigits: 0 }).format(n);
 }
 
 /** A number with at most `digits` decimals, in the display locale ("3.5", "3,5"); `grouping` false: no thousands separators. */
 export function formatDecimal(n: number, digits: number, grouping = true): string {
-  return new Intl.NumberFormat(displayLocale, { maximumFractionDigits: digits, useGrouping: grouping }).format(n);
+  return numberFormat({ maximumFractionDigits: digits, useGrouping: grouping }).format(n);
 }
 
 /** Bytes in decimal units, as the API bills storage: 2 100 000 000 → "2.1 GB". */
@@ -169,7 +226,7 @@ export function formatBytes(bytes: number): string {
 export function formatPercent(percent: number): string {
   const abs = Math.abs(percent);
   if (!isDefault()) {
-    return new Intl.NumberFormat(displayLocale, { style: 'percent', maximumFractionDigits: abs < 10 && abs !== 0 ? 1 : 0 }).format(percent / 100);
+    return numberFormat({ style: 'percent', maximumFractionDigits: abs < 10 && abs !== 0 ? 1 : 0 }).format(percent / 100);
   }
   return `${abs < 10 && abs !== 0 ? percent.toFixed(1).replace(/\.0$/, '') : Math.round(percent)}%`;
 }
@@ -184,7 +241,17 @@ export function formatUtcTime(ms: number): string {
 
 /** A time in the viewer's own time zone, in the display locale (the dashboard's "Updated …"). */
 export function formatLocalTime(ms: number): string {
+  // en-US by hand ("12/2/2026, 11:20:31 AM", the text Intl gives, tested against it): the first
+  // Intl date formatter of a process loads the locale data, on the path to the first status text.
+  if (isDefault()) return localTimeEnUs(new Date(ms));
   return new Date(ms).toLocaleString(displayLocale);
+}
+
+function localTimeEnUs(d: Date): string {
+  if (Number.isNaN(d.getTime())) return 'Invalid Date';
+  const h = d.getHours();
+  const two = (n: number): string => (n < 10 ? `0${n}` : String(n));
+  return `${d.getMonth() + 1}/${d.getDate()}/${d.getFullYear()}, ${h % 12 === 0 ? 12 : h % 12}:${two(d.getMinutes())}:${two(d.getSeconds())} ${h < 12 ? 'AM' : 'PM'}`;
 }
 
 /** How long ago `ms` was, from `nowMs`: "just now", "5 min ago", "3 h ago", "2 days ago". */

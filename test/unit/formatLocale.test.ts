@@ -15,6 +15,8 @@ import {
   setDisplayLocale,
 } from '../../src/shared/format';
 import { formatNumber, formatShare } from '../../src/shared/labels';
+import { formatLocalTime, groupedEnUs } from '../../src/shared/format';
+import fc from 'fast-check';
 
 /** Intl separates with no-break spaces; compared as plain spaces. */
 const plain = (s: string): string => s.replace(/[\u00a0\u202f]/g, ' ');
@@ -97,5 +99,29 @@ describe('display locale', () => {
     assert.equal(formatRelativeTime(at - 1500 * 86_400_000, at), '1.500 days ago');
     setDisplayLocale(undefined);
     assert.equal(formatRelativeTime(at - 1500 * 86_400_000, at), '1500 days ago');
+  });
+});
+
+describe('en-US by hand', () => {
+  it('groups and rounds exactly as Intl en-US does (property test, and the edges)', () => {
+    const intl = (v: number, d: number): string => new Intl.NumberFormat('en-US', { minimumFractionDigits: d, maximumFractionDigits: d }).format(v);
+    for (const v of [0, 0.005, 0.015, 0.125, -0.125, 1.005, 2.675, 999.995, 999_999.995, -0.001, -1234.5, 1e14 + 0.5, 123_456_789.123, 5e-324]) {
+      for (const d of [0, 1, 2, 3]) assert.equal(groupedEnUs(v, d), intl(v, d), `${v} with ${d} digits`);
+    }
+    fc.assert(
+      fc.property(fc.double({ min: -1e15, max: 1e15, noNaN: true, noDefaultInfinity: true }), fc.integer({ min: 0, max: 3 }), (v, d) => groupedEnUs(v, d) === intl(v, d)),
+      { numRuns: 20_000 },
+    );
+    fc.assert(fc.property(fc.integer({ min: -1e9, max: 1e9 }), fc.integer({ min: 0, max: 2 }), (cents, d) => groupedEnUs(cents / 100, d) === intl(cents / 100, d)), { numRuns: 20_000 });
+  });
+});
+
+describe('en-US local time by hand', () => {
+  it("is the text toLocaleString gives in en-US, in this machine's time zone", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: Date.UTC(1971, 0, 1), max: Date.UTC(2099, 11, 31) }), (ms) => formatLocalTime(ms) === new Date(ms).toLocaleString('en-US')),
+      { numRuns: 20_000 },
+    );
+    for (const ms of [Date.UTC(2026, 0, 5, 0, 7, 9), Date.UTC(2026, 11, 25, 12, 0, 0), Date.UTC(2026, 5, 30, 23, 59, 59)]) assert.equal(formatLocalTime(ms), new Date(ms).toLocaleString('en-US'));
   });
 });
