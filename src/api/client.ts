@@ -2,6 +2,7 @@
 // split into windows fetched in parallel through one limiter, every page followed, identical
 // concurrent queries joined, project names cached. Everything is cancellable.
 
+import { setMaxListeners } from 'node:events';
 import type { Dispatcher } from 'undici';
 import { CONTEXT_LEVELS, ENDPOINTS, FILTER_PARAMS, WIDTH_SECONDS, filterParams } from '../shared/endpoints';
 import type {
@@ -326,6 +327,8 @@ export class UsageClient implements UsageSource {
     // One failing window cancels its siblings instead of letting them run on.
     const siblings = new AbortController();
     const combined = AbortSignal.any([signal, siblings.signal]);
+    // Every window's requests listen to it: a long range in windows that fit the body cap is many.
+    setMaxListeners(0, combined);
     const shape = shapeKey(q);
     const limit = Math.min(q.limit, this.fits.get(shape) ?? q.limit);
     const windows = splitWindows(q.startTime, q.endTime, q.bucketWidth, limit);

@@ -177,6 +177,18 @@ describe('response body cap', () => {
       const again = server.requests.slice(first);
       assert.equal(again.length, 2, 'one request a day, straight away');
       assert.ok(again.every((r) => r.status === 200 && r.bytesSent === undefined), 'no answer over the cap');
+      // A long range in windows of that size: many windows of one query, and no listener warning.
+      const warnings: string[] = [];
+      const onWarning = (w: Error): void => void warnings.push(w.name);
+      process.on('warning', onWarning);
+      try {
+        const long = await c.query({ ...Q, startTime: T0 - 12 * DAY, endTime: T0 + 3 * DAY });
+        assert.equal(long.length, 15);
+        await new Promise((r) => setImmediate(r));
+      } finally {
+        process.off('warning', onWarning);
+      }
+      assert.deepEqual(warnings, []);
       // Another shape (grouped otherwise) learns on its own.
       const other = await c.query({ ...Q, groupBy: ['model'] });
       assert.equal(other.length, 3);
