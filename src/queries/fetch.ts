@@ -159,6 +159,9 @@ export class FilterOptionSets {
   private sets = FilterOptionSets.empty();
   private mode: Mode | undefined;
   private origin: string | undefined;
+  /** Snapshots whose values are not gathered yet (see addSnapshot). */
+  private pending: UsageSnapshot[] = [];
+  private static readonly MAX_PENDING = 4;
 
   private static empty(): Record<keyof FilterOptions, Set<string>> {
     return {
@@ -185,6 +188,7 @@ export class FilterOptionSets {
     const changed = (this.mode !== undefined && mode !== this.mode) || (origin !== undefined && this.origin !== undefined && origin !== this.origin);
     if (changed) {
       this.sets = FilterOptionSets.empty();
+      this.pending = [];
       this.origin = undefined;
     }
     this.mode = mode;
@@ -205,12 +209,24 @@ export class FilterOptionSets {
     }
   }
 
+  /**
+   * A snapshot's values are gathered when the filters are first asked for, not at once: going over
+   * every usage row on each new snapshot would hold the extension host (a large organisation has
+   * hundreds of thousands) whether or not the dashboard is open.
+   */
   addSnapshot(snapshot: UsageSnapshot | undefined): void {
+    if (!snapshot || this.pending.includes(snapshot)) return;
+    this.pending.push(snapshot);
+    if (this.pending.length > FilterOptionSets.MAX_PENDING) this.gather(this.pending.shift());
+  }
+
+  private gather(snapshot: UsageSnapshot | undefined): void {
     if (!snapshot) return;
     for (const buckets of Object.values(snapshot.usage)) if (buckets) this.add(buckets);
   }
 
   toJSON(): FilterOptions {
+    for (const snapshot of this.pending.splice(0)) this.gather(snapshot);
     const list = (s: Set<string>): string[] => [...s].sort((a, b) => a.localeCompare(b));
     return {
       models: list(this.sets.models),

@@ -71,7 +71,7 @@ interface Header {
 
 const align8 = (n: number): number => (n + 7) & ~7;
 /** Rows handled between two checks of the clock (the async forms yield when a slice is used up). */
-const STEP_ROWS = 2048;
+const STEP_ROWS = 256;
 
 function columnBytes(part: PartHeader): number {
   const rows = part.buckets.reduce((n, b) => n + b[2], 0);
