@@ -343,7 +343,7 @@ function keyTable(keys: readonly KeyLine[], currency: string): string[] {
   if (!top.length) return [];
   const rows = top.map((k) => {
     const why = missingText(k.missing);
-    return [k.missing === 'unknown' && why ? `${k.name} (${why})` : k.name, k.id, k.owner ?? '', formatMoney(k.spend, currency)];
+    return [k.missing === 'unknown' && why ? l10n.t('{0} ({1})', k.name, why) : k.name, k.id, k.owner ?? '', formatMoney(k.spend, currency)];
   });
   return ['', table([l10n.t('API key'), l10n.t('ID'), l10n.t('Owner'), l10n.t('Spend')], rows, new Set([3]))];
 }
@@ -356,7 +356,7 @@ function bucketLabel(start: number, width: BucketWidth): string {
 
 /** A name cell: the name, or the ID saying why it has none ("key_x (deleted or unknown key)"). */
 function nameCell(n: NamedId, what: 'key' | 'user'): string {
-  return n.missing === 'unknown' ? `${n.label} (${missingText(n.missing, what) ?? ''})` : n.label;
+  return n.missing === 'unknown' ? l10n.t('{0} ({1})', n.label, missingText(n.missing, what) ?? '') : n.label;
 }
 
 async function runQuery(o: Options, io: CliIo, source: UsageSource, endpoint: EndpointId, signal: AbortSignal, err: (line: string) => void): Promise<void> {

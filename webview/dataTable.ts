@@ -10,6 +10,18 @@ import * as l10n from '@vscode/l10n';
 /** Rows rendered at most; the rest is in the export (a DOM of 100 000 rows helps nobody). */
 export const MAX_RENDERED_ROWS = 500;
 
+/**
+ * The caption with its row count and order, "Costs, … (12 rows, sorted by Cost descending)": one
+ * message each, so the brackets, their spacing and the word order are the translation's.
+ */
+export function tableCaption(caption: string, rowCount: number, direction: Sort['direction'] | undefined, sortLabel: string): string {
+  const count = rowCount === 1 ? l10n.t('1 row') : l10n.t('{0} rows', rowCount);
+  if (direction === undefined) return l10n.t('{0} ({1})', caption, count);
+  return direction === 'ascending'
+    ? l10n.t('{0} ({1}, sorted by {2} ascending)', caption, count, sortLabel)
+    : l10n.t('{0} ({1}, sorted by {2} descending)', caption, count, sortLabel);
+}
+
 export interface TableViewOptions {
   readonly caption: string;
   readonly table: DataTable;
@@ -78,12 +90,11 @@ export function renderDataTable(container: HTMLElement, o: TableViewOptions): vo
   );
 
   const sortLabel = o.sort ? (o.table.columns.find((c) => c.id === o.sort?.column)?.label ?? o.sort.column) : '';
-  const count = rows.length === 1 ? l10n.t('1 row') : l10n.t('{0} rows', rows.length);
-  const sortNote = !o.sort ? '' : o.sort.direction === 'ascending' ? l10n.t('{0}, sorted by {1} ascending', count, sortLabel) : l10n.t('{0}, sorted by {1} descending', count, sortLabel);
+  const caption = tableCaption(o.caption, rows.length, o.sort?.direction, sortLabel);
   const table = h(
     'table',
     { class: 'data' },
-    h('caption', {}, `${o.caption} (${sortNote || count})`),
+    h('caption', {}, caption),
     h('thead', {}, head),
     body,
   );

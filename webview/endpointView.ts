@@ -3,7 +3,7 @@
 import { COMPLETIONS_BREAKDOWN, ENDPOINTS } from '../src/shared/endpoints';
 import type { BucketWidth, EndpointId, EndpointSpec, FilterName, UsageBucket } from '../src/shared/endpoints';
 import type { CompletionsMix, FilterOptions, GroupChoice, Window } from '../src/shared/protocol';
-import { bucketLabel, dimensionLabel, formatMetric, formatNumber, formatShare, isLevelMetric, metricLabel, WIDTH_LABELS } from '../src/shared/labels';
+import { breakdownRowLabel, bucketLabel, chartTitle, dimensionLabel, formatMetric, formatNumber, formatShare, isLevelMetric, metricInSentence, metricLabel, usageCaption, WIDTH_LABELS } from '../src/shared/labels';
 import { breakdownShares, idName, unreadableNote } from '../src/report/attribution';
 import { formatCount as formatCompact, formatQuantity } from '../src/shared/format';
 import { bucketSeries, slotTotals } from '../src/report/series';
@@ -213,11 +213,9 @@ export class EndpointView implements TabView {
       integerTicks: metric !== 'amount' && metric !== 'usage_bytes',
       theme: ctx.theme,
     });
-    const dimension = data.groupBy === 'none' ? undefined : dimensionLabel(data.groupBy).toLowerCase().replace(/\bapi\b/, 'API');
     const range = l10n.t('{0} to {1} UTC', bucketLabel(data.window.startTime, data.window.width), bucketLabel(data.window.endTime - 1, data.window.width));
-    const width = WIDTH_LABELS[data.window.width].toLowerCase();
-    this.chartTitle.textContent =
-      dimension === undefined ? l10n.t('{0} per {1}', metricLabel(metric), width) : l10n.t('{0} per {1} by {2}', metricLabel(metric), width, dimension);
+    // Whole messages with in-sentence words of their own (labels.ts), never labels lower-cased here.
+    this.chartTitle.textContent = chartTitle(metric, data.window.width, data.groupBy);
     this.canvas.setAttribute('aria-label', l10n.t('Chart: {0}, {1}', this.chartTitle.textContent, range));
     this.summary.textContent = this.describe(set.labels, slotTotals(set), set.series.map((x) => x.label), metric, fmt, range);
 
@@ -228,7 +226,7 @@ export class EndpointView implements TabView {
     this.namesNote.textContent = namesShown && note ? note : '';
     this.namesNote.classList.toggle('hidden', !(namesShown && note));
     renderDataTable(this.tableBox, {
-      caption: dimension === undefined ? l10n.t('{0}, {1}', spec.title, range) : l10n.t('{0} by {1}, {2}', spec.title, dimension, range),
+      caption: usageCaption(spec.title, data.groupBy, range),
       table: usageTable({
         endpoint: this.endpoint,
         buckets: data.buckets,
@@ -294,7 +292,7 @@ export class EndpointView implements TabView {
                   h(
                     'tr',
                     {},
-                    h('th', { scope: 'row' }, l10n.t('{0} (of {1})', metricLabel(b.metric), metricLabel(b.of).toLowerCase())),
+                    h('th', { scope: 'row' }, breakdownRowLabel(b.metric, b.of)),
                     h('td', { class: 'num' }, formatNumber(b.value)),
                     h('td', { class: 'num' }, b.share === undefined ? '–' : formatShare(b.share)),
                   ),
@@ -390,7 +388,7 @@ export class EndpointView implements TabView {
 
   private describe(labels: readonly string[], totals: readonly number[], series: readonly string[], metric: string, fmt: (v: number) => string, range: string): string {
     const total = totals.reduce((a, v) => a + v, 0);
-    if (total === 0) return l10n.t('No {0} {1}.', metricLabel(metric).toLowerCase(), range);
+    if (total === 0) return l10n.t('No {0} {1}.', metricInSentence(metric), range);
     let peak = 0;
     totals.forEach((v, i) => {
       if (v > (totals[peak] ?? 0)) peak = i;

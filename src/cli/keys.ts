@@ -84,7 +84,7 @@ export async function runKeys(argv: readonly string[], io: CommandIo): Promise<v
   const head = [l10n.t('Key'), l10n.t('ID'), l10n.t('Owner'), l10n.t('Project'), l10n.t('Spend')];
   const rows = lines.map((k) => {
     const why = missingText(k.missing);
-    return [k.missing === 'unknown' && why ? `${k.name} (${why})` : k.name, k.id, k.owner ?? '', k.projectName ?? '', formatMoney(k.spend, currency)];
+    return [k.missing === 'unknown' && why ? l10n.t('{0} ({1})', k.name, why) : k.name, k.id, k.owner ?? '', k.projectName ?? '', formatMoney(k.spend, currency)];
   });
   const title =
     snapshot.source === 'sample'

@@ -4,7 +4,8 @@
 // figures, names and ids the report already shows.
 import { BREAKDOWN_TOOL_NAME, SUMMARY_TOOL_NAME } from './toolNames';
 import * as z from 'zod';
-import type { UsageBucket, UsageQuery } from '../shared/endpoints';
+import type { Dimension, UsageBucket, UsageQuery } from '../shared/endpoints';
+import { dimensionPhrase } from '../shared/labels';
 import type { UsageSnapshot } from '../shared/snapshot';
 import { summarize, NO_PROJECT } from '../report/summary';
 import { keySpend, projectUsage } from '../report/report';
@@ -224,13 +225,19 @@ export function answerBreakdown(snapshot: UsageSnapshot, input: BreakdownInput, 
   return { ...head, total, count: items.length, items: items.slice(0, top), ...(note === undefined ? {} : { note }) };
 }
 
+/** The grouping each breakdown is, for its words ("by API key"). */
+const BREAKDOWN_DIMENSION: Readonly<Record<Breakdown, Dimension>> = { project: 'project_id', model: 'model', line_item: 'line_item', key: 'api_key_id' };
+
 /** A one-line, key-free description of a call, for confirmations and progress messages. */
 export function describeCall(name: string, input: Partial<BreakdownInput>): string {
   const n = input.days ?? 30;
   const project = input.projectId;
   if (name === BREAKDOWN_TOOL.name) {
-    const by = input.by ?? 'project';
-    return project ? l10n.t('Read OpenAI usage of the last {0} days by {1} for project {2}', n, by, project) : l10n.t('Read OpenAI usage of the last {0} days by {1}', n, by);
+    // The input is not validated yet (the tool does that): an unknown grouping is not named.
+    const breakdown: string = input.by ?? 'project';
+    if (!Object.hasOwn(BREAKDOWN_DIMENSION, breakdown)) return l10n.t('Read OpenAI usage of the last {0} days', n);
+    const by = dimensionPhrase(BREAKDOWN_DIMENSION[breakdown as Breakdown]);
+    return project ? l10n.t('Read OpenAI usage of the last {0} days {1} for project {2}', n, by, project) : l10n.t('Read OpenAI usage of the last {0} days {1}', n, by);
   }
   return project ? l10n.t('Read the OpenAI spend summary of the last {0} days for project {1}', n, project) : l10n.t('Read the OpenAI spend summary of the last {0} days', n);
 }
