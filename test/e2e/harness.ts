@@ -468,7 +468,10 @@ export async function runCommand(
       if ((await input.inputValue()) !== `>${title}`) await input.fill(`>${title}`);
       const match = await waitForMatchingRow(page.locator(QUICK_ROWS), pattern, 10_000);
       await match.click();
-      await page.locator(QUICK_INPUT_BOX).waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
+      // The click took when the palette closed, or when the command's own quick input replaced it
+      // (the same widget, another value). Still the palette with our text: the click was lost.
+      const took = await waitUntil(async () => !(await input.isVisible()) || (await input.inputValue().catch(() => '')) !== `>${title}`, 5_000);
+      if (!took) throw new Error(`the palette row "${title}" was clicked but the palette stayed open`);
       return;
     } catch (err) {
       lastError = err;
@@ -479,6 +482,16 @@ export async function runCommand(
   }
   await closeQuickInput(page);
   throw new Error(`command "${title}" not found in the palette: ${String(lastError)}`);
+}
+
+/** Polls `probe` until it holds or `timeoutMs` passes; whether it held. */
+async function waitUntil(probe: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await probe()) return true;
+    if (Date.now() >= deadline) return false;
+    await sleep(100);
+  }
 }
 
 async function waitForMatchingRow(rows: Locator, pattern: RegExp, timeoutMs: number): Promise<Locator> {
@@ -536,6 +549,10 @@ export async function readQuickInput(page: Page): Promise<QuickInputState> {
 export async function fillInputBox(page: Page, value: string, options: { submit?: boolean } = {}): Promise<void> {
   await waitForQuickInput(page);
   const input = page.locator(QUICK_INPUT_BOX);
+  // Never type into the command palette (its text starts with ">"): wait for the command's own box.
+  if (!(await waitUntil(async () => !(await input.inputValue().catch(() => '>')).startsWith('>'), UI_TIMEOUT))) {
+    throw new Error('the input box did not open: the command palette is still showing');
+  }
   await input.fill(value);
   if (options.submit ?? true) await input.press('Enter');
 }
