@@ -508,6 +508,9 @@ describe('dashboard panel (sample data)', () => {
 
   it('restores the same tab, range and grouping after a window reload', async () => {
     await wb.step('reload', async () => {
+      // VS Code (web) writes the webview's state to the browser's storage when idle; a reload right
+      // after the last change can come before that write and restore an older tab (seen in CI).
+      await wb.page.waitForTimeout(3_000);
       await wb.reload();
       // The serializer restores the panel's editor tab; its webview loads once it is visible.
       await waitFor('restored editor tab', async () => (await editorTabs(wb.page)).some((t) => t.includes('OpenAI Usage')), 60_000);
