@@ -1,5 +1,4 @@
 import './zodSetup';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import * as l10n from '@vscode/l10n';
 import { AlertNotifier } from './app/alerts';
@@ -18,7 +17,6 @@ import { Dashboard } from './panel/dashboard';
 import { QueryService } from './queries/service';
 import { budgetInForce } from './report/budgets';
 import { AdminKeyStore, TeamTokenStore } from './secrets';
-import { useCodeCache } from './sources';
 import { formatCount, formatLocalTime, formatMoney, setDisplayLocale } from './shared/format';
 import { ProjectsTreeProvider } from './views/projectsTree';
 import { StatusBar } from './views/statusBar';
@@ -31,8 +29,6 @@ export function activate(context: vscode.ExtensionContext): void {
   // Money, counts and times in VS Code's display language (en-US text when it is English).
   setDisplayLocale(vscode.env.language);
   const own = <T extends { dispose(): unknown }>(d: T): T => (context.subscriptions.push(d), d);
-  // The network bundle is compiled once, then loaded from V8's code cache (src/codeCache.ts).
-  useCodeCache(context.globalStorageUri.scheme === 'file' ? path.join(context.globalStorageUri.fsPath, 'v8-cache') : undefined);
   const setContext = (key: string, value: unknown): void => void vscode.commands.executeCommand('setContext', key, value);
   const formatTime = formatLocalTime;
   const log = own(new Log());

@@ -1,34 +1,9 @@
-import { existsSync } from 'node:fs';
-import * as path from 'node:path';
 import { ApiError } from './api/errors';
-import { requireWithCodeCache } from './codeCache';
-import type * as Network from './network';
 import type { Log } from './log';
 import { readProxySettings, readSettings } from './config';
 import type { AdminKeyStore, TeamTokenStore } from './secrets';
 import type { Mode } from './state';
 import type { UsageSource } from './usage/source';
-
-type NetworkModule = typeof Network;
-
-let network: Promise<NetworkModule> | undefined;
-let codeCacheDir: string | undefined;
-
-/** Where V8's code cache of the network bundle is kept (the extension's global storage). */
-export function useCodeCache(dir: string | undefined): void {
-  codeCacheDir = dir;
-}
-
-/** The network layer (dist/network.js beside this bundle), loaded once, with V8's code cache. */
-function loadNetwork(): Promise<NetworkModule> {
-  network ??= (async (): Promise<NetworkModule> => {
-    const built = path.join(__dirname, 'network.js');
-    // From the sources (tests) there is no built file beside this one: a plain import.
-    if (!existsSync(built)) return import('./network.js');
-    return requireWithCodeCache<NetworkModule>(built, codeCacheDir).exports;
-  })();
-  return network;
-}
 
 /** Builds the data source for a mode. The network layer is imported here, off the activation path. */
 export async function createSource(mode: Exclude<Mode, 'none'>, keys: AdminKeyStore, log: Log, team?: TeamTokenStore): Promise<UsageSource> {
@@ -44,7 +19,7 @@ export async function createSource(mode: Exclude<Mode, 'none'>, keys: AdminKeySt
 
 /** A live client for the key, with the current base URL and proxy settings. */
 export async function createApiClient(apiKey: string, log: Log): Promise<UsageSource> {
-  const { UsageClient, validateBaseUrl, createProxyDispatcher } = await loadNetwork();
+  const { UsageClient, validateBaseUrl, createProxyDispatcher } = await import('./network.js');
   const settings = readSettings();
   const proxy = readProxySettings();
   return new UsageClient({
@@ -61,7 +36,7 @@ export async function createApiClient(apiKey: string, log: Log): Promise<UsageSo
  * loopback host; no user-info, query or fragment), and only its read token is sent to it.
  */
 export async function createTeamSource(serverUrl: string, token: string | undefined): Promise<UsageSource> {
-  const { TeamServerSource, validateBaseUrl, createProxyDispatcher } = await loadNetwork();
+  const { TeamServerSource, validateBaseUrl, createProxyDispatcher } = await import('./network.js');
   const proxy = readProxySettings();
   return new TeamServerSource({ serverUrl: validateBaseUrl(serverUrl), ...(token ? { token } : {}), http: { dispatcher: createProxyDispatcher(proxy) } });
 }
