@@ -554,7 +554,15 @@ export async function fillInputBox(page: Page, value: string, options: { submit?
     throw new Error('the input box did not open: the command palette is still showing');
   }
   await input.fill(value);
-  if (options.submit ?? true) await input.press('Enter');
+  if (!(options.submit ?? true)) return;
+  // VS Code drops an Enter that comes while it is still validating the text just typed; the box
+  // then stays open (and a later Escape cancels it: the key never set). Enter until it is taken:
+  // the box closes, or the next one (another value) replaces it.
+  for (let i = 0; i < 4; i++) {
+    await input.press('Enter');
+    if (await waitUntil(async () => !(await input.isVisible()) || (await input.inputValue().catch(() => '')) !== value, 2_000)) return;
+  }
+  throw new Error('the input box did not take Enter');
 }
 
 /** Picks a quick pick item whose accessible name starts with `label` (a string) or matches it. */
