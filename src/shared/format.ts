@@ -48,7 +48,9 @@ export function getDisplayLocale(): string {
 
 function resolveLocale(locale: string | undefined): string {
   const raw = locale?.trim();
-  if (!raw || /^(c|posix)$/i.test(raw)) return DEFAULT_LOCALE;
+  // English (VS Code's default "en") without asking Intl: its first call loads the locale data,
+  // several milliseconds on the activation path for the text we already write by hand.
+  if (!raw || /^(c|posix|en|en-us)$/i.test(raw)) return DEFAULT_LOCALE;
   try {
     const [canonical] = Intl.getCanonicalLocales(raw);
     if (!canonical) return DEFAULT_LOCALE;
